@@ -1,0 +1,1 @@
+"""The policykg command line: build, query, validate, serve."""

@@ -1,0 +1,1 @@
+"""The bundled corpus: the policy documents every command uses by default."""

@@ -1,0 +1,1 @@
+"""The policykg OWL ontology (Turtle), the source of truth for its terms."""

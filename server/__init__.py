@@ -1,0 +1,1 @@
+"""The HTTP layer: SPARQL endpoint, linked-data pages, downloads."""

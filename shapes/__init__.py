@@ -1,0 +1,1 @@
+"""Validation: SHACL shapes (pySHACL) and OWL consistency (owlready2 + HermiT)."""
