@@ -1,0 +1,130 @@
+"""The `policykg` command: build, query, validate and serve policy graphs.
+
+A thin layer: it parses arguments, calls one plain function of a stage, prints what it
+returns, and maps policykg's exceptions to exit codes (0 success or conforms, 1 does not
+conform, 2 bad input or usage). Nothing imports this module.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from policykg.graph.errors import PolicyKGError
+
+EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn policykg's exceptions into a message on stderr and their exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except PolicyKGError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def progress(message: str) -> None:
+    """Progress lines go to stderr, so stdout stays clean for data."""
+    click.echo(f"  {message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="policykg")
+def main() -> None:
+    """policykg turns Chinese government policy documents into a knowledge graph."""
+
+
+@main.command("build")
+@click.argument("text_files", nargs=-1, type=EXISTING_FILE)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@reports_errors
+def build_command(text_files: tuple[Path, ...], output: Path, quiet: bool) -> None:
+    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output."""
+    from policykg.graph.output import format_for, write_dataset
+    from policykg.graph.pipeline import build
+
+    format_for(output)  # refuse an unknown extension before doing any work
+    started = time.perf_counter()
+    result = build(list(text_files) or None, progress=None if quiet else progress)
+    size = write_dataset(result.dataset, output)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    summary = result.summary()
+    click.echo(f"wrote {output} ({size:,} bytes) in {time.perf_counter() - started:.2f} s")
+    width = max(map(len, summary))
+    for name, count in summary.items():
+        click.echo(f"  {name:<{width}}  {count:>7,}")
+    click.echo(f"  extraction {result.timings['extraction'] * 1000:.0f} ms, "
+               f"reference data {result.timings['reference'] * 1000:.0f} ms, "
+               f"RDF {result.timings['rdf'] * 1000:.0f} ms")
+
+
+@main.command("query")
+@click.argument("query_file", type=EXISTING_FILE)
+@click.option("--data", type=EXISTING_FILE, help="Graph file (default: the bundled corpus).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json"]), default="csv",
+              show_default=True)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+              show_default=True)
+@reports_errors
+def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) -> None:
+    """Run the SPARQL query in QUERY_FILE and print its results."""
+    from policykg.server.engine import run_query_file
+
+    click.echo(run_query_file(query_file, data, fmt, engine=engine), nl=False)
+
+
+@main.command("validate")
+@click.argument("graph_files", nargs=-1, type=EXISTING_FILE)
+@click.option("--shapes", type=EXISTING_FILE, help="SHACL shapes (default: policykg's).")
+@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text",
+              show_default=True)
+@click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
+@reports_errors
+def validate_command(graph_files: tuple[Path, ...], shapes: Path | None, fmt: str,
+                     no_owl: bool) -> None:
+    """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL."""
+    from policykg.shapes.validate import run_validate
+
+    code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl,
+                              progress=progress)
+    click.echo(text, nl=not text.endswith("\n"))
+    sys.exit(code)
+
+
+@main.command("serve")
+@click.option("--data", type=EXISTING_FILE, help="Graph file (default: build the bundled corpus).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)
+@click.option("--allow-nonconforming", is_flag=True,
+              help="Serve a graph even when it does not conform to the shapes.")
+@reports_errors
+def serve_command(data: Path | None, host: str, port: int, engine: str | None,
+                  allow_nonconforming: bool) -> None:
+    """Build (or load), validate and serve the graph over SPARQL and linked-data pages."""
+    from policykg.server.serve import serve
+
+    serve(data=data, host=host, port=port, engine=engine,
+          allow_nonconforming=allow_nonconforming, progress=progress)
+
+
+if __name__ == "__main__":
+    main()

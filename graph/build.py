@@ -1,0 +1,312 @@
+"""RDF from a parsed document: its named graph, following docs/model.md.
+
+The builder turns the document tree, its extracted entities and the reference data into
+triples. It invents nothing: every value comes from the tree or from a register.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
+
+from . import iris
+from .agencies import kind_from_form, scoped_name
+from .model import Citation, Clause, Document, Entities, Item, Measure, Mention, Part, Quantity, Span, TimeBound
+from .namespaces import ELI, NIF, PKG
+from .numerals import decimal_lexical
+
+Triple = tuple[URIRef, URIRef, object]
+
+_PRECISION = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear,
+              "week": TIME.unitWeek}
+_MENTION_PROPERTY = {"place": PKG.mentionsPlace, "programme": PKG.mentionsProgramme,
+                     "sector": PKG.sector, "target-group": PKG.targetGroup,
+                     "instrument": PKG.instrument}
+
+
+@dataclass
+class Jurisdiction:
+    """Where a document's short agency names point: its place code and names."""
+
+    code: str | None
+    province: str | None  # 山西省
+    city: str | None  # 太原市, for a city's document
+
+
+@dataclass
+class BuildContext:
+    """What the builder needs besides the document: registers and resolvers."""
+
+    find_agency: Callable[[str, str | None], str | None]
+    resolve_citation: Callable[[Citation], URIRef | None]
+    jurisdiction: Jurisdiction
+    version: str
+    new_agencies: dict[URIRef, str] = field(default_factory=dict)  # unregistered: IRI → kind
+
+
+def zh(text: str) -> Literal:
+    """A Chinese-language literal."""
+    return Literal(text, lang="zh")
+
+
+def integer(value: int, datatype: URIRef = XSD.positiveInteger) -> Literal:
+    """An integer literal of the given XSD type."""
+    return Literal(str(value), datatype=datatype)
+
+
+def day(value: date) -> Literal:
+    """An xsd:date literal."""
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+class DocumentBuilder:
+    """Collects the triples of one document's named graph."""
+
+    def __init__(self, doc: Document, ctx: BuildContext) -> None:
+        self.doc = doc
+        self.ctx = ctx
+        self.iri = iris.document_iri(doc.number, doc.title.text)
+        self.source = iris.source_iri(self.iri)
+        self.triples: list[Triple] = []
+
+    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+        self.triples.append((s, p, o))
+
+    def build(self) -> list[Triple]:
+        """All triples of the document's graph."""
+        self.add_document()
+        for part in self.doc.parts:
+            self.add_part(part)
+        for item in self.doc.items:
+            self.add_item(item)
+        self.add_mentions(self.iri, self.doc.entities.mentions)
+        return self.triples
+
+    # -- spans -----------------------------------------------------------------------
+    def span(self, span: Span, mention: bool = False) -> URIRef:
+        """The IRI of a span of the source, adding its description."""
+        node = iris.span_iri(self.iri, span)
+        self.add(node, RDF.type, PKG.Mention if mention else PKG.TextSpan)
+        self.add(node, NIF.referenceContext, self.source)
+        self.add(node, NIF.beginIndex, integer(span.begin, XSD.nonNegativeInteger))
+        self.add(node, NIF.endIndex, integer(span.end, XSD.nonNegativeInteger))
+        self.add(node, NIF.anchorOf, Literal(span.text))
+        return node
+
+    # -- the document ----------------------------------------------------------------
+    def add_document(self) -> None:
+        doc, d = self.doc, self.iri
+        self.add(d, RDF.type, PKG.PolicyDocument)
+        self.add(d, DCTERMS.title, zh(doc.title.text))
+        self.add(d, PROV.wasDerivedFrom, self.span(doc.title))
+        if doc.number:
+            self.add(d, ELI.id_local, Literal(doc.number.text))
+            self.add(d, PKG.issuerCode, Literal(doc.number.issuer_code))
+            self.add(d, PKG.year, integer(doc.number.year))
+            self.add(d, PKG.serial, integer(doc.number.serial))
+        if doc.notice_title:
+            self.add(d, PKG.noticeTitle, zh(doc.notice_title.text))
+        if doc.document_type:
+            self.add(d, PKG.documentType, PKG[f"doctype-{doc.document_type}"])
+        if doc.issuer:
+            self.add(d, ELI.passed_by, self.agency(doc.issuer.text))
+        if doc.issued:
+            self.add(d, ELI.date_document, day(doc.issued))
+        for addressee in doc.addressees:
+            self.add(d, PKG.addressee, zh(addressee.text))
+        if doc.release_note:
+            self.add(d, PKG.releaseNote, zh(doc.release_note.text))
+            self.add(d, PKG.publiclyReleased, Literal("公开" in doc.release_note.text))
+        if doc.printed_by:
+            self.add(d, PKG.printedBy, self.agency(doc.printed_by.text))
+        if doc.printed:
+            self.add(d, PKG.printDate, day(doc.printed))
+        if self.ctx.jurisdiction.code:
+            self.add(d, PKG.jurisdiction, iris.place_iri(self.ctx.jurisdiction.code))
+        for citation in doc.basis:
+            target = self.citation(citation, d)
+            self.add(d, ELI.ensures_implementation_of, target)
+            self.add(d, PKG.basisCitation, iris.span_iri(self.iri, citation.span))
+        self.add_source()
+
+    def add_source(self) -> None:
+        src, s = self.doc.source, self.source
+        self.add(self.iri, PKG.source, s)
+        self.add(s, RDF.type, PKG.SourceText)
+        self.add(s, NIF.isString, Literal(src.text))
+        self.add(s, PKG.sha256, Literal(src.sha256))
+        self.add(s, PKG.fileName, Literal(src.file_name))
+        self.add(s, PKG.encoding, Literal(src.encoding))
+        self.add(s, PKG.characterCount, integer(len(src.text), XSD.nonNegativeInteger))
+        build = iris.build_iri(self.iri)
+        software = iris.software_iri(self.ctx.version)
+        self.add(self.iri, PROV.wasGeneratedBy, build)
+        self.add(build, RDF.type, PROV.Activity)
+        self.add(build, PROV.used, s)
+        self.add(build, PROV.wasAssociatedWith, software)
+        self.add(software, RDF.type, PROV.SoftwareAgent)
+        self.add(software, SKOS.prefLabel, Literal(f"policykg {self.ctx.version}", lang="en"))
+
+    # -- structure -------------------------------------------------------------------
+    def add_part(self, part: Part) -> None:
+        p = iris.part_iri(self.iri, part.ordinal)
+        self.add(p, RDF.type, PKG.Part)
+        self.add(p, ELI.is_part_of, self.iri)
+        self.add(p, PKG.ordinal, integer(part.ordinal))
+        self.add(p, ELI.number, Literal(part.label))
+        self.add(p, DCTERMS.title, zh(part.title.text))
+        self.add(p, PROV.wasDerivedFrom, self.span(part.span))
+
+    def parent_of(self, item: Item) -> URIRef:
+        for part in self.doc.parts:
+            if item in part.items:
+                return iris.part_iri(self.iri, part.ordinal)
+        return self.iri
+
+    def add_item(self, item: Item) -> None:
+        i = iris.item_iri(self.iri, item.ordinal)
+        self.add(i, RDF.type, PKG.Item)
+        self.add(i, ELI.is_part_of, self.parent_of(item))
+        self.add(i, PKG.ordinal, integer(item.ordinal))
+        self.add(i, ELI.number, Literal(item.label))
+        self.add(i, DCTERMS.title, zh(item.title.text))
+        self.add(i, PROV.wasDerivedFrom, self.span(item.span))
+        for measure in item.measures:
+            self.add_measure(i, measure)
+
+    def add_measure(self, item: URIRef, measure: Measure) -> None:
+        m = iris.measure_iri(item, measure.ordinal)
+        self.add(m, RDF.type, PKG.Measure)
+        self.add(m, ELI.is_part_of, item)
+        self.add(m, PKG.ordinal, integer(measure.ordinal))
+        self.add(m, PKG.text, zh(measure.span.text))
+        self.add(m, PROV.wasDerivedFrom, self.span(measure.span))
+        if measure.clause is not None:
+            self.add_clause(m, measure.clause)
+        self.add_entities(m, measure.entities)
+
+    def add_clause(self, m: URIRef, clause: Clause) -> None:
+        self.add(m, PKG.clause, self.span(clause.span))
+        self.add(m, PKG.openResponsibilityList, Literal(clause.open_list))
+        for k, resp in enumerate(clause.responsibilities, start=1):
+            r = iris.child_iri(m, "responsibility", k)
+            self.add(m, PKG.hasResponsibility, r)
+            self.add(r, RDF.type, PKG.Responsibility)
+            self.add(r, PKG.agent, self.agency(resp.name))
+            self.add(r, PKG.role, PKG[f"role-{resp.role}"])
+            self.add(r, PKG.agentName, Literal(resp.name))
+            self.add(r, PKG.ordinal, integer(k))
+            self.add(r, PROV.wasDerivedFrom, self.span(resp.span))
+
+    # -- entities --------------------------------------------------------------------
+    def add_entities(self, m: URIRef, entities: Entities) -> None:
+        bounds = [self.add_time_bound(m, k, tb) for k, tb in enumerate(entities.time_bounds, 1)]
+        quantities = [iris.child_iri(m, "quantity", k) for k in range(1, len(entities.quantities) + 1)]
+        for q_iri, q in zip(quantities, entities.quantities, strict=True):
+            self.add_quantity(m, q_iri, q, quantities, bounds)
+        for citation in entities.citations:
+            self.add(m, PKG.cites, self.citation(citation, m))
+        self.add_mentions(m, entities.mentions)
+
+    def add_time_bound(self, m: URIRef, k: int, tb: TimeBound) -> URIRef:
+        t = iris.child_iri(m, "time", k)
+        self.add(m, PKG.hasTimeBound, t)
+        self.add(t, RDF.type, PKG.TimeBound)
+        self.add(t, PKG.expression, zh(tb.span.text))
+        self.add(t, PKG.timeBoundType, PKG[f"bound-{tb.kind}"])
+        self.add(t, PKG.precision, _PRECISION[tb.precision])
+        for prop, value in ((TIME.hasBeginning, tb.start), (TIME.hasEnd, tb.end)):
+            if value is not None:
+                self.add(t, prop, self.instant(value))
+        if tb.recurrence:
+            self.add(t, PKG.recurrence, _PRECISION[tb.recurrence])
+        if tb.recurrence_day is not None:
+            self.add(t, PKG.recurrenceDay, integer(tb.recurrence_day))
+        if tb.label:
+            self.add(t, PKG.periodName, zh(tb.label))
+        self.add(t, PROV.wasDerivedFrom, self.span(tb.span))
+        return t
+
+    def instant(self, value: date) -> URIRef:
+        node = iris.instant_iri(value)
+        self.add(node, RDF.type, TIME.Instant)
+        self.add(node, TIME.inXSDDate, day(value))
+        return node
+
+    def add_quantity(self, m: URIRef, q_iri: URIRef, q: Quantity,
+                     quantities: list[URIRef], bounds: list[URIRef]) -> None:
+        self.add(m, PKG.hasQuantity, q_iri)
+        self.add(q_iri, RDF.type, PKG.Quantity)
+        self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
+        self.add(q_iri, PKG.unit, Literal(q.unit))
+        self.add(q_iri, PKG.comparator, PKG[f"comparator-{q.comparator}"])
+        self.add(q_iri, PKG.expression, zh(q.span.text))
+        if q.measured:
+            self.add(q_iri, PKG.measuredProperty, zh(q.measured))
+        if q.whole is not None:
+            self.add(q_iri, PKG.partOf, quantities[q.whole])
+        if q.period is not None:
+            self.add(q_iri, PKG.period, bounds[q.period])
+        self.add(q_iri, PROV.wasDerivedFrom, self.span(q.span))
+
+    def citation(self, citation: Citation, subject: URIRef) -> URIRef:
+        """The cited document's node, with a mention of it under ``subject``."""
+        target = self.ctx.resolve_citation(citation)
+        if target is None:
+            target = iris.document_iri(citation.number, citation.title)
+            self.add(target, RDF.type, ELI.LegalResource)
+            self.add(target, DCTERMS.title, zh(citation.title))
+            if citation.number:
+                self.add(target, ELI.id_local, Literal(citation.number.text))
+        node = self.span(citation.span, mention=True)
+        self.add(node, PKG.refersTo, target)
+        self.add(subject, PKG.hasMention, node)
+        return target
+
+    def add_mentions(self, subject: URIRef, mentions: Iterable[Mention]) -> None:
+        for mention in mentions:
+            target = self.mention_target(mention)
+            node = self.span(mention.span, mention=True)
+            self.add(node, PKG.refersTo, target)
+            self.add(subject, PKG.hasMention, node)
+            self.add(subject, _MENTION_PROPERTY[mention.kind], target)
+
+    def mention_target(self, mention: Mention) -> URIRef:
+        if mention.kind == "programme":
+            node = iris.programme_iri(mention.key)
+            self.add(node, RDF.type, PKG.Programme)
+            self.add(node, SKOS.prefLabel, zh(mention.key))
+            return node
+        return URIRef(mention.key)
+
+    # -- agencies --------------------------------------------------------------------
+    def agency(self, name: str) -> URIRef:
+        """The agency a name (as written) denotes: registered, or a new unregistered node."""
+        registered = self.ctx.find_agency(name, self.ctx.jurisdiction.code)
+        if registered:
+            return URIRef(registered)
+        j = self.ctx.jurisdiction
+        full = scoped_name(name, j.province, j.city)
+        node = iris.agency_iri(full)
+        kind = kind_from_form(name)
+        self.ctx.new_agencies[node] = kind
+        self.add(node, RDF.type, PKG.UnregisteredAgency)
+        self.add(node, RDF.type, PKG.Agency)
+        self.add(node, SKOS.prefLabel, zh(full))
+        if full != name:
+            self.add(node, SKOS.altLabel, zh(name))
+        self.add(node, PKG.agencyKind, PKG[f"kind-{kind}"])
+        if j.code:
+            self.add(node, PKG.jurisdiction, iris.place_iri(j.code))
+        return node
+
+
+def document_graph(doc: Document, ctx: BuildContext) -> Graph:
+    """The named graph's content for one document, as an rdflib Graph."""
+    g = Graph(identifier=iris.document_graph_iri(doc.number, doc.title.text))
+    g.addN((s, p, o, g) for s, p, o in DocumentBuilder(doc, ctx).build())
+    return g

@@ -1,0 +1,101 @@
+"""Minting IRIs: deterministic, readable, derived from what the text says (docs/model.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rdflib import URIRef
+
+from .model import DocumentNumber, Span
+from .namespaces import PKGRAPH, PKID
+
+# Characters that cannot stand in an IRI path segment (RFC 3987 excludes them); a title
+# never needs them to stay readable, so they are dropped rather than escaped.
+_UNSAFE = str.maketrans({c: None for c in ' <>"{}|\\^`#?/%\t\n\r'})
+
+
+def _segment(text: str) -> str:
+    """One readable IRI path segment for a name or title."""
+    return text.strip().translate(_UNSAFE)
+
+
+def document_key(number: DocumentNumber | None, title: str) -> str:
+    """The path that names a document: doc/{issuerCode}/{year}/{serial} or work/{title}."""
+    if number is not None:
+        return f"doc/{_segment(number.issuer_code)}/{number.year}/{number.serial}"
+    return f"work/{_segment(title)}"
+
+
+def document_iri(number: DocumentNumber | None, title: str) -> URIRef:
+    """The document's IRI; the same number gives the same IRI in every graph."""
+    return PKID[document_key(number, title)]
+
+
+def document_graph_iri(number: DocumentNumber | None, title: str) -> URIRef:
+    """The named graph that holds what the pipeline derived from one document."""
+    return PKGRAPH[document_key(number, title)]
+
+
+def reference_graph_iri(name: str) -> URIRef:
+    """The named graph of one reference data file."""
+    return PKGRAPH[f"reference/{name}"]
+
+
+def part_iri(doc: URIRef, ordinal: int) -> URIRef:
+    """A part of a document, by its number (一 → 1)."""
+    return URIRef(f"{doc}/part/{ordinal}")
+
+
+def item_iri(doc: URIRef, ordinal: int) -> URIRef:
+    """An item, by its number through the document."""
+    return URIRef(f"{doc}/item/{ordinal}")
+
+
+def measure_iri(item: URIRef, ordinal: int) -> URIRef:
+    """A measure, by its ordinal within its item."""
+    return URIRef(f"{item}/measure/{ordinal}")
+
+
+def child_iri(parent: URIRef, kind: str, ordinal: int) -> URIRef:
+    """A responsibility, time bound or quantity of a measure, by its ordinal."""
+    return URIRef(f"{parent}/{kind}/{ordinal}")
+
+
+def span_iri(doc: URIRef, span: Span) -> URIRef:
+    """A span of the document's source, by its code-point offsets."""
+    return URIRef(f"{doc}/span/{span.begin}-{span.end}")
+
+
+def source_iri(doc: URIRef) -> URIRef:
+    """The document's source text."""
+    return URIRef(f"{doc}/source")
+
+
+def build_iri(doc: URIRef) -> URIRef:
+    """The activity that built the document's graph."""
+    return URIRef(f"{doc}/build")
+
+
+def instant_iri(day: date) -> URIRef:
+    """An instant: one calendar day, shared by every graph."""
+    return PKID[f"instant/{day.isoformat()}"]
+
+
+def agency_iri(full_name: str) -> URIRef:
+    """An agency, by its official (or jurisdiction-qualified) name."""
+    return PKID[f"agency/{_segment(full_name)}"]
+
+
+def place_iri(code_or_name: str) -> URIRef:
+    """A place, by its GB/T 2260 code or, for regions without one, its name."""
+    return PKID[f"place/{_segment(code_or_name)}"]
+
+
+def programme_iri(name: str) -> URIRef:
+    """A named programme, campaign, platform or brand."""
+    return PKID[f"programme/{_segment(name)}"]
+
+
+def software_iri(version: str) -> URIRef:
+    """The policykg release that built a graph."""
+    return PKID[f"software/policykg/{version}"]

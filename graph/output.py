@@ -1,0 +1,77 @@
+"""Writing a dataset to a file: the format follows the extension; output is deterministic.
+
+N-Quads and N-Triples lines are sorted, so that building twice gives byte-identical
+files. A file is written next to its destination and renamed into place, so a failed
+write never leaves a partial file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from .errors import InputError
+from .namespaces import bind_prefixes
+
+# extension → (rdflib format, keeps named graphs)
+FORMATS: dict[str, tuple[str, bool]] = {
+    ".nq": ("nquads", True),
+    ".trig": ("trig", True),
+    ".jsonld": ("json-ld", True),
+    ".ttl": ("turtle", False),
+    ".nt": ("nt", False),
+    ".rdf": ("xml", False),
+    ".owl": ("xml", False),
+}
+_LINE_BASED = {"nquads", "nt"}
+
+
+def format_for(path: Path) -> tuple[str, bool]:
+    """The rdflib format for a file name, or an InputError naming the ones supported."""
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        supported = ", ".join(sorted(FORMATS))
+        raise InputError(f"cannot tell the RDF format of {path.name!r} from its extension",
+                         hint=f"use one of {supported}") from None
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All triples of every named graph, as one graph (for formats without graphs)."""
+    union = Graph()
+    bind_prefixes(union.namespace_manager)
+    for graph in dataset.graphs():
+        union += graph
+    return union
+
+
+def serialize_dataset(dataset: Dataset, fmt: str, keeps_graphs: bool = True) -> bytes:
+    """The dataset in an rdflib format, deterministic for the line-based ones."""
+    source = dataset if keeps_graphs else union_graph(dataset)
+    data = source.serialize(format=fmt, encoding="utf-8")
+    if fmt in _LINE_BASED:
+        lines = sorted(set(data.splitlines(keepends=True)) - {b"\n"})
+        data = b"".join(lines)
+    return data
+
+
+def write_dataset(dataset: Dataset, path: Path) -> int:
+    """Write the dataset to ``path`` (format from its extension); return the bytes written."""
+    fmt, keeps_graphs = format_for(path)
+    data = serialize_dataset(dataset, fmt, keeps_graphs)
+    path = path.resolve()
+    if not path.parent.is_dir():
+        raise InputError(f"cannot write {path}: the folder {path.parent} does not exist",
+                         hint="create the folder first or choose another --output")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return len(data)

@@ -1,0 +1,213 @@
+"""The whole text-to-RDF pipeline: read, parse, extract, resolve, build one dataset.
+
+Several documents make one dataset with one named graph per document, plus one named
+graph per reference data file. Citations by number or by title resolve to the cited
+document's node when it is in the dataset or in the reference data.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata, resources
+from pathlib import Path
+
+from rdflib import Dataset, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from . import iris
+from .build import BuildContext, Jurisdiction, document_graph
+from .citations import find_citations
+from .extract import ExtractionContext, extract_entities
+from .mentions import find_places
+from .model import Citation, Document, Entities
+from .namespaces import ELI, PKG, bind_prefixes
+from .parse import parse_document
+from .reference import Reference, load_reference
+from .source import read_source, read_source_text
+
+Progress = Callable[[str], None]
+
+
+def version() -> str:
+    """The installed policykg version (single-sourced in setup.cfg)."""
+    try:
+        return metadata.version("policykg")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "0.0.0"
+
+
+def bundled_corpus() -> list[tuple[str, str]]:
+    """The bundled corpus as (file name, text) pairs, in file-name order."""
+    files = resources.files("policykg.corpus")
+    return sorted((f.name, f.read_text(encoding="utf-8"))
+                  for f in files.iterdir() if f.name.endswith(".txt"))
+
+
+@dataclass
+class BuildResult:
+    """A built dataset with what the build learnt on the way."""
+
+    dataset: Dataset
+    documents: list[Document]
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        """Counts of what the dataset holds, for the build's report."""
+        docs = self.documents
+        measures = [m for d in docs for m in d.measures]
+        agencies = {o for _, _, o, _ in self.dataset.quads((None, PKG.agent, None, None))}
+        places = {(d.title.text, m.key) for d in docs
+                  for m in [*d.entities.mentions, *(x for me in d.measures for x in me.entities.mentions)]
+                  if m.kind == "place"}
+        return {
+            "documents": len(docs),
+            "parts": sum(len(d.parts) for d in docs),
+            "items": sum(len(d.items) for d in docs),
+            "measures": len(measures),
+            "responsibilities": sum(len(m.clause.responsibilities) for m in measures if m.clause),
+            "agencies": len(agencies),
+            "time bounds": sum(len(m.entities.time_bounds) for m in measures),
+            "quantities": sum(len(m.entities.quantities) for m in measures),
+            "citations": sum(len(m.entities.citations) for m in measures) + sum(len(d.basis) for d in docs),
+            "places": len(places),
+            "triples": len(self.dataset),
+        }
+
+
+def read_documents(paths: Sequence[Path] | None) -> list[Document]:
+    """Parse the given files, or the bundled corpus when there are none."""
+    if paths:
+        return [parse_document(read_source(Path(p))) for p in paths]
+    return [parse_document(read_source_text(text, name)) for name, text in bundled_corpus()]
+
+
+def extract_document(doc: Document, ref: Reference) -> None:
+    """Fill in the entities of every measure and the places named outside measures."""
+    ctx = ExtractionContext.for_document(doc, ref)
+    for measure in doc.measures:
+        measure.entities = extract_entities(measure.span.text, measure.span.begin, ctx)
+        if measure.clause is not None:
+            clause = measure.clause.span
+            measure.entities.mentions.extend(find_places(clause.text, clause.begin, ctx.gazetteer))
+    doc.entities = Entities()
+    for span in filter(None, (doc.title, doc.preamble)):
+        doc.entities.mentions.extend(find_places(span.text, span.begin, ctx.gazetteer))
+
+
+class CitationResolver:
+    """Finds the node of a cited document among the dataset's and the reference data's."""
+
+    def __init__(self, docs: Iterable[Document], ref: Reference) -> None:
+        self.by_title: dict[str, URIRef] = {}
+        self.known: set[URIRef] = set()
+        for graph in ref.graphs().values():
+            for d in graph.subjects(RDF.type, PKG.PolicyDocument):
+                self.known.add(d)
+                for title in graph.objects(d, DCTERMS.title):
+                    self.by_title[normalise_title(str(title))] = d
+        for doc in docs:
+            iri = iris.document_iri(doc.number, doc.title.text)
+            self.known.add(iri)
+            for span in filter(None, (doc.title, doc.notice_title)):
+                self.by_title[normalise_title(span.text)] = iri
+            self.by_title.update((normalise_title(c.title), iri) for c in notice_citations(doc))
+
+    def __call__(self, citation: Citation) -> URIRef | None:
+        if citation.number is not None:
+            iri = iris.document_iri(citation.number, citation.title)
+            if iri in self.known:
+                return iri
+        return self.by_title.get(normalise_title(citation.title))
+
+
+def notice_citations(doc: Document) -> list[Citation]:
+    """The plan's own title as the covering notice cites it (《…》已经…同意)."""
+    if doc.notice_title is None:
+        return []
+    return find_citations(doc.notice_title.text, doc.notice_title.begin)
+
+
+def normalise_title(title: str) -> str:
+    """A title as compared: without spaces and 《》."""
+    return "".join(title.split()).strip("《》")
+
+
+def jurisdiction_of(doc: Document, ref: Reference) -> Jurisdiction:
+    """The place whose short agency names (省…, 市…) the document uses."""
+    code = ref.jurisdiction_of_issuer(doc.issuer.text) if doc.issuer else None
+    if code is None:
+        return Jurisdiction(None, None, None)
+    province = ref.place_name(ref.province_of(code))
+    city = ref.place_name(code) if code != ref.province_of(code) else None
+    return Jurisdiction(code, province, city)
+
+
+def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
+          reference: Reference | None = None) -> BuildResult:
+    """Build the dataset of the given text files (the bundled corpus when there are none)."""
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    ref = reference or load_reference()
+    timings["reference"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    docs = read_documents(paths)
+    for doc in docs:
+        say(f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} measures")
+        extract_document(doc, ref)
+    timings["extraction"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    dataset = Dataset()
+    bind_prefixes(dataset.namespace_manager)
+    for name, graph in ref.graphs().items():
+        target = dataset.graph(iris.reference_graph_iri(name))
+        target += graph
+    resolver = CitationResolver(docs, ref)
+    warnings = [f"{doc.source.file_name}: {w}" for doc in docs for w in doc.warnings]
+    for doc in docs:
+        ctx = BuildContext(find_agency=ref.find_agency, resolve_citation=resolver,
+                           jurisdiction=jurisdiction_of(doc, ref), version=version())
+        graph = document_graph(doc, ctx)
+        dataset.graph(graph.identifier).__iadd__(graph)
+        warnings.extend(f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
+                        for a, kind in sorted(ctx.new_agencies.items()))
+        say(f"built {doc.source.file_name}: {len(graph)} triples")
+    warnings.extend(link_items(dataset, docs, ref, say))
+    timings["rdf"] = time.perf_counter() - t0
+    return BuildResult(dataset, docs, warnings, timings)
+
+
+def link_items(dataset: Dataset, docs: Sequence[Document], ref: Reference,
+               say: Progress) -> list[str]:
+    """Crosswalk each document's items to the items of the document it implements."""
+    from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
+
+    warnings: list[str] = []
+    union = ReadOnlyGraphAggregate(list(dataset.graphs()))
+    for doc in docs:
+        plan = iris.document_iri(doc.number, doc.title.text)
+        graph = dataset.graph(iris.document_graph_iri(doc.number, doc.title.text))
+        for basis in graph.objects(plan, ELI.ensures_implementation_of):
+            targets = target_items_from_graph(union, basis)
+            if not targets:
+                continue
+            links = crosswalk(doc, targets)
+            for s, p, o in crosswalk_triples(links, plan):
+                graph.add((s, p, o))
+            weak = [lk for lk in links if lk.weak]
+            warnings.extend(f"{doc.source.file_name}: item {lk.item_ordinal} best matches {lk.target_iri} only weakly (score {lk.score:.3f})"
+                            for lk in weak)
+            say(f"crosswalk {doc.source.file_name} → {basis}: {len(links)} items linked")
+    return warnings
+
+
+def build_dataset(paths: Sequence[Path] | None = None) -> Dataset:
+    """The dataset of the given files (the bundled corpus when there are none)."""
+    return build(paths).dataset
+

@@ -1,0 +1,138 @@
+"""Read a policy document's text file: detect its encoding, normalise line ends, checksum it.
+
+Offsets everywhere in policykg are code points into the *normalised* text this module
+returns: a byte-order mark is dropped (it does not count), and ``\\r\\n`` and ``\\r`` are
+turned into ``\\n`` before anything else looks at the text. A file that already uses
+``\\n`` and has no BOM (such as the bundled corpus) therefore has the same offsets as the
+file itself. The checksum is the SHA-256 of the raw bytes as read.
+
+Encodings tried, in order: UTF-8 (with or without BOM), then GB18030 (a superset of GBK
+and GB2312) when the bytes decode cleanly and the result looks like Chinese text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from policykg.graph.errors import SourceFileError
+from policykg.graph.model import SourceText
+
+_BOM = b"\xef\xbb\xbf"
+# Control characters other than tab, line feed, form feed and carriage return do not
+# occur in text files; more than a few of them means the file is binary.
+_TEXT_CONTROLS = {"\t", "\n", "\f", "\r", "\v"}
+_BINARY_CONTROL_SHARE = 0.05
+# Share of the non-ASCII characters of a GB18030 decoding that must be CJK characters or
+# CJK punctuation before the decoding is believed (bytes in other 8-bit encodings also
+# decode as GB18030, into a scatter of rare characters and symbols).
+_CHINESE_SHARE = 0.9
+
+
+def normalise_newlines(text: str) -> str:
+    """The text with ``\\r\\n`` and lone ``\\r`` replaced by ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_source(path: str | Path) -> SourceText:
+    """Read a text file as a :class:`SourceText`; raise SourceFileError if it cannot be used."""
+    p = Path(path)
+    if not p.exists():
+        raise SourceFileError(f"{p}: no such file",
+                              hint="check the path; give a UTF-8 or GB18030 text file")
+    if p.is_dir():
+        raise SourceFileError(f"{p}: is a directory, not a text file",
+                              hint="give the path of a .txt file inside it")
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise SourceFileError(f"{p}: cannot be read ({e.strerror or e})",
+                              hint="check the file's permissions") from e
+    text, encoding = decode_bytes(raw, p.name)
+    return SourceText(text=text, file_name=p.name,
+                      sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding)
+
+
+def read_source_text(text: str, file_name: str) -> SourceText:
+    """A :class:`SourceText` for text already in memory (the bundled corpus, tests).
+
+    The checksum is that of the text's UTF-8 encoding as given, which for a UTF-8 file
+    without BOM read as text is the checksum of the file.
+    """
+    raw = text.encode("utf-8")
+    encoding = "utf-8"
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        encoding = "utf-8-sig"
+    text = normalise_newlines(text)
+    _check_text(text, file_name)
+    return SourceText(text=text, file_name=file_name,
+                      sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding)
+
+
+def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
+    """The normalised text of ``raw`` and the encoding it was read in."""
+    if not raw:
+        raise SourceFileError(f"{name}: the file is empty",
+                              hint="give a file that holds the text of a policy document")
+    if b"\x00" in raw:
+        raise SourceFileError(f"{name}: binary content (NUL bytes), not a text file",
+                              hint="save the document as plain text in UTF-8 (UTF-16 is not read)")
+    text, encoding = _decode(raw, name)
+    text = normalise_newlines(text)
+    _check_text(text, name)
+    return text, encoding
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    if raw.startswith(_BOM):
+        try:
+            return raw[len(_BOM):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as e:
+            raise _undecodable(name, e) from e
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            raise _undecodable(name, utf8_error) from utf8_error
+        if not looks_chinese(text):
+            raise _undecodable(name, utf8_error) from utf8_error
+        return text, "gb18030"
+
+
+def _undecodable(name: str, e: UnicodeDecodeError) -> SourceFileError:
+    return SourceFileError(
+        f"{name}: cannot be decoded; tried UTF-8 (invalid byte at offset {e.start}) "
+        "and GB18030 (invalid or not Chinese text)",
+        hint="convert the file to UTF-8, e.g. `iconv -f <encoding> -t UTF-8 file > file.utf8.txt`")
+
+
+def looks_chinese(text: str) -> bool:
+    """Whether the non-ASCII characters of ``text`` are mostly Chinese characters and punctuation."""
+    non_ascii = [c for c in text if ord(c) > 0x7F]
+    if not non_ascii:
+        return False
+    chinese = sum(1 for c in non_ascii if _is_cjk(c))
+    return chinese / len(non_ascii) >= _CHINESE_SHARE
+
+
+def _is_cjk(c: str) -> bool:
+    o = ord(c)
+    return (0x4E00 <= o <= 0x9FFF      # unified ideographs
+            or 0x3400 <= o <= 0x4DBF   # extension A
+            or 0x3000 <= o <= 0x303F   # CJK punctuation: 、。〔〕《》 and the ideographic space
+            or 0xFF00 <= o <= 0xFFEF   # full-width forms: （），：；
+            or 0x2010 <= o <= 0x2027)  # dashes, “” ‘’, …
+
+
+def _check_text(text: str, name: str) -> None:
+    if not text.strip():
+        raise SourceFileError(f"{name}: the file is empty (white space only)",
+                              hint="give a file that holds the text of a policy document")
+    controls = sum(1 for c in text if ord(c) < 0x20 and c not in _TEXT_CONTROLS)
+    if controls > max(2, _BINARY_CONTROL_SHARE * len(text)):
+        raise SourceFileError(f"{name}: binary content ({controls} control characters), "
+                              "not a text file",
+                              hint="give the plain-text (.txt) version of the document")
