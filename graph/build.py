@@ -15,7 +15,19 @@ from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
 
 from . import iris
 from .agencies import kind_from_form, scoped_name
-from .model import Citation, Clause, Document, Entities, Item, Measure, Mention, Part, Quantity, Span, TimeBound
+from .model import (
+    Citation,
+    Clause,
+    Document,
+    Entities,
+    Item,
+    Measure,
+    Mention,
+    Part,
+    Quantity,
+    Span,
+    TimeBound,
+)
 from .namespaces import ELI, NIF, PKG
 from .numerals import decimal_lexical
 

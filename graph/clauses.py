@@ -28,7 +28,7 @@ CLOSE_BRACKETS = "）)"
 # their last character.
 AGENCY_SUFFIXES: tuple[str, ...] = (
     "人民政府", "政府", "委员会", "管委会", "中心", "公司", "集团", "支行", "分行", "总队",
-    "支队", "大学", "学校", "办公室", "工作组", "领导小组",
+    "支队", "大学", "学校", "办公室", "工作组", "领导小组", "部门", "单位",
     "厅", "委", "局", "办", "部", "会", "行", "院", "社", "司", "署", "处", "所", "站",
     "馆", "队", "团", "联", "室", "协", "组", "关",
 )
@@ -50,12 +50,16 @@ _MARKERS: tuple[tuple[str, str], ...] = tuple(sorted((
     ("抓好落实", "implement"), ("落实", "implement"),
     ("负责", "plain"),
 ), key=lambda m: -len(m[0])))
-_LABEL = re.compile(r"^(牵头|配合|协办|协助|参与|主责|责任|主要责任|实施)(?:单位|部门)\s*[：:]\s*")
+_LABEL = re.compile(r"^(牵头|配合|协办|协助|参与|主责|责任|主要责任|实施)(?:单位|部门|主体)\s*[：:]\s*")
+# A segment giving the deadline inside a clause (责任单位：省商务厅；完成时限：2022年底前).
+_DEADLINE_LABEL = re.compile(r"^(?:完成时限|完成时间|时间节点|时限|时间)\s*[：:]")
 _LABEL_ROLES = {"牵头": "lead", "配合": "support", "协办": "support", "协助": "support",
                 "参与": "support", "主责": "lead", "责任": "listed", "主要责任": "listed",
                 "实施": "listed"}
 _OPEN_LIST = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构|方面)?$")
 _MAX_NAME = 40
+# A bracketed list of levels after a place word: 县（市、区）.
+_PLACE_VARIANTS = re.compile(rf"[（(][{PLACE_SUFFIXES}、，,]+[）)]$")
 
 
 @dataclass
@@ -117,6 +121,8 @@ def parse_clause(inner: str, offset: int) -> Clause | None:
         seg = _strip(seg)
         if not seg.text:
             return None
+        if parsed and _DEADLINE_LABEL.match(seg.text):
+            continue
         m = _LABEL.match(seg.text)
         if m:
             label_role = _LABEL_ROLES[m.group(1)]
@@ -224,9 +230,10 @@ def is_agency_name(s: str) -> bool:
 
 
 def is_bare_place(s: str) -> bool:
-    """Whether ``s`` looks like a place name alone (太原市, 阳曲县, 各市) and not an agency."""
-    return (2 <= len(s) <= 12 and s[-1] in PLACE_SUFFIXES and not _NOT_IN_NAMES.search(s)
-            and _depth_at(s, len(s) - 1) == 0)
+    """Whether ``s`` looks like a place name alone (太原市, 阳曲县, 各市, 各县（市、区）)."""
+    stem = _PLACE_VARIANTS.sub("", s)  # 各县（市、区） → 各县
+    return (2 <= len(stem) <= 12 and stem[-1] in PLACE_SUFFIXES
+            and not _NOT_IN_NAMES.search(s) and _depth_at(stem, len(stem) - 1) == 0)
 
 
 def distribute_suffix(names: list[_Piece]) -> list[tuple[str, Span]]:
@@ -248,21 +255,26 @@ def distribute_suffix(names: list[_Piece]) -> list[tuple[str, Span]]:
 
 
 def _shared_suffix(closer: str, run: list[_Piece]) -> tuple[str, str]:
-    """The suffix the closing name lends to the places of ``run``, and the closer's own name."""
+    """The suffix the closing name lends to the places of ``run``, and the closer's own name.
+
+    The place part of the closer ends at a place character not followed by another one
+    (赣州市人民政府: 赣州市, not 赣州), preferring the level the run's places end in.
+    """
     if not run:
         return "", closer
     collective = run[0].text.startswith("各")
-    for j, c in enumerate(closer):
-        if c not in PLACE_SUFFIXES:
-            continue
-        suffix = closer[j + 1:]
-        if not is_agency_name("x" + suffix) or _NOT_IN_NAMES.search(suffix):
-            continue
-        if j >= 1:
-            return suffix, closer
-        if collective:  # 各市、县人民政府: the 各 belongs to 县人民政府 too
-            return suffix, "各" + closer
-    return "", closer
+    level = run[-1].text[-1]
+    candidates = [j for j, c in enumerate(closer[:-1])
+                  if c in PLACE_SUFFIXES and closer[j + 1] not in PLACE_SUFFIXES
+                  and (j >= 1 or collective)
+                  and is_agency_name("x" + closer[j + 1:])
+                  and not _NOT_IN_NAMES.search(closer[j + 1:])]
+    if not candidates:
+        return "", closer
+    j = next((j for j in candidates if closer[j] == level), candidates[0])
+    suffix = closer[j + 1:]
+    # 各市、县人民政府: the 各 belongs to 县人民政府 too
+    return suffix, ("各" + closer if j == 0 else closer)
 
 
 def _split_top_level(piece: _Piece, separators: str) -> list[_Piece]:

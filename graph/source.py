@@ -23,9 +23,8 @@ _BOM = b"\xef\xbb\xbf"
 # occur in text files; more than a few of them means the file is binary.
 _TEXT_CONTROLS = {"\t", "\n", "\f", "\r", "\v"}
 _BINARY_CONTROL_SHARE = 0.05
-# Share of the non-ASCII characters of a GB18030 decoding that must be CJK characters or
-# CJK punctuation before the decoding is believed (bytes in other 8-bit encodings also
-# decode as GB18030, into a scatter of rare characters and symbols).
+# Share of the non-ASCII characters of a GB18030 decoding that must be common Chinese
+# characters or punctuation before the decoding is believed.
 _CHINESE_SHARE = 0.9
 
 
@@ -110,21 +109,25 @@ def _undecodable(name: str, e: UnicodeDecodeError) -> SourceFileError:
 
 
 def looks_chinese(text: str) -> bool:
-    """Whether the non-ASCII characters of ``text`` are mostly Chinese characters and punctuation."""
+    """Whether the non-ASCII characters of ``text`` are mostly common Chinese characters.
+
+    Common here means encodable in GB2312 (the 6,763 common characters and the CJK
+    punctuation). Latin-1 bytes such as ``è`` + ``s`` decode as GB18030 too, but into
+    rare characters outside GB2312 (their second byte is ASCII), so they do not pass.
+    """
     non_ascii = [c for c in text if ord(c) > 0x7F]
     if not non_ascii:
         return False
-    chinese = sum(1 for c in non_ascii if _is_cjk(c))
-    return chinese / len(non_ascii) >= _CHINESE_SHARE
+    common = sum(1 for c in non_ascii if _in_gb2312(c))
+    return common / len(non_ascii) >= _CHINESE_SHARE
 
 
-def _is_cjk(c: str) -> bool:
-    o = ord(c)
-    return (0x4E00 <= o <= 0x9FFF      # unified ideographs
-            or 0x3400 <= o <= 0x4DBF   # extension A
-            or 0x3000 <= o <= 0x303F   # CJK punctuation: 、。〔〕《》 and the ideographic space
-            or 0xFF00 <= o <= 0xFFEF   # full-width forms: （），：；
-            or 0x2010 <= o <= 0x2027)  # dashes, “” ‘’, …
+def _in_gb2312(c: str) -> bool:
+    try:
+        c.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_text(text: str, name: str) -> None:

@@ -1,0 +1,101 @@
+"""Extract every entity of one stretch of text (a measure's text) into ``Entities``.
+
+Runs the time, quantity, citation, programme, place and term extractors on the stretch
+and links each quantity to the time bound of its sentence. The context carries what the
+text alone does not give: the document's date (年内, 春节前), the holiday calendar, the
+gazetteer and the term map; the dictionary matchers are built once per context.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from policykg.graph.citations import find_citations
+from policykg.graph.mentions import (
+    DictionaryMatcher,
+    find_places,
+    find_programmes,
+    find_terms,
+    local_gazetteer,
+)
+from policykg.graph.model import Document, Entities
+from policykg.graph.quantities import find_quantities, link_periods
+from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds, load_holiday_calendar
+
+
+class ReferenceMaps(Protocol):
+    """What extraction reads from the reference data (policykg.graph.reference.Reference)."""
+
+    def gazetteer(self) -> Mapping[str, str]: ...
+
+    def terms(self) -> Mapping[str, list[tuple[str, str]]]: ...
+
+
+def reference_date(doc: Document) -> date:
+    """The date relative expressions (年内, 春节前, 3月底前) are read against: the date the
+    document was issued, else printed, else January 1 of its number's year, else today."""
+    if doc.issued is not None:
+        return doc.issued
+    if doc.printed is not None:
+        return doc.printed
+    if doc.number is not None:
+        return date(doc.number.year, 1, 1)
+    return date.today()
+
+
+@dataclass(eq=False)
+class ExtractionContext:
+    """What extraction needs besides the text: the reference date (the document's date),
+    the holiday calendar, the gazetteer (surface form → place key) and the term map
+    (surface form → [(kind, concept IRI)])."""
+
+    reference: date
+    holidays: HolidayCalendar = field(default_factory=load_holiday_calendar)
+    gazetteer: Mapping[str, str] = field(default_factory=dict)
+    terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def for_document(cls, doc: Document, reference: ReferenceMaps) -> ExtractionContext:
+        """The context of one document: its date and the reference data's maps, the
+        gazetteer without short names of far places (see mentions.local_gazetteer)."""
+        gazetteer = reference.gazetteer()
+        jurisdiction_of = getattr(reference, "jurisdiction_of_issuer", None)
+        place_code = getattr(reference, "place_code", None)
+        if doc.issuer is not None and jurisdiction_of and place_code:
+            code = jurisdiction_of(doc.issuer.text)
+            gazetteer = local_gazetteer(gazetteer, place_code, code)
+        return cls(reference=reference_date(doc), gazetteer=gazetteer, terms=reference.terms())
+
+    @functools.cached_property
+    def place_matcher(self) -> DictionaryMatcher:
+        """The gazetteer's matcher, built on first use."""
+        return DictionaryMatcher(self.gazetteer.keys())
+
+    @functools.cached_property
+    def term_matcher(self) -> DictionaryMatcher:
+        """The term map's matcher, built on first use."""
+        return DictionaryMatcher(self.terms.keys())
+
+
+def extract_entities(text: str, offset: int, context: ExtractionContext) -> Entities:
+    """Return the entities of ``text``, which starts at ``offset`` in the source; every
+    span is absolute. Time bounds and quantities are in text order, quantities' ``period``
+    and ``whole`` index into those lists; mentions are in text order."""
+    time_bounds = find_time_bounds(text, offset, context.reference, context.holidays)
+    quantities = link_periods(find_quantities(text, offset), time_bounds, text, offset)
+    mentions = (
+        find_programmes(text, offset)
+        + find_places(text, offset, context.gazetteer, context.place_matcher)
+        + find_terms(text, offset, context.terms, context.term_matcher)
+    )
+    mentions.sort(key=lambda m: (m.span.begin, m.span.end, m.kind, m.key))
+    return Entities(
+        time_bounds=time_bounds,
+        quantities=quantities,
+        citations=find_citations(text, offset),
+        mentions=mentions,
+    )

@@ -1,0 +1,95 @@
+"""The VoID description of the links from the policykg dataset to outside datasets.
+
+Two kinds of outside dataset are linked: Wikidata, by skos:exactMatch on places, and the
+higher-level documents the plans implement (the national opinion), by
+eli:ensures_implementation_of from documents and items. Each is described as a
+void:Linkset whose triple count is read off the dataset, so the description stays true
+whatever documents are built.
+"""
+
+from __future__ import annotations
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
+from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
+
+DATASET = PKID["dataset"]
+WIKIDATA = PKID["dataset/wikidata"]
+
+
+def _count(n: int) -> Literal:
+    return Literal(str(n), datatype=XSD.integer)
+
+
+def _triples(data: Graph) -> set[tuple]:
+    """Every distinct triple of a graph or of all the graphs of a dataset."""
+    if isinstance(data, Dataset):
+        return {(s, p, o) for s, p, o, _ in data.quads((None, None, None, None))}
+    return set(data)
+
+
+def wikidata_links(triples: set[tuple]) -> int:
+    """How many skos:exactMatch links point into Wikidata."""
+    return sum(1 for _, p, o in triples if p == SKOS.exactMatch and str(o).startswith(str(WD)))
+
+
+def implemented_documents(data: Graph) -> list[URIRef]:
+    """Documents that others implement and that implement nothing themselves, in IRI order."""
+    docs = set(data.subjects(RDF.type, PKG.PolicyDocument))
+    targets = {o for s, o in data.subject_objects(ELI.ensures_implementation_of) if s in docs and o in docs}
+    return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
+
+
+def implementation_links(triples: set[tuple], document: URIRef) -> int:
+    """How many eli:ensures_implementation_of links point at a document or anything inside it."""
+    prefix = f"{document}/"
+    return sum(1 for _, p, o in triples
+               if p == ELI.ensures_implementation_of and (o == document or str(o).startswith(prefix)))
+
+
+def linkset_graph(data: Graph) -> Graph:
+    """The VoID description of the dataset's links to Wikidata and to the documents it implements."""
+    triples = _triples(data)
+    union = Graph()
+    for t in triples:
+        union.add(t)
+    g = Graph()
+    bind_prefixes(g.namespace_manager)
+    g.add((DATASET, RDF.type, VOID.Dataset))
+    g.add((DATASET, DCTERMS.title, Literal("policykg", lang="en")))
+    g.add((DATASET, VOID.uriSpace, Literal(str(PKID))))
+    g.add((DATASET, VOID.triples, _count(len(triples))))
+
+    g.add((WIKIDATA, RDF.type, VOID.Dataset))
+    g.add((WIKIDATA, DCTERMS.title, Literal("Wikidata", lang="en")))
+    g.add((WIKIDATA, VOID.uriSpace, Literal(str(WD))))
+    g.add((WIKIDATA, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
+    places = PKID["dataset/linkset/wikidata-places"]
+    _linkset(g, places, WIKIDATA, SKOS.exactMatch, wikidata_links(triples), "places matched to Wikidata items")
+
+    for doc in implemented_documents(union):
+        number = union.value(doc, ELI.id_local)
+        key = str(doc)[len(str(PKID)):]  # doc/{issuerCode}/{year}/{serial}
+        target = PKID[f"dataset/{key}"]
+        g.add((target, RDF.type, VOID.Dataset))
+        for title in union.objects(doc, DCTERMS.title):
+            g.add((target, DCTERMS.title, title))
+        g.add((target, VOID.uriSpace, Literal(f"{doc}")))
+        g.add((target, VOID.rootResource, doc))
+        for source in union.objects(doc, DCTERMS.source):
+            g.add((target, DCTERMS.source, source))
+        _linkset(g, PKID[f"dataset/linkset/{key}"], target, ELI.ensures_implementation_of,
+                 implementation_links(triples, doc), f"documents and items implementing {number or doc}")
+    return g
+
+
+def _linkset(g: Graph, node: URIRef, target: URIRef, predicate: URIRef, count: int, title: str) -> None:
+    """One void:Linkset from the policykg dataset to a target dataset."""
+    g.add((node, RDF.type, VOID.Linkset))
+    g.add((node, DCTERMS.title, Literal(title, lang="en")))
+    g.add((node, VOID.subjectsTarget, DATASET))
+    g.add((node, VOID.objectsTarget, target))
+    g.add((node, VOID.linkPredicate, predicate))
+    g.add((node, VOID.triples, _count(count)))
+    g.add((DATASET, VOID.subset, node))

@@ -1,0 +1,320 @@
+"""Query evaluation with a deadline that really stops the query.
+
+pyoxigraph has no timeout and cannot be interrupted from another thread; rdflib's
+evaluator cannot either (a regex in C holds the GIL). So queries are evaluated in a
+child process and the server process only waits:
+
+- Each server process (a gunicorn sync worker, or the development server) forks its
+  evaluation child lazily, on its first query, so the child shares the loaded store
+  copy-on-write and costs no load time. Nothing is forked at import or in the
+  gunicorn master (with --preload the master holds the store; each worker forks its
+  own child).
+- The parent sends the query (pickled, length-prefixed) down a pipe and waits for the
+  reply with poll() until the deadline. The child evaluates, serialises the WHOLE
+  answer to bytes in the chosen media type (so an answer is either complete or not
+  sent) and writes it back.
+- At the deadline the parent SIGKILLs the child, reaps it, forks a fresh one and
+  answers 503 with Retry-After: a cancelled query never produces a 2xx or a truncated
+  body. A child that dies on its own (a crash in the engine) gives a 500 and is
+  replaced the same way.
+- The child ignores the server's signal handlers, refuses outbound connections (the
+  audit hook; it covers rdflib only, the guard covers pyoxigraph) and asks the kernel
+  to kill it when its parent dies (PR_SET_PDEATHSIG), so no orphan outlives a worker.
+
+Measured cost on top of evaluation: one pipe round trip and a pickle, well under a
+millisecond (benchmarks/bench_http.py). `run_isolated` applies the same idea, with a
+fork per call, to work that is rare and long (SHACL validation of an upload).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import os
+import pickle
+import queue
+import select
+import signal
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused, QueryTimeout
+
+from .engine import Engine, ResultTooLarge, block_outbound_for_good
+from .guard import QueryInfo
+from .protocol import types_for
+
+log = logging.getLogger(__name__)
+_HEADER = struct.Struct("!Q")
+_ERRORS = {cls.__name__: cls for cls in (PolicyKGError, InputError, QueryError, QueryRefused,
+                                         ResultTooLarge)}
+_PR_SET_PDEATHSIG = 1
+
+
+class EngineCrashed(PolicyKGError):
+    """The evaluation child died while answering (a fault, logged; 500)."""
+
+    http_status = 500
+
+
+@dataclass
+class QueryJob:
+    """What the child needs to answer one query."""
+
+    sparql: str
+    media_type: str
+    info: QueryInfo
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    """A complete, serialised answer."""
+
+    kind: str
+    media_type: str
+    body: bytes
+
+
+# --- framing over pipes -------------------------------------------------------------------
+
+def _send(fd: int, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _read_exact(fd: int, size: int, deadline: float | None) -> bytes:
+    """Read `size` bytes, waiting at most until `deadline` (monotonic); EOFError on EOF."""
+    chunks, remaining = [], size
+    poller = select.poll()
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+    while remaining:
+        if deadline is not None:
+            wait_ms = max(0, int((deadline - time.monotonic()) * 1000))
+            if not poller.poll(wait_ms):
+                raise TimeoutError
+        chunk = os.read(fd, min(remaining, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(fd: int, deadline: float | None = None) -> Any:
+    (size,) = _HEADER.unpack(_read_exact(fd, _HEADER.size, deadline))
+    return pickle.loads(_read_exact(fd, size, deadline))
+
+
+def _error_reply(exc: PolicyKGError) -> tuple:
+    return ("error", type(exc).__name__, exc.message, exc.hint, exc.http_status)
+
+
+def _rebuild_error(name: str, message: str, hint: str | None, status: int) -> PolicyKGError:
+    exc = _ERRORS.get(name, PolicyKGError)(message, hint=hint)
+    exc.http_status = status
+    return exc
+
+
+# --- the child ------------------------------------------------------------------------------
+
+def _become_child(keep: tuple[int, ...]) -> None:
+    """Detach a freshly forked child from the server's signal handling."""
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
+                signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGABRT, signal.SIGALRM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C goes to the server, which kills us
+    with contextlib.suppress(ValueError):
+        signal.set_wakeup_fd(-1)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    block_outbound_for_good()
+
+
+def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> tuple:
+    try:
+        result = engine.query(job.sparql, job.default_graphs, job.named_graphs, info=job.info)
+        media_type = job.media_type
+        if media_type not in types_for(result.kind):
+            media_type = next(iter(types_for(result.kind)))
+        return ("ok", result.kind, media_type, result.serialize(media_type, max_bytes))
+    except PolicyKGError as exc:
+        return _error_reply(exc)
+    except Exception as exc:  # an engine fault: reported as 500, the child lives on
+        return ("error", "EngineCrashed", f"{type(exc).__name__}: {exc}", None, 500)
+
+
+def _serve_jobs(engine: Engine, jobs: int, replies: int, max_bytes: int) -> None:
+    while True:
+        try:
+            job = _receive(jobs)
+        except EOFError:
+            return
+        _send(replies, _answer(engine, job, max_bytes))
+
+
+# --- the parent side ------------------------------------------------------------------------
+
+@dataclass
+class _Child:
+    pid: int
+    jobs: int      # parent writes jobs here
+    replies: int   # parent reads replies here
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
+        self.close()
+
+    def close(self) -> None:
+        for fd in (self.jobs, self.replies):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class QueryRunner:
+    """Answers QueryJobs in pre-forked children, within `timeout` seconds each."""
+
+    def __init__(self, engine: Engine, timeout: float, max_result_bytes: int,
+                 workers: int = 1) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        self.max_result_bytes = max_result_bytes
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._owner: int | None = None
+        self._idle: queue.Queue[_Child] = queue.Queue()
+        self._children: list[_Child] = []
+
+    def _spawn(self) -> _Child:
+        job_r, job_w = os.pipe()
+        reply_r, reply_w = os.pipe()
+        inherited = [fd for c in self._children for fd in (c.jobs, c.replies)]
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the server's code
+            status = 0
+            try:
+                os.close(job_w)
+                os.close(reply_r)
+                for fd in inherited:
+                    os.close(fd)
+                _become_child((job_r, reply_w))
+                _serve_jobs(self.engine, job_r, reply_w, self.max_result_bytes)
+            except BaseException:
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(job_r)
+        os.close(reply_w)
+        child = _Child(pid, job_w, reply_r)
+        self._children.append(child)
+        return child
+
+    def _ensure_started(self) -> None:
+        if self._owner == os.getpid():
+            return
+        with self._lock:
+            if self._owner == os.getpid():
+                return
+            # children inherited from a parent process (gunicorn master) are not ours
+            for child in self._children:
+                child.close()
+            self._children, self._idle = [], queue.Queue()
+            for _ in range(self.workers):
+                self._idle.put(self._spawn())
+            self._owner = os.getpid()
+
+    def _replace(self, child: _Child) -> None:
+        child.kill()
+        with self._lock:
+            if child in self._children:
+                self._children.remove(child)
+            self._idle.put(self._spawn())
+
+    def run(self, job: QueryJob) -> Answer:
+        """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError."""
+        self._ensure_started()
+        deadline = time.monotonic() + self.timeout
+        try:
+            child = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"no evaluation slot free within {self.timeout:g} s",
+                               hint="the service is busy; retry later") from None
+        try:
+            _send(child.jobs, job)
+            reply = _receive(child.replies, deadline)
+        except TimeoutError:
+            log.warning("query stopped at the %.3g s deadline: %.200r", self.timeout, job.sparql)
+            self._replace(child)
+            raise QueryTimeout(f"query still running after {self.timeout:g} s; it was stopped",
+                               hint="narrow the query or add a LIMIT") from None
+        except (EOFError, OSError) as exc:
+            log.error("evaluation child %d died: %r; query %.200r", child.pid, exc, job.sparql)
+            self._replace(child)
+            raise EngineCrashed("the query engine failed while answering this query") from None
+        self._idle.put(child)
+        if reply[0] == "ok":
+            return Answer(kind=reply[1], media_type=reply[2], body=reply[3])
+        if reply[1] == "EngineCrashed":
+            log.error("engine fault on query %.200r: %s", job.sparql, reply[2])
+            raise EngineCrashed(reply[2])
+        raise _rebuild_error(*reply[1:])
+
+    def close(self) -> None:
+        """Kill this process's children (tests, shutdown)."""
+        if self._owner != os.getpid():
+            return
+        with self._lock:
+            for child in self._children:
+                child.kill()
+            self._children, self._idle, self._owner = [], queue.Queue(), None
+
+
+def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
+    """fn(*args) evaluated in a forked child, killed at `timeout` (QueryTimeout).
+
+    fn's PolicyKGErrors are re-raised here; its return value must pickle.
+    """
+    reply_r, reply_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            os.close(reply_r)
+            _become_child((reply_w,))
+            try:
+                reply: tuple = ("ok", fn(*args))
+            except PolicyKGError as exc:
+                reply = _error_reply(exc)
+            except Exception as exc:
+                reply = ("error", "EngineCrashed", f"{type(exc).__name__}: {exc}", None, 500)
+            _send(reply_w, reply)
+        except BaseException:
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(reply_w)
+    try:
+        reply = _receive(reply_r, time.monotonic() + timeout)
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+        raise QueryTimeout(f"still running after {timeout:g} s; it was stopped") from None
+    except EOFError:
+        raise EngineCrashed("the worker process died") from None
+    finally:
+        os.close(reply_r)
+        os.waitpid(pid, 0)
+    if reply[0] == "ok":
+        return reply[1]
+    raise _rebuild_error(*reply[1:]) if reply[1] != "EngineCrashed" else EngineCrashed(reply[2])

@@ -1,0 +1,210 @@
+"""The linked-data site: every IRI of the graph as a page or an RDF description, the
+landing page, the ontology's pages and the query page.
+
+Routes (docs/linked-data.md): / , /id/<path>, /graph/<path>, /ontology,
+/ontology/term/<name>, /query, /query/prefixes.json. A resource's URL answers 200
+directly (no 303): HTML for browsers, its description for RDF clients by Accept or
+?format=, with Vary: Accept, Content-Location and Link rel=alternate to the other forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, current_app, render_template, request
+from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
+from werkzeug.exceptions import NotAcceptable, NotFound
+
+from .describe import (
+    RDF_FORMATS,
+    SHORT_NAMES,
+    choose_media_type,
+    description,
+    named_graph,
+    serialize,
+)
+from .examples import examples
+from .linking import encode_path, href, is_safe_iri, resource_iri, term_iri
+from .lookup import Lookup, OxigraphLookup, RdflibLookup
+from .render import Page, build_page
+from .render_agency import build_agency
+from .render_docs import build_document, build_item, build_part
+from .render_graph import build_graph, build_landing
+from .render_measure import build_measure, build_source, build_span
+from .render_ontology import build_ontology, build_term
+from .terms import qname
+
+pages_bp = Blueprint("pages", __name__, template_folder="templates",
+                     static_folder="static", static_url_path="/assets")
+
+ONTOLOGY_GRAPH = str(PKGRAPH["reference/ontology"])
+_ELI_RESOURCE = "http://data.europa.eu/eli/ontology#LegalResource"
+# The page builder for each class, tried in this order: the first class a resource has wins.
+BUILDERS = {
+    str(PKG.PolicyDocument): build_document,
+    str(PKG.Part): build_part,
+    str(PKG.Item): build_item,
+    str(PKG.Measure): build_measure,
+    str(PKG.Agency): build_agency,
+    str(PKG.SourceText): build_source,
+    str(PKG.TextSpan): build_span,
+    str(PKG.Mention): build_span,
+    _ELI_RESOURCE: build_document,
+}
+_CHARSET_TYPES = {"text/turtle", "application/n-triples"}
+
+
+def lookup() -> Lookup:
+    """The pages' view of the served engine, made once per app."""
+    state = current_app.extensions["policykg"]
+    cache: dict[str, Any] = state.cache
+    if "pages.lookup" not in cache:
+        engine = state.engine
+        store = getattr(engine, "store", None)
+        cache["pages.lookup"] = (OxigraphLookup(store) if store is not None
+                                 else RdflibLookup(engine.dataset))
+    return cache["pages.lookup"]
+
+
+def _media_type() -> str:
+    """The representation to answer with, or 406 listing the ones on offer."""
+    chosen = choose_media_type(request.accept_mimetypes, request.args.get("format"))
+    if chosen is None:
+        raise NotAcceptable("acceptable: text/html, " + ", ".join(RDF_FORMATS)
+                            + " (or ?format=html|ttl|jsonld|nt|rdf)")
+    return chosen
+
+
+def _alternates(response: Response, media_type: str) -> Response:
+    """Vary, Content-Location and the Link header naming every representation."""
+    path = encode_path(request.path)
+    response.headers["Vary"] = "Accept"
+    response.headers["Content-Location"] = f"{path}?format={SHORT_NAMES[media_type]}"
+    response.headers["Link"] = ", ".join(
+        f'<{path}?format={name}>; rel="alternate"; type="{mime}"'
+        for mime, name in SHORT_NAMES.items() if mime != media_type)
+    return response
+
+
+def _rdf_response(graph_data: Any, media_type: str) -> Response:
+    content_type = media_type + ("; charset=utf-8" if media_type in _CHARSET_TYPES else "")
+    return _alternates(Response(serialize(graph_data, media_type), content_type=content_type),
+                       media_type)
+
+
+def _html_response(template: str, **context: Any) -> Response:
+    return _alternates(Response(render_template(template, **context),
+                                content_type="text/html; charset=utf-8"), "text/html")
+
+
+def _not_found(iri: str, media_type: str) -> Response:
+    if media_type != "text/html":
+        raise NotFound(f"the graph says nothing about <{iri}>")
+    body = render_template("404.html", iri=iri, page=None)
+    return Response(body, status=404, content_type="text/html; charset=utf-8")
+
+
+def _resource(iri: str) -> Response:
+    """A resource of the graph, as HTML or as its RDF description."""
+    media_type = _media_type()
+    if not is_safe_iri(iri):
+        return _not_found(iri, media_type)
+    if media_type != "text/html":
+        graph_data = description(lookup(), iri)
+        if not len(graph_data):
+            return _not_found(iri, media_type)
+        return _rdf_response(graph_data, media_type)
+    page = build_page(lookup(), iri, BUILDERS)
+    if page is None:
+        return _not_found(iri, media_type)
+    return _html_response(page.template, page=page)
+
+
+@pages_bp.route("/id/<path:rest>")
+def resource(rest: str) -> Response:
+    """Everything the pipeline mints: https://w3id.org/policykg/id/…"""
+    return _resource(resource_iri("id", rest))
+
+
+@pages_bp.route("/ontology/term/<name>")
+def term(name: str) -> Response:
+    """One term of the ontology: https://w3id.org/policykg/ontology#name."""
+    iri = term_iri(name)
+    media_type = _media_type()
+    if media_type != "text/html":
+        return _resource(iri)
+    page = build_page(lookup(), iri, {})
+    if page is None:
+        return _not_found(iri, media_type)
+    build_term(lookup(), iri, page)
+    return _html_response(page.template, page=page)
+
+
+@pages_bp.route("/ontology")
+def ontology() -> Response:
+    """The ontology: its overview page, or the whole ontology graph for RDF clients."""
+    media_type = _media_type()
+    if media_type != "text/html":
+        return _rdf_response(named_graph(lookup(), ONTOLOGY_GRAPH), media_type)
+    page = build_page(lookup(), ONTOLOGY_IRI, {}) or Page(
+        template="ontology.html", iri=ONTOLOGY_IRI, title="policykg ontology", types=[])
+    build_ontology(lookup(), page)
+    return _html_response(page.template, page=page)
+
+
+@pages_bp.route("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    """A named graph: a page about it, or all its triples for RDF clients."""
+    iri = resource_iri("graph", rest)
+    media_type = _media_type()
+    if not is_safe_iri(iri) or iri not in set(current_app.extensions["policykg"].engine.graphs()):
+        return _not_found(iri, media_type)
+    if media_type != "text/html":
+        return _rdf_response(named_graph(lookup(), iri), media_type)
+    page = Page(template="graph.html", iri=iri, title=iri, types=[])
+    build_graph(lookup(), iri, page)
+    return _html_response(page.template, page=page)
+
+
+@pages_bp.route("/")
+def landing() -> Response:
+    """What the graph is, its counts and documents, downloads, where to go next."""
+    state = current_app.extensions["policykg"]
+    page = Page(template="landing.html", iri="", title="policykg", types=[])
+    build_landing(lookup(), state.engine, page)
+    response = Response(render_template("landing.html", page=page),
+                        content_type="text/html; charset=utf-8")
+    return response
+
+
+@pages_bp.route("/query")
+def query_page() -> Response:
+    """YASGUI on /sparql, with the example queries."""
+    listed = [{"name": e.name, "question": e.question, "query": e.query} for e in examples()]
+    return Response(render_template("query.html", examples=listed, prefixes=PREFIXES,
+                                    initial=request.args.get("query", ""), page=None),
+                    content_type="text/html; charset=utf-8")
+
+
+@pages_bp.route("/query/prefixes.json")
+def prefixes() -> Response:
+    """The graph's prefixes, for the editor's prefix completion (instead of prefix.cc)."""
+    return current_app.json.response(PREFIXES)
+
+
+@pages_bp.app_template_filter("iri_href")
+def iri_href_filter(iri: str) -> str:
+    """Template filter: where a link to an IRI points."""
+    return href(iri)
+
+
+@pages_bp.app_template_filter("qname")
+def qname_filter(iri: str) -> str:
+    """Template filter: an IRI's prefixed name."""
+    return qname(iri)
+
+
+@pages_bp.app_template_filter("last_segment")
+def last_segment_filter(iri: str) -> str:
+    """Template filter: the last path segment of an IRI (quantity/2 → 2)."""
+    return iri.rstrip("/").rsplit("/", 2)[-2] + "/" + iri.rstrip("/").rsplit("/", 1)[-1]

@@ -1,0 +1,209 @@
+"""Page view-models: which page a resource gets, and the generic property table.
+
+A resource's page is chosen by its rdf:type (document, part, item, measure, agency, text
+span, source text); everything else gets the generic page, a table of its properties
+and of the resources that point to it. Every page carries that table, so nothing in the
+graph is hidden by a specialised layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from policykg.graph.namespaces import BASE
+from rdflib import RDF, BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .lookup import Lookup, iri_ref
+from .terms import Link, PropertyRow, Value, label_map, link, value_of
+
+MAX_INCOMING = 300
+_MAX_DEPTH = 8
+
+
+@dataclass
+class Page:
+    """What a template needs to show one resource."""
+
+    template: str
+    iri: str
+    title: str
+    types: list[Link]
+    context: dict[str, Any] = field(default_factory=dict)
+    jsonld: dict[str, Any] | None = None
+    properties: list[PropertyRow] = field(default_factory=list)
+    incoming: list[tuple[Link, Link]] = field(default_factory=list)
+    incoming_truncated: bool = False
+    graphs: list[Link] = field(default_factory=list)
+    sparql: str = ""
+
+
+def _collect(lookup: Lookup, subject: Node, tree: dict[Node, list[tuple[Node, Node]]],
+             depth: int) -> None:
+    """Gather the subject's (predicate, object) pairs and those of its blank nodes."""
+    if subject in tree or depth > _MAX_DEPTH:
+        return
+    pairs = sorted(((p, o) for _, p, o in lookup.triples(subject, None, None)),
+                   key=lambda pair: (str(pair[0]), str(pair[1])))
+    tree[subject] = pairs
+    for _, obj in pairs:
+        if isinstance(obj, BNode):
+            _collect(lookup, obj, tree, depth + 1)
+
+
+def _list_members(node: Node, tree: dict[Node, list[tuple[Node, Node]]]) -> list[Node] | None:
+    """The members of an RDF list starting at node, or None when it is not a list."""
+    members: list[Node] = []
+    seen: set[Node] = set()
+    while node != RDF.nil:
+        if node in seen or not isinstance(node, BNode):
+            return None
+        seen.add(node)
+        pairs = dict(tree.get(node, []))
+        if set(pairs) != {RDF.first, RDF.rest}:
+            return None
+        members.append(pairs[RDF.first])
+        node = pairs[RDF.rest]
+    return members
+
+
+def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]],
+           labels: dict[str, str]) -> Value:
+    if not isinstance(term, BNode):
+        return value_of(term, labels)
+    members = _list_members(term, tree)
+    if members is not None:
+        return Value(items=[_value(m, tree, labels) for m in members])
+    return Value(rows=_rows(term, tree, labels))
+
+
+def _rows(subject: Node, tree: dict[Node, list[tuple[Node, Node]]],
+          labels: dict[str, str]) -> list[PropertyRow]:
+    rows: list[PropertyRow] = []
+    for predicate, obj in tree.get(subject, []):
+        value = _value(obj, tree, labels)
+        if rows and rows[-1].predicate.iri == str(predicate):
+            rows[-1].values.append(value)
+        else:
+            rows.append(PropertyRow(predicate=link(str(predicate), labels), values=[value]))
+    return rows
+
+
+def property_table(lookup: Lookup, iri: str) -> list[PropertyRow]:
+    """The resource's properties, blank nodes expanded in place and lists as lists."""
+    tree: dict[Node, list[tuple[Node, Node]]] = {}
+    _collect(lookup, URIRef(iri), tree, 0)
+    iris = {str(t) for pairs in tree.values() for pair in pairs for t in pair
+            if isinstance(t, URIRef)}
+    return _rows(URIRef(iri), tree, label_map(lookup, iris))
+
+
+def incoming_links(lookup: Lookup, iri: str) -> tuple[list[tuple[Link, Link]], bool]:
+    """(subject, predicate) links of the triples that point to the resource; truncated?"""
+    pairs: list[tuple[str, str]] = []
+    for s, p, _ in lookup.triples(None, None, URIRef(iri)):
+        if isinstance(s, URIRef):
+            pairs.append((str(s), str(p)))
+        if len(pairs) > MAX_INCOMING:
+            break
+    truncated = len(pairs) > MAX_INCOMING
+    pairs = sorted(pairs[:MAX_INCOMING], key=lambda pair: (pair[1], pair[0]))
+    labels = label_map(lookup, {i for pair in pairs for i in pair})
+    return [(link(s, labels), link(p, labels)) for s, p in pairs], truncated
+
+
+def types_of(lookup: Lookup, iri: str) -> list[str]:
+    """The rdf:types of a resource."""
+    return sorted(str(o) for _, _, o in lookup.triples(URIRef(iri), RDF.type, None))
+
+
+def exists(lookup: Lookup, iri: str) -> bool:
+    """True when the graph says anything about the IRI, as subject or as object."""
+    node = URIRef(iri)
+    return (next(lookup.triples(node, None, None), None) is not None
+            or next(lookup.triples(None, None, node), None) is not None)
+
+
+def describe_query(iri: str) -> str:
+    """The SPARQL that fetches a resource's description (linked from every page)."""
+    return f"DESCRIBE <{iri}>"
+
+
+_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { %s ?p ?o } } ORDER BY ?g"
+
+
+def graphs_of(lookup: Lookup, iri: str) -> list[Link]:
+    """The named graphs that hold triples about the resource."""
+    return [link(str(row["g"]), text=str(row["g"])[len(BASE):])
+            for row in lookup.select(_GRAPHS % iri_ref(iri))]
+
+
+def title_of(lookup: Lookup, iri: str) -> str:
+    """The resource's label, or its IRI when it has none."""
+    return label_map(lookup, [iri]).get(iri, iri)
+
+
+Builder = Callable[[Lookup, str, Page], None]
+
+
+def build_page(lookup: Lookup, iri: str, builders: dict[str, Builder]) -> Page | None:
+    """The page of a resource, filled in by the builder for its first known type."""
+    if not exists(lookup, iri):
+        return None
+    types = types_of(lookup, iri)
+    labels = label_map(lookup, types)
+    incoming, truncated = incoming_links(lookup, iri)
+    page = Page(template="resource.html", iri=iri, title=title_of(lookup, iri),
+                types=[link(t, labels) for t in types],
+                properties=property_table(lookup, iri), incoming=incoming,
+                incoming_truncated=truncated, sparql=describe_query(iri),
+                graphs=graphs_of(lookup, iri))
+    page.jsonld = {"@context": "https://schema.org/", "@type": "Thing", "@id": iri,
+                   "name": page.title}
+    # builders are tried in the caller's order: the first type the resource has wins
+    for rdf_type, builder in builders.items():
+        if rdf_type in types:
+            builder(lookup, iri, page)
+            break
+    return page
+
+
+def literal_text(term: Node | None) -> str | None:
+    """A literal's text, or None."""
+    return str(term) if isinstance(term, Literal) else None
+
+
+def values(lookup: Lookup, iri: str) -> dict[str, list[Node]]:
+    """The resource's objects by predicate IRI."""
+    found: dict[str, list[Node]] = {}
+    for _, p, o in lookup.triples(URIRef(iri), None, None):
+        found.setdefault(str(p), []).append(o)
+    return found
+
+
+def first(found: dict[str, list[Node]], predicate: object) -> Node | None:
+    """The first object of a predicate, preferring a Chinese literal."""
+    objects = found.get(str(predicate), [])
+    for obj in objects:
+        if isinstance(obj, Literal) and obj.language == "zh":
+            return obj
+    return objects[0] if objects else None
+
+
+def to_int(term: object) -> int:
+    """A literal's integer value, 0 when it has none."""
+    try:
+        return int(str(term))
+    except ValueError:
+        return 0
+
+
+def to_date(term: object) -> date | None:
+    """An xsd:date literal's date, else None."""
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return value if isinstance(value, date) else None
+    return None

@@ -1,0 +1,280 @@
+"""View-models of a document's pages: the document with its outline and timeline, a part,
+an item with its measures and its national counterpart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from policykg.graph.namespaces import ELI, PKG
+from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import PROV
+
+from . import jsonld
+from .linking import href
+from .lookup import Lookup, iri_ref
+from .render import Page, first, to_date, to_int, values
+from .svg import TimeRow, timeline_svg
+from .terms import Link, label_map, link
+
+
+@dataclass
+class ItemLine:
+    """An item in an outline: its link, number, title, measure count, counterparts."""
+
+    link: Link
+    number: str
+    title: str
+    ordinal: int
+    measures: int = 0
+    counterparts: list[Link] = field(default_factory=list)
+
+
+@dataclass
+class PartLine:
+    """A part in an outline, with its items."""
+
+    link: Link | None
+    number: str
+    title: str
+    items: list[ItemLine] = field(default_factory=list)
+
+
+_OUTLINE = """
+SELECT ?item ?itemOrd ?itemNum ?itemTitle ?part ?partOrd ?partNum ?partTitle
+       (COUNT(DISTINCT ?m) AS ?measures)
+WHERE {
+  ?item a pkg:Item ; pkg:ordinal ?itemOrd .
+  { ?item eli:is_part_of %(doc)s }
+  UNION
+  { ?item eli:is_part_of ?part . ?part a pkg:Part ; eli:is_part_of %(doc)s .
+    OPTIONAL { ?part pkg:ordinal ?partOrd } OPTIONAL { ?part eli:number ?partNum }
+    OPTIONAL { ?part dct:title ?partTitle } }
+  OPTIONAL { ?item eli:number ?itemNum }
+  OPTIONAL { ?item dct:title ?itemTitle }
+  OPTIONAL { ?m a pkg:Measure ; eli:is_part_of ?item }
+}
+GROUP BY ?item ?itemOrd ?itemNum ?itemTitle ?part ?partOrd ?partNum ?partTitle
+ORDER BY ?partOrd ?itemOrd
+"""
+
+_COUNTERPARTS = """
+SELECT ?item ?national WHERE {
+  ?item a pkg:Item ; eli:is_part_of+ %(doc)s ; eli:ensures_implementation_of ?national .
+}
+"""
+
+_TIME_BOUNDS = """
+SELECT ?measure ?mOrd ?itemOrd ?itemNum ?bound ?expr ?type ?begin ?end WHERE {
+  ?measure a pkg:Measure ; pkg:ordinal ?mOrd ; eli:is_part_of ?item ; pkg:hasTimeBound ?bound .
+  ?item pkg:ordinal ?itemOrd ; eli:is_part_of+ %(doc)s .
+  OPTIONAL { ?item eli:number ?itemNum }
+  OPTIONAL { ?bound pkg:expression ?expr }
+  OPTIONAL { ?bound pkg:timeBoundType/skos:notation ?type }
+  OPTIONAL { ?bound time:hasBeginning/time:inXSDDate ?begin }
+  OPTIONAL { ?bound time:hasEnd/time:inXSDDate ?end }
+}
+ORDER BY ?itemOrd ?mOrd ?bound
+"""
+
+_IMPLEMENTED_BY = """
+SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of %(doc)s }
+"""
+
+_CITED_BY = """
+SELECT DISTINCT ?m WHERE { ?m pkg:cites %(doc)s }
+"""
+
+
+def outline(lookup: Lookup, doc: str) -> list[PartLine]:
+    """The document's parts with their items (items outside parts in a part of their own)."""
+    rows = lookup.select(_OUTLINE % {"doc": iri_ref(doc)})
+    counterparts: dict[str, list[str]] = {}
+    for row in lookup.select(_COUNTERPARTS % {"doc": iri_ref(doc)}):
+        counterparts.setdefault(str(row["item"]), []).append(str(row["national"]))
+    labels = label_map(lookup, [n for ns in counterparts.values() for n in ns])
+    parts: dict[str, PartLine] = {}
+    for row in rows:
+        part_iri = str(row.get("part", ""))
+        if part_iri not in parts:
+            number, title = str(row.get("partNum", "")), str(row.get("partTitle", ""))
+            parts[part_iri] = PartLine(
+                link=link(part_iri, text=f"{number} {title}".strip() or None) if part_iri else None,
+                number=number, title=title)
+        item_iri = str(row["item"])
+        parts[part_iri].items.append(ItemLine(
+            link=link(item_iri, text=str(row.get("itemNum", row["itemOrd"]))),
+            number=str(row.get("itemNum", "")), title=str(row.get("itemTitle", "")),
+            ordinal=to_int(row["itemOrd"]), measures=to_int(row.get("measures", 0)),
+            counterparts=[link(n, labels) for n in counterparts.get(item_iri, [])]))
+    return list(parts.values())
+
+
+def time_rows(lookup: Lookup, doc: str) -> list[TimeRow]:
+    """One timeline row per time bound of the document's measures."""
+    rows = []
+    for row in lookup.select(_TIME_BOUNDS % {"doc": iri_ref(doc)}):
+        number = str(row.get("itemNum", row["itemOrd"]))
+        rows.append(TimeRow(label=f"{number}措施{row['mOrd']}", href=href(str(row["measure"])),
+                            expression=str(row.get("expr", "")),
+                            kind=str(row.get("type", "")),
+                            start=to_date(row.get("begin")), end=to_date(row.get("end"))))
+    return rows
+
+
+def _links_of(lookup: Lookup, query: str, doc: str, var: str) -> list[Link]:
+    iris = [str(row[var]) for row in lookup.select(query % {"doc": iri_ref(doc)})]
+    labels = label_map(lookup, iris)
+    return [link(i, labels) for i in sorted(iris)]
+
+
+def build_document(lookup: Lookup, iri: str, page: Page) -> None:
+    """The document page: header, outline, timeline, what it implements and is implemented by."""
+    found = values(lookup, iri)
+    passed_by = [str(o) for o in found.get(str(ELI.passed_by), [])]
+    implements = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
+    others = passed_by + implements + [str(o) for key in (PKG.documentType, PKG.jurisdiction,
+                                                          PKG.source, PROV.wasGeneratedBy)
+                                       for o in found.get(str(key), [])]
+    labels = label_map(lookup, others)
+    number = first(found, ELI.id_local)
+    issued = first(found, ELI.date_document)
+    title = first(found, DCT.title)
+    rows = time_rows(lookup, iri)
+    issued_day = to_date(issued)
+    parts = outline(lookup, iri)
+    page.template = "document.html"
+    page.title = str(title or number or page.title)
+    page.context.update(
+        number=str(number or ""), notice_title=str(first(found, PKG.noticeTitle) or ""),
+        issued=str(issued or ""), passed_by=[link(a, labels) for a in passed_by],
+        addressees=[str(a) for a in found.get(str(PKG.addressee), [])],
+        doctype=[link(str(o), labels) for o in found.get(str(PKG.documentType), [])],
+        jurisdiction=[link(str(o), labels) for o in found.get(str(PKG.jurisdiction), [])],
+        sources=[link(str(o), labels, "原文 source text") for o in found.get(str(PKG.source), [])],
+        implements=[link(b, labels) for b in implements],
+        implemented_by=_links_of(lookup, _IMPLEMENTED_BY, iri, "x"),
+        cited_by=_links_of(lookup, _CITED_BY, iri, "m"),
+        parts=parts, time_rows=rows,
+        timeline=timeline_svg(rows, ("发文", issued_day) if issued_day else None))
+    page.jsonld = jsonld.document(
+        iri, number=page.context["number"] or None, title=page.title,
+        issued=page.context["issued"] or None,
+        passed_by=[jsonld.organisation(a, labels.get(a)) for a in passed_by],
+        implements=[jsonld.legislation_ref(b, labels.get(b)) for b in implements],
+        doctype=labels.get(page.context["doctype"][0].iri) if page.context["doctype"] else None,
+        parts=[{"@id": p.link.iri, "name": p.title} for p in parts if p.link])
+
+
+def container_chain(lookup: Lookup, iri: str) -> list[Link]:
+    """The resources an item or measure is part of, outermost first."""
+    chain: list[str] = []
+    current = iri
+    while True:
+        parents = values(lookup, current).get(str(ELI.is_part_of), [])
+        if not parents or str(parents[0]) in chain:
+            break
+        current = str(parents[0])
+        chain.append(current)
+    labels = label_map(lookup, chain)
+    return [link(c, labels) for c in reversed(chain)]
+
+
+def build_part(lookup: Lookup, iri: str, page: Page) -> None:
+    """A part: its title and its items."""
+    found = values(lookup, iri)
+    chain = container_chain(lookup, iri)
+    doc = chain[0].iri if chain else iri
+    lines = [p for p in outline(lookup, doc) if p.link and p.link.iri == iri]
+    page.template = "part.html"
+    page.title = f"{first(found, ELI.number) or ''} {first(found, DCT.title) or ''}".strip()
+    page.context.update(chain=chain, items=lines[0].items if lines else [])
+    page.jsonld = jsonld.subdivision(
+        iri, name=str(first(found, DCT.title) or ""), identifier=str(first(found, ELI.number) or ""),
+        position=to_int(first(found, PKG.ordinal) or 0) or None,
+        parent={"@id": chain[-1].iri} if chain else None)
+
+
+_ITEM_MEASURES = """
+SELECT ?m ?ord ?text ?r ?k ?agent ?name ?role ?roleName WHERE {
+  ?m a pkg:Measure ; eli:is_part_of %(item)s ; pkg:ordinal ?ord .
+  OPTIONAL { ?m pkg:text ?text }
+  OPTIONAL { ?m pkg:hasResponsibility ?r . ?r pkg:agent ?agent .
+             OPTIONAL { ?r pkg:ordinal ?k } OPTIONAL { ?r pkg:agentName ?name }
+             OPTIONAL { ?r pkg:role ?role . OPTIONAL { ?role skos:notation ?roleName } } }
+}
+ORDER BY ?ord ?k
+"""
+
+_SIBLINGS = """
+SELECT ?item ?ord WHERE { ?item a pkg:Item ; pkg:ordinal ?ord ; eli:is_part_of+ %(doc)s }
+ORDER BY ?ord
+"""
+
+_IMPLEMENTING_ITEMS = """
+SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of %(item)s }
+"""
+
+
+@dataclass
+class MeasureLine:
+    """A measure in an item's list, with its agencies and their roles."""
+
+    link: Link
+    ordinal: int
+    text: str
+    agencies: list[tuple[Link, str]] = field(default_factory=list)
+
+
+def item_measures(lookup: Lookup, item: str) -> list[MeasureLine]:
+    """The measures of an item, in order, each with its agencies."""
+    lines: dict[str, MeasureLine] = {}
+    rows = lookup.select(_ITEM_MEASURES % {"item": iri_ref(item)})
+    labels = label_map(lookup, {str(r["agent"]) for r in rows if "agent" in r})
+    for row in rows:
+        m = str(row["m"])
+        if m not in lines:
+            lines[m] = MeasureLine(link=link(m, text=f"措施 {row['ord']}"), ordinal=to_int(row["ord"]),
+                                   text=str(row.get("text", "")))
+        if "agent" in row:
+            agency = link(str(row["agent"]), labels, str(row.get("name", "")) or None)
+            pair = (agency, str(row.get("roleName", "")))
+            if pair not in lines[m].agencies:
+                lines[m].agencies.append(pair)
+    return sorted(lines.values(), key=lambda line: line.ordinal)
+
+
+def build_item(lookup: Lookup, iri: str, page: Page) -> None:
+    """An item: title, measures with agencies, national counterpart, neighbours."""
+    found = values(lookup, iri)
+    chain = container_chain(lookup, iri)
+    counterparts = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
+    implementing = [str(r["x"]) for r in lookup.select(_IMPLEMENTING_ITEMS % {"item": iri_ref(iri)})]
+    labels = label_map(lookup, counterparts + implementing)
+    siblings = [str(r["item"]) for r in
+                lookup.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})] if chain else []
+    here = siblings.index(iri) if iri in siblings else -1
+    number, title = first(found, ELI.number), first(found, DCT.title)
+    page.template = "item.html"
+    page.title = f"{number or ''}{title or ''}" or page.title
+    page.context.update(
+        chain=chain, number=str(number or ""), item_title=str(title or ""),
+        measures=item_measures(lookup, iri),
+        counterparts=[counterpart(lookup, c, labels) for c in counterparts],
+        implementing=[counterpart(lookup, c, labels) for c in implementing],
+        previous=link(siblings[here - 1], text="← 上一条") if here > 0 else None,
+        next=link(siblings[here + 1], text="下一条 →") if 0 <= here < len(siblings) - 1 else None)
+    page.jsonld = jsonld.subdivision(
+        iri, name=str(title or ""), identifier=str(number or ""),
+        position=to_int(first(found, PKG.ordinal) or 0) or None,
+        parent={"@id": chain[-1].iri} if chain else None,
+        implements=[jsonld.legislation_ref(c, labels.get(c)) for c in counterparts])
+
+
+def counterpart(lookup: Lookup, item: str, labels: dict[str, str]) -> dict[str, object]:
+    """An item of another document: its link, number, title and its document."""
+    chain = container_chain(lookup, item)
+    found = values(lookup, item)
+    return {"link": link(item, labels), "number": str(first(found, ELI.number) or ""),
+            "ordinal": str(first(found, PKG.ordinal) or ""),
+            "document": chain[0] if chain else None}

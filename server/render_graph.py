@@ -1,0 +1,77 @@
+"""View-models of the landing page (the dataset as a whole) and of a named graph's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policykg.graph.namespaces import PKGRAPH, PKID
+
+from . import jsonld
+from .description import DUMPS
+from .lookup import Lookup, iri_ref
+from .render import Page, to_int
+from .terms import label_map, link
+
+# The downloads the endpoint serves at /download/<name> (server/sparql.py), with what each is.
+DOWNLOADS: tuple[tuple[str, str], ...] = tuple(
+    (name, f"数据集 dataset ({media_type})") for name, media_type in DUMPS.items()
+) + (("ontology.ttl", "本体 ontology (Turtle)"), ("shapes.ttl", "SHACL 约束 shapes (Turtle)"))
+
+_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  VALUES ?class { pkg:PolicyDocument pkg:Part pkg:Item pkg:Measure pkg:Responsibility
+                  pkg:Agency pkg:TimeBound pkg:Quantity pkg:Place pkg:Programme }
+  ?x a ?class .
+}
+GROUP BY ?class
+"""
+
+_DOCUMENTS = """
+SELECT ?doc ?number ?title ?issued ?source WHERE {
+  ?doc a pkg:PolicyDocument .
+  OPTIONAL { ?doc eli:id_local ?number } OPTIONAL { ?doc dct:title ?title }
+  OPTIONAL { ?doc eli:date_document ?issued } OPTIONAL { ?doc pkg:source ?source }
+}
+ORDER BY DESC(BOUND(?source)) ?number
+"""
+
+_GRAPH_CLASSES = """
+SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH %s { ?x a ?class } }
+GROUP BY ?class ORDER BY DESC(?n)
+"""
+
+
+def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
+    """The landing page: counts, documents, named graphs, downloads."""
+    stats = engine.stats()
+    counts = {str(r["class"]): to_int(r["n"]) for r in lookup.select(_COUNTS)}
+    labels = label_map(lookup, counts)
+    documents = []
+    for row in lookup.select(_DOCUMENTS):
+        documents.append({"link": link(str(row["doc"]), text=str(row.get("number", "")) or None),
+                          "title": str(row.get("title", "")), "issued": str(row.get("issued", "")),
+                          "in_corpus": "source" in row})
+    page.context.update(
+        triples=stats.triples, entities=stats.entities,
+        counts=[(link(c, labels), n) for c, n in sorted(counts.items(), key=lambda kv: -kv[1])],
+        documents=documents,
+        graphs=[(link(g), n) for g, n in stats.graphs.items()],
+        downloads=DOWNLOADS)
+    page.jsonld = {"@context": jsonld.CONTEXT, "@type": "Dataset", "name": "policykg",
+                   "description": "中国政府政策文件知识图谱 Chinese government policy documents "
+                                  "as a linked-data knowledge graph",
+                   "distribution": [{"@type": "DataDownload", "contentUrl": f"/download/{name}"}
+                                    for name, _ in DOWNLOADS]}
+
+
+def build_graph(lookup: Lookup, iri: str, page: Page) -> None:
+    """A named graph: what it holds, the document it is about, its downloads."""
+    classes = lookup.select(_GRAPH_CLASSES % iri_ref(iri))
+    labels = label_map(lookup, [str(r["class"]) for r in classes])
+    about = str(PKID) + iri[len(str(PKGRAPH)):]
+    about_labels = label_map(lookup, [about])
+    page.title = f"命名图 {iri[len(str(PKGRAPH)):]}"
+    page.context.update(
+        classes=[(link(str(r["class"]), labels), to_int(r["n"])) for r in classes],
+        about=link(about, about_labels) if about in about_labels else None)
+    page.jsonld = jsonld.thing(iri, page.title, "Dataset")

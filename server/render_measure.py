@@ -1,0 +1,226 @@
+"""View-models of a measure (its text with entities marked in place, its responsibility
+table) and of the source text and its spans.
+"""
+
+from __future__ import annotations
+
+from policykg.graph.namespaces import ELI, NIF, PKG
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS as DCT
+from rdflib.term import Node
+
+from . import jsonld
+from .linking import href
+from .lookup import Lookup, iri_ref
+from .render import Page, first, to_int, values
+from .render_docs import container_chain, counterpart
+from .render_text import Mark, marked_html
+from .terms import Link, label_map, link
+
+_SPANS = """
+SELECT ?span ?text ?textBegin ?textEnd ?source ?clause ?clauseBegin ?clauseEnd ?open WHERE {
+  OPTIONAL { %(m)s prov:wasDerivedFrom ?span .
+             ?span nif:beginIndex ?textBegin ; nif:endIndex ?textEnd ; nif:referenceContext ?source }
+  OPTIONAL { %(m)s pkg:clause ?clause . ?clause nif:beginIndex ?clauseBegin ; nif:endIndex ?clauseEnd }
+  OPTIONAL { %(m)s pkg:text ?text }
+  OPTIONAL { %(m)s pkg:openResponsibilityList ?open }
+}
+"""
+
+_RESPONSIBILITIES = """
+SELECT ?r ?k ?agent ?name ?role ?roleName ?begin ?end WHERE {
+  %(m)s pkg:hasResponsibility ?r . ?r pkg:agent ?agent .
+  OPTIONAL { ?r pkg:ordinal ?k } OPTIONAL { ?r pkg:agentName ?name }
+  OPTIONAL { ?r pkg:role ?role . OPTIONAL { ?role skos:notation ?roleName } }
+  OPTIONAL { ?r prov:wasDerivedFrom ?s . ?s nif:beginIndex ?begin ; nif:endIndex ?end }
+}
+ORDER BY ?k
+"""
+
+_TIME_BOUNDS = """
+SELECT ?t ?expr ?type ?start ?end ?precision ?recurrence ?day ?b ?e WHERE {
+  %(m)s pkg:hasTimeBound ?t .
+  OPTIONAL { ?t pkg:expression ?expr }
+  OPTIONAL { ?t pkg:timeBoundType/skos:notation ?type }
+  OPTIONAL { ?t time:hasBeginning/time:inXSDDate ?start }
+  OPTIONAL { ?t time:hasEnd/time:inXSDDate ?end }
+  OPTIONAL { ?t pkg:precision ?precision }
+  OPTIONAL { ?t pkg:recurrence ?recurrence } OPTIONAL { ?t pkg:recurrenceDay ?day }
+  OPTIONAL { ?t prov:wasDerivedFrom ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e }
+}
+ORDER BY ?b ?t
+"""
+
+_QUANTITIES = """
+SELECT ?q ?value ?unit ?comparator ?expr ?property ?whole ?period ?b ?e WHERE {
+  %(m)s pkg:hasQuantity ?q .
+  OPTIONAL { ?q pkg:value ?value } OPTIONAL { ?q pkg:unit ?unit }
+  OPTIONAL { ?q pkg:comparator/skos:notation ?comparator }
+  OPTIONAL { ?q pkg:expression ?expr } OPTIONAL { ?q pkg:measuredProperty ?property }
+  OPTIONAL { ?q pkg:partOf ?whole } OPTIONAL { ?q pkg:period ?period }
+  OPTIONAL { ?q prov:wasDerivedFrom ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e }
+}
+ORDER BY ?b ?q
+"""
+
+_MENTIONS = """
+SELECT ?span ?target ?b ?e ?type WHERE {
+  %(m)s pkg:hasMention ?span . ?span pkg:refersTo ?target ; nif:beginIndex ?b ; nif:endIndex ?e .
+  OPTIONAL { ?target a ?type }
+}
+ORDER BY ?b
+"""
+
+# The mark kind of a mentioned resource, by its class; the first class that fits wins.
+_MENTION_KINDS = ((PKG.Place, "place"), (PKG.Programme, "programme"),
+                  (ELI.LegalResource, "citation"), (PKG.PolicyDocument, "citation"))
+
+
+def _source_text(lookup: Lookup, source: str) -> str | None:
+    for _, _, text in lookup.triples(URIRef(source), NIF.isString, None):
+        return str(text)
+    return None
+
+
+def _mention_kind(types: set[str]) -> str:
+    for cls, kind in _MENTION_KINDS:
+        if str(cls) in types:
+            return kind
+    return "concept"
+
+
+def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
+    by_span: dict[str, dict[str, object]] = {}
+    for row in lookup.select(_MENTIONS % {"m": iri_ref(measure)}):
+        entry = by_span.setdefault(str(row["span"]), {
+            "span": str(row["span"]), "target": str(row["target"]),
+            "begin": to_int(row["b"]), "end": to_int(row["e"]), "types": set()})
+        if "type" in row:
+            entry["types"].add(str(row["type"]))  # type: ignore[union-attr]
+    labels = label_map(lookup, [str(e["target"]) for e in by_span.values()])
+    mentions, marks = [], []
+    for entry in by_span.values():
+        kind = _mention_kind(entry["types"])  # type: ignore[arg-type]
+        target = link(str(entry["target"]), labels)
+        mentions.append({"kind": kind, "target": target, "span": link(str(entry["span"]))})
+        marks.append(Mark(int(entry["begin"]), int(entry["end"]), kind,  # type: ignore[arg-type]
+                          target.text, target.href))
+    return mentions, marks
+
+
+def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
+    """The measure page: marked text, responsibilities, time bounds, quantities, mentions."""
+    spans = (lookup.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
+    chain = container_chain(lookup, iri)
+    item = chain[-1] if chain else None
+    responsibilities = lookup.select(_RESPONSIBILITIES % {"m": iri_ref(iri)})
+    bounds = lookup.select(_TIME_BOUNDS % {"m": iri_ref(iri)})
+    quantities = lookup.select(_QUANTITIES % {"m": iri_ref(iri)})
+    mentions, marks = _mentions(lookup, iri)
+    labels = label_map(lookup, {str(r["agent"]) for r in responsibilities})
+    agencies = []
+    for r in responsibilities:
+        agency = link(str(r["agent"]), labels)
+        agencies.append({"agency": agency, "name": str(r.get("name", "")),
+                         "role": str(r.get("roleName", "")),
+                         "role_link": link(str(r["role"])) if "role" in r else None,
+                         "responsibility": link(str(r["r"]), text=str(r.get("k", "")))})
+        if "begin" in r:
+            marks.append(Mark(to_int(r["begin"]), to_int(r["end"]), "agency", agency.text, agency.href))
+    for t in bounds:
+        if "b" in t:
+            marks.append(Mark(to_int(t["b"]), to_int(t["e"]), "time",
+                              f"{t.get('start', '…')} – {t.get('end', '…')}", href(str(t["t"]))))
+    for q in quantities:
+        if "b" in q:
+            marks.append(Mark(to_int(q["b"]), to_int(q["e"]), "quantity",
+                              f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
+                              href(str(q["q"]))))
+    source = _source_text(lookup, str(spans["source"])) if "source" in spans else None
+    text_html = clause_html = None
+    if source is not None and "textBegin" in spans:
+        text_html = marked_html(source, to_int(spans["textBegin"]), to_int(spans["textEnd"]), marks)
+        if "clauseBegin" in spans:
+            clause_html = marked_html(source, to_int(spans["clauseBegin"]),
+                                      to_int(spans["clauseEnd"]), marks)
+    item_found = values(lookup, item.iri) if item else {}
+    counterparts = [str(o) for o in item_found.get(str(ELI.ensures_implementation_of), [])]
+    counterpart_labels = label_map(lookup, counterparts)
+    found = values(lookup, iri)
+    ordinal = first(found, PKG.ordinal)
+    item_number = str(first(item_found, ELI.number) or "")
+    page.template = "measure.html"
+    page.title = f"{item_number}{first(item_found, DCT.title) or ''} 措施 {ordinal or ''}".strip()
+    page.context.update(
+        chain=chain, ordinal=str(ordinal or ""), text=str(spans.get("text", "")),
+        text_html=text_html, clause_html=clause_html,
+        open_list=str(spans.get("open", "")) == "true",
+        agencies=agencies, bounds=bounds, quantities=quantities, mentions=mentions,
+        text_span=_span_link(spans, "span", "textBegin", "textEnd"),
+        clause_span=_span_link(spans, "clause", "clauseBegin", "clauseEnd"),
+        counterparts=[counterpart(lookup, c, counterpart_labels) for c in counterparts])
+    page.jsonld = jsonld.subdivision(
+        iri, name=page.title, identifier=str(ordinal or ""), position=to_int(ordinal or 0) or None,
+        parent={"@id": item.iri} if item else None, text=str(spans.get("text", "")) or None)
+
+
+def _span_link(spans: dict[str, Node], var: str, begin: str, end: str) -> Link | None:
+    """The link to a span's page, showing its offsets."""
+    if var not in spans:
+        return None
+    return link(str(spans[var]), text=f"[{spans.get(begin, '?')}, {spans.get(end, '?')})")
+
+
+_DERIVED = """
+SELECT DISTINCT ?x ?p WHERE { ?x ?p %(span)s } ORDER BY ?p ?x
+"""
+
+_DOCUMENT_SPANS = """
+SELECT ?m ?b ?e ?cb ?ce WHERE {
+  ?m a pkg:Measure ; prov:wasDerivedFrom ?s . ?s nif:referenceContext %(source)s ;
+     nif:beginIndex ?b ; nif:endIndex ?e .
+  OPTIONAL { ?m pkg:clause ?c . ?c nif:beginIndex ?cb ; nif:endIndex ?ce }
+}
+"""
+
+
+def build_span(lookup: Lookup, iri: str, page: Page) -> None:
+    """A span: the source text with the span highlighted, and what was derived from it."""
+    found = values(lookup, iri)
+    source_iri = first(found, NIF.referenceContext)
+    begin, end = to_int(first(found, NIF.beginIndex) or 0), to_int(first(found, NIF.endIndex) or 0)
+    source = _source_text(lookup, str(source_iri)) if source_iri else None
+    derived = lookup.select(_DERIVED % {"span": iri_ref(iri)})
+    labels = label_map(lookup, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
+    page.template = "span.html"
+    page.title = f"{first(found, NIF.anchorOf) or ''} [{begin}, {end})"
+    page.context.update(
+        begin=begin, end=end, anchor=str(first(found, NIF.anchorOf) or ""),
+        source=link(str(source_iri), text="原文 source text") if source_iri else None,
+        derived=[(link(str(r["x"]), labels), link(str(r["p"]), labels)) for r in derived],
+        text_html=marked_html(source, 0, len(source),
+                              [Mark(begin, end, "here", page.title, None, "here")])
+        if source is not None and 0 <= begin <= end <= len(source) else None)
+    page.jsonld = jsonld.thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
+
+
+def build_source(lookup: Lookup, iri: str, page: Page) -> None:
+    """The source text, each measure's text and clause marked and linked to its page."""
+    found = values(lookup, iri)
+    text = first(found, NIF.isString)
+    marks = []
+    for row in lookup.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
+        marks.append(Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", href(str(row["m"]))))
+        if "cb" in row:
+            marks.append(Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", href(str(row["m"]))))
+    documents = [str(s) for s, _, _ in lookup.triples(None, PKG.source, URIRef(iri))]
+    labels = label_map(lookup, documents)
+    page.template = "source.html"
+    page.title = f"原文 {first(found, PKG.fileName) or ''}".strip()
+    page.context.update(
+        documents=[link(d, labels) for d in documents],
+        file_name=str(first(found, PKG.fileName) or ""), sha256=str(first(found, PKG.sha256) or ""),
+        characters=len(str(text)) if text is not None else 0,
+        text_html=marked_html(str(text), 0, len(str(text)), marks) if text is not None else None)
+    page.properties = [row for row in page.properties if row.predicate.iri != str(NIF.isString)]
+    page.jsonld = jsonld.thing(iri, page.title, "DigitalDocument")

@@ -1,0 +1,144 @@
+"""View-models of the ontology's pages, generated from the ontology graph itself: the
+overview (every policykg term by kind, with labels and definitions) and one page per term.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from . import jsonld
+from .lookup import Lookup, iri_ref
+from .render import Page, values
+from .terms import Link, label_map, link
+
+# The kinds of term, in the order the overview lists them.
+KINDS: tuple[tuple[str, str], ...] = (
+    (str(OWL.Class), "类 Classes"),
+    (str(OWL.ObjectProperty), "对象属性 Object properties"),
+    (str(OWL.DatatypeProperty), "数据属性 Datatype properties"),
+    (str(OWL.AnnotationProperty), "注释属性 Annotation properties"),
+    (str(SKOS.ConceptScheme), "概念表 Concept schemes"),
+    (str(SKOS.Concept), "概念 Concepts"),
+)
+
+_TERMS = """
+SELECT DISTINCT ?term ?type WHERE {
+  ?term a ?type .
+  FILTER (STRSTARTS(STR(?term), "%s"))
+}
+ORDER BY ?term
+"""
+
+
+@dataclass
+class TermSummary:
+    """A term as listed: its local name, link, labels and definitions by language."""
+
+    local_name: str
+    link: Link
+    labels: dict[str, str] = field(default_factory=dict)
+    definitions: dict[str, str] = field(default_factory=dict)
+
+
+def _by_language(lookup: Lookup, iri: str, predicates: tuple[URIRef, ...]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    found = values(lookup, iri)
+    for predicate in predicates:
+        for obj in found.get(str(predicate), []):
+            texts.setdefault(getattr(obj, "language", None) or "", str(obj))
+    return texts
+
+
+def summary(lookup: Lookup, iri: str) -> TermSummary:
+    """A term's local name, labels and definitions."""
+    return TermSummary(local_name=iri[len(str(PKG)):], link=link(iri),
+                       labels=_by_language(lookup, iri, (RDFS.label, SKOS.prefLabel)),
+                       definitions=_by_language(lookup, iri, (SKOS.definition, RDFS.comment)))
+
+
+def ontology_terms(lookup: Lookup) -> list[tuple[str, list[TermSummary]]]:
+    """The policykg terms grouped by kind; a term is listed under its first kind."""
+    kinds: dict[str, str] = {}
+    for row in lookup.select(_TERMS % str(PKG)):
+        term, rdf_type = str(row["term"]), str(row["type"])
+        order = [k for k, _ in KINDS]
+        if rdf_type in order and (term not in kinds or order.index(rdf_type) < order.index(kinds[term])):
+            kinds[term] = rdf_type
+    groups = []
+    for kind, heading in KINDS:
+        terms = [summary(lookup, t) for t, k in kinds.items() if k == kind]
+        if terms:
+            groups.append((heading, terms))
+    return groups
+
+
+def build_ontology(lookup: Lookup, page: Page) -> None:
+    """The overview page of the ontology."""
+    found = values(lookup, ONTOLOGY_IRI)
+    page.template = "ontology.html"
+    page.title = _by_language(lookup, ONTOLOGY_IRI, (DCT.title, RDFS.label)).get("zh", page.title)
+    page.context.update(
+        titles=_by_language(lookup, ONTOLOGY_IRI, (DCT.title, RDFS.label)),
+        descriptions=_by_language(lookup, ONTOLOGY_IRI, (DCT.description, RDFS.comment)),
+        version=str((found.get(str(OWL.versionInfo)) or [""])[0]),
+        licenses=[link(str(o)) for o in found.get(str(DCT.license), [])],
+        groups=ontology_terms(lookup))
+    page.jsonld = jsonld.thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
+
+
+_RELATED = """
+SELECT ?x WHERE { ?x %(p)s %(t)s } ORDER BY ?x
+"""
+
+_USE_COUNT = """
+SELECT (COUNT(*) AS ?n) WHERE { ?s %(t)s ?o }
+"""
+
+_VALUE_COUNT = """
+SELECT (COUNT(*) AS ?n) WHERE { ?s ?p %(t)s }
+"""
+
+
+def _named(lookup: Lookup, iri: str, predicate: URIRef) -> list[str]:
+    return [str(o) for o in values(lookup, iri).get(str(predicate), []) if isinstance(o, URIRef)]
+
+
+def _subjects(lookup: Lookup, predicate: URIRef, iri: str) -> list[str]:
+    return [str(r["x"]) for r in lookup.select(_RELATED % {"p": iri_ref(str(predicate)),
+                                                           "t": iri_ref(iri)})]
+
+
+def build_term(lookup: Lookup, iri: str, page: Page) -> None:
+    """A term page: labels, definitions, hierarchy, domain and range, how much it is used."""
+    term = summary(lookup, iri)
+    related = {
+        "superclasses": _named(lookup, iri, RDFS.subClassOf),
+        "subclasses": _subjects(lookup, RDFS.subClassOf, iri),
+        "superproperties": _named(lookup, iri, RDFS.subPropertyOf),
+        "subproperties": _subjects(lookup, RDFS.subPropertyOf, iri),
+        "domains": _named(lookup, iri, RDFS.domain),
+        "ranges": _named(lookup, iri, RDFS.range),
+        "domain_of": _subjects(lookup, RDFS.domain, iri),
+        "range_of": _subjects(lookup, RDFS.range, iri),
+        "schemes": _named(lookup, iri, SKOS.inScheme),
+        "members": _subjects(lookup, SKOS.inScheme, iri),
+        "instances": _subjects(lookup, RDF.type, iri)[:100],
+    }
+    labels = label_map(lookup, {i for group in related.values() for i in group})
+    types = {t.iri for t in page.types}
+    uses = None
+    if types & {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}:
+        uses = lookup.select(_USE_COUNT % {"t": iri_ref(iri)})[0].get("n")
+    elif str(SKOS.Concept) in types:
+        uses = lookup.select(_VALUE_COUNT % {"t": iri_ref(iri)})[0].get("n")
+    page.template = "term.html"
+    page.title = f"pkg:{term.local_name}"
+    page.context.update(term=term, uses=str(uses) if uses is not None else None,
+                        notation=[str(o) for o in values(lookup, iri).get(str(SKOS.notation), [])],
+                        **{k: [link(i, labels) for i in v] for k, v in related.items()})
+    page.jsonld = jsonld.thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")

@@ -1,0 +1,183 @@
+"""The SPARQL 1.1 Protocol, query operation only, plus the service description and downloads.
+
+/sparql accepts GET ?query=, POST application/x-www-form-urlencoded and POST
+application/sparql-query. default-graph-uri / named-graph-uri select local graphs
+(never fetched). Updates are not offered (400). Every query passes the guard before
+evaluation and is evaluated by the QueryRunner under the configured deadline. A bare
+GET returns the Service Description (also at /.well-known/void).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from urllib.parse import parse_qsl
+
+from flask import Blueprint, Response, current_app, request
+from policykg.graph.errors import InputError, PolicyKGError
+from werkzeug.datastructures import MultiDict
+
+from .description import DUMPS, description_graph, serialize_graph
+from .executor import QueryJob
+from .guard import check_graphs
+from .protocol import content_type, kind_of_form, negotiate
+
+sparql_bp = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+class UnsupportedMediaType(PolicyKGError):
+    """A request body whose Content-Type or charset this endpoint does not take (415)."""
+
+    http_status = 415
+
+
+def service():
+    """The running service's state (engine, config, runner) stored by create_app."""
+    return current_app.extensions["policykg"]
+
+
+def _decode(data: bytes, what: str) -> str:
+    """UTF-8 text, or a 400 naming the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{what} is not valid UTF-8 (byte {exc.start})") from None
+    return text.removeprefix("\ufeff")
+
+
+def _parse_pairs(data: bytes, what: str) -> list[tuple[str, str]]:
+    """application/x-www-form-urlencoded pairs, strictly UTF-8."""
+    try:
+        return parse_qsl(_decode(data, what), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise InputError(f"{what} holds percent-escapes that are not valid UTF-8") from None
+
+
+def _check_charset() -> None:
+    charset = request.mimetype_params.get("charset")
+    if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"charset {charset} is not accepted; send UTF-8")
+
+
+def _protocol_params() -> MultiDict:
+    """All protocol parameters of the request (URL and body), checked against the spec."""
+    params = MultiDict(_parse_pairs(request.query_string, "the URL query string"))
+    body = request.get_data(cache=True)
+    if request.method == "GET":
+        if body:
+            raise InputError("a GET request to /sparql must not have a body")
+        return params
+    mimetype = request.mimetype
+    if mimetype == FORM:
+        _check_charset()
+        params.update(MultiDict(_parse_pairs(body, "the form body")))
+    elif mimetype == DIRECT:
+        _check_charset()
+        params.add("query", _decode(body, "the query"))
+    elif mimetype == UPDATE:
+        raise InputError("SPARQL Update is not offered by this service (read-only)")
+    elif not mimetype:
+        raise UnsupportedMediaType(f"a POST to /sparql needs Content-Type {FORM} or {DIRECT}")
+    else:
+        raise UnsupportedMediaType(f"Content-Type {mimetype} is not accepted; use {FORM} or {DIRECT}")
+    return params
+
+
+@sparql_bp.route("/sparql", methods=["GET", "POST"])
+@sparql_bp.route("/sparql/", methods=["GET", "POST"])
+def sparql() -> Response:
+    """Answer one SPARQL query (or describe the service when there is none)."""
+    params = _protocol_params()
+    if "update" in params:
+        raise InputError("SPARQL Update is not offered by this service (read-only)")
+    queries = params.getlist("query")
+    if len(queries) > 1:
+        raise InputError("more than one query parameter")
+    if not queries:
+        if request.method == "POST":
+            raise InputError("no query in the request")
+        return service_description()
+    state = service()
+    config, engine = state.config, state.engine
+    if len(queries[0]) > config.max_query_length:
+        raise InputError(f"query longer than {config.max_query_length} characters")
+    info = engine.inspect(queries[0], max_depth=config.max_nesting_depth,
+                          max_length=config.max_query_length)
+    choice = negotiate(kind_of_form(info.form), request.accept_mimetypes, params.get("format"))
+    job = QueryJob(sparql=queries[0], media_type=choice.media_type, info=info,
+                   default_graphs=params.getlist("default-graph-uri"),
+                   named_graphs=params.getlist("named-graph-uri"))
+    check_graphs(job.default_graphs + job.named_graphs, engine.graph_set, "the protocol dataset")
+    answer = state.runner.run(job)
+    response = Response(answer.body, content_type=content_type(answer.media_type))
+    response.vary.add("Accept")
+    return response
+
+
+@sparql_bp.route("/.well-known/void")
+def service_description() -> Response:
+    """The Service Description with the VoID description of the dataset."""
+    choice = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
+    state = service()
+    key = (request.url_root, choice.media_type)
+    cache = state.cache.setdefault("description", {})
+    if key not in cache:
+        cache[key] = serialize_graph(description_graph(state.engine, request.url_root),
+                                     choice.media_type)
+    response = Response(cache[key], content_type=content_type(choice.media_type))
+    response.vary.add("Accept")
+    return response
+
+
+@sparql_bp.route("/healthz")
+def healthz() -> Response:
+    """Liveness and a few facts, as JSON."""
+    state = service()
+    return current_app.json.response(status="ok", engine=state.engine.name,
+                                     triples=state.engine.stats().triples,
+                                     graphs=len(state.engine.graphs()))
+
+
+@sparql_bp.route("/download/<name>")
+def download(name: str) -> Response:
+    """The whole dataset (N-Quads, TriG, JSON-LD), the ontology or the shapes."""
+    state = service()
+    if name in DUMPS:
+        cache = state.cache.setdefault("dumps", {})
+        if name not in cache:
+            cache[name] = state.engine.dump(DUMPS[name])
+        body, media_type = cache[name], DUMPS[name]
+    elif name == "ontology.ttl":
+        body, media_type = _package_file("policykg.ontology", "policykg.ttl"), "text/turtle"
+    elif name == "shapes.ttl":
+        body, media_type = _package_file("policykg.shapes", "shapes.ttl"), "text/turtle"
+    else:
+        raise NotFound(f"no download called {name}")
+    response = Response(body, content_type=content_type(media_type))
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+class NotFound(PolicyKGError):
+    """Nothing here (404)."""
+
+    http_status = 404
+
+
+def _package_file(package: str, name: str) -> bytes:
+    """A data file shipped in a package; the only .ttl there if `name` is absent."""
+    try:
+        folder = resources.files(package)
+    except ModuleNotFoundError:
+        raise NotFound(f"{package} is not installed") from None
+    target = folder / name
+    if not target.is_file():
+        candidates = sorted(p for p in folder.iterdir() if p.name.endswith(".ttl"))
+        if len(candidates) != 1:
+            raise NotFound(f"{name} is not available yet")
+        target = candidates[0]
+    return target.read_bytes()
+

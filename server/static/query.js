@@ -1,0 +1,88 @@
+/* The query page: YASGUI on this server's /sparql, with no request to any other host.
+ *
+ * - the endpoint is /sparql here; the endpoint catalogue lists only it;
+ * - nothing is persisted in localStorage (no remembered remote endpoints);
+ * - prefix completion reads /query/prefixes.json (the graph's prefixes), not prefix.cc,
+ *   and the class/property completers, which ask lov.linkeddata.es, are switched off;
+ * - links to https://w3id.org/policykg/… in the results open the pages on this server.
+ */
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("query-config").textContent);
+  var base = "https://w3id.org/policykg/";
+  var endpoint = new URL("/sparql", window.location.href).href;
+
+  function localPath(iri) {
+    if (iri.indexOf(base + "ontology#") === 0) {
+      return "/ontology/term/" + iri.slice((base + "ontology#").length);
+    }
+    if (iri === base + "ontology") { return "/ontology"; }
+    if (iri.indexOf(base + "id/") === 0 || iri.indexOf(base + "graph/") === 0) {
+      return "/" + iri.slice(base.length);
+    }
+    return null;
+  }
+
+  function prologue(names) {
+    return names.map(function (p) { return "PREFIX " + p + ": <" + config.prefixes[p] + ">"; }).join("\n");
+  }
+
+  var completers = ["prefixes", "variables"];
+  Yasgui.Yasqe.defaults.autocompleters = completers.slice();
+  Yasgui.defaults.yasqe = Object.assign({}, Yasgui.defaults.yasqe, { autocompleters: completers.slice() });
+  Yasgui.Yasqe.defaults.value = prologue(["pkg", "eli", "dct"]) +
+    "\n\nSELECT ?document ?number ?title WHERE {\n  ?document a pkg:PolicyDocument ; eli:id_local ?number ; dct:title ?title .\n}\nLIMIT 100\n";
+
+  var yasgui = new Yasgui(document.getElementById("yasgui"), {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: true,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    persistenceId: null,
+    populateFromUrl: false,
+    autofocus: false,
+    yasqe: {
+      autocompleters: completers.slice(),
+      prefixCcApi: new URL("/query/prefixes.json", window.location.href).href,
+      resizeable: true,
+      editorHeight: "320px"
+    }
+  });
+  window.policykgYasgui = yasgui;
+
+  function run(name, query) {
+    var tab = yasgui.getTab();
+    tab.setRequestConfig({ endpoint: endpoint });
+    tab.setQuery(query);
+    if (name) { tab.setName(name); }
+    tab.query();
+  }
+
+  document.querySelectorAll("a.example").forEach(function (el) {
+    el.addEventListener("click", function (event) {
+      event.preventDefault();
+      var example = config.examples[Number(el.dataset.index)];
+      document.querySelectorAll("a.example.active").forEach(function (a) { a.classList.remove("active"); });
+      el.classList.add("active");
+      run(example.name, example.query);
+    });
+  });
+
+  // Result links to the graph's IRIs open their pages here instead of w3id.org.
+  document.getElementById("yasgui").addEventListener("click", function (event) {
+    var anchor = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!anchor) { return; }
+    var path = localPath(anchor.getAttribute("href"));
+    if (path) {
+      event.preventDefault();
+      window.location.href = path;
+    }
+  }, true);
+
+  if (config.initial) {
+    run("query", config.initial);
+  } else if (window.location.hash) {
+    var wanted = decodeURIComponent(window.location.hash.slice(1));
+    var found = config.examples.filter(function (e) { return e.name === wanted; })[0];
+    if (found) { run(found.name, found.query); }
+  }
+})();

@@ -1,0 +1,116 @@
+"""How RDF terms are shown on the pages: labels, compact names, links and literal values."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from policykg.graph.namespaces import PREFIXES
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .linking import href, local_path
+from .lookup import Lookup, iri_ref
+
+# Label properties in order of preference; within one, Chinese before English before none.
+_LABEL_QUERY = """
+SELECT ?s ?p ?label WHERE {
+  VALUES ?s { %s }
+  VALUES ?p { skos:prefLabel rdfs:label dct:title eli:id_local skos:notation }
+  ?s ?p ?label .
+}"""
+_PROPERTY_RANK = {
+    "http://www.w3.org/2004/02/skos/core#prefLabel": 0,
+    "http://www.w3.org/2000/01/rdf-schema#label": 1,
+    "http://purl.org/dc/terms/title": 2,
+    "http://data.europa.eu/eli/ontology#id_local": 3,
+    "http://www.w3.org/2004/02/skos/core#notation": 4,
+}
+_LANGUAGE_RANK = {"zh": 0, "en": 1, None: 2}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to a resource: where it goes, what it shows, whether it leaves this site."""
+
+    href: str
+    text: str
+    iri: str
+    external: bool = False
+
+
+@dataclass
+class Value:
+    """One object of a property: a link, a literal, or a blank node's own properties."""
+
+    link: Link | None = None
+    text: str | None = None
+    note: str | None = None  # language tag or datatype of a literal
+    rows: list[PropertyRow] = field(default_factory=list)
+    items: list[Value] | None = None  # the members of an RDF list, in order
+
+
+@dataclass
+class PropertyRow:
+    """A property and its values, for the property tables."""
+
+    predicate: Link
+    values: list[Value]
+
+
+def qname(iri: str) -> str:
+    """The prefixed name of an IRI when a policykg prefix covers it, else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
+            best = prefix
+    if best and "/" not in iri[len(PREFIXES[best]):]:
+        return f"{best}:{iri[len(PREFIXES[best]):]}"
+    return iri
+
+
+def _label_rank(predicate: str, label: Literal) -> tuple[int, int]:
+    language = label.language.split("-")[0].lower() if label.language else None
+    return _PROPERTY_RANK.get(predicate, 9), _LANGUAGE_RANK.get(language, 2)
+
+
+def label_map(lookup: Lookup, iris: Iterable[str]) -> dict[str, str]:
+    """The best label of each IRI that has one (Chinese preferred)."""
+    wanted = [i for i in dict.fromkeys(iris)]
+    best: dict[str, tuple[tuple[int, int], str]] = {}
+    for start in range(0, len(wanted), 200):
+        chunk = wanted[start:start + 200]
+        rows = lookup.select(_LABEL_QUERY % " ".join(iri_ref(i) for i in chunk))
+        for row in rows:
+            subject, label = str(row["s"]), row["label"]
+            rank = _label_rank(str(row["p"]), label)
+            if subject not in best or rank < best[subject][0]:
+                best[subject] = (rank, str(label))
+    return {iri: text for iri, (_, text) in best.items()}
+
+
+def link(iri: str, labels: dict[str, str] | None = None, text: str | None = None) -> Link:
+    """A link to an IRI, showing the given text, its label or its compact name."""
+    shown = text or (labels or {}).get(iri) or qname(iri)
+    return Link(href=href(iri), text=shown, iri=iri, external=local_path(iri) is None)
+
+
+def literal_value(term: Literal) -> Value:
+    """A literal as shown: its text and its language or datatype."""
+    if term.language:
+        note = f"@{term.language}"
+    elif term.datatype:
+        note = qname(str(term.datatype))
+    else:
+        note = None
+    return Value(text=str(term), note=note)
+
+
+def value_of(term: Node, labels: dict[str, str]) -> Value:
+    """One object as shown (blank nodes are filled in by the caller)."""
+    if isinstance(term, URIRef):
+        return Value(link=link(str(term), labels))
+    if isinstance(term, Literal):
+        return literal_value(term)
+    assert isinstance(term, BNode)
+    return Value(text="[ ]")

@@ -1,0 +1,174 @@
+"""POST /validate: an uploaded RDF graph checked against policykg's SHACL shapes.
+
+The upload is Turtle, N-Triples, N-Quads, TriG or JSON-LD (a remote @context is refused)
+or RDF/XML without DOCTYPE or ENTITY declarations, by Content-Type; browsers can post a
+form with `data` and `format` fields. The size is capped by MAX_CONTENT_LENGTH (413).
+Nothing is ever fetched: the unsafe constructs are refused before parsing
+(policykg.shapes.loading), and parsing and validation run in a forked child that
+refuses outbound connections and is killed at VALIDATE_TIMEOUT (503).
+
+The answer is the SHACL validation report: Turtle (the default), JSON-LD (for
+application/json too), the bilingual text report (text/plain) or any other RDF type by
+Accept, or a readable HTML page for browsers; the header X-Policykg-Conforms says true or
+false. A validation that runs is answered 200 whatever its verdict.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, request
+from policykg.graph.errors import InputError
+from rdflib import Dataset, Graph
+from rdflib.namespace import SH
+
+from .description import serialize_graph
+from .executor import run_isolated
+from .protocol import GRAPH_TYPES, content_type, negotiate
+from .sparql import UnsupportedMediaType
+
+validate_bp = Blueprint("validate", __name__)
+
+UPLOAD_TYPES = {
+    "text/turtle": "turtle", "application/x-turtle": "turtle",
+    "application/n-triples": "nt", "text/plain": "nt",
+    "application/n-quads": "nquads",
+    "application/trig": "trig",
+    "application/ld+json": "json-ld", "application/json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+FORM_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
+                "jsonld": "json-ld", "rdfxml": "xml"}
+UPLOAD_NAME = Path("upload")   # names the upload in error messages; never read
+
+
+def _upload() -> tuple[str, str]:
+    """The uploaded text and its rdflib format name."""
+    mimetype = request.mimetype
+    if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        text = request.form.get("data", "")
+        if "file" in request.files and request.files["file"].filename:
+            try:
+                text = request.files["file"].read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"the uploaded file is not UTF-8 (byte {exc.start})") from None
+        fmt = FORM_FORMATS.get(request.form.get("format", "turtle"))
+        if fmt is None:
+            raise InputError("format must be one of " + ", ".join(FORM_FORMATS))
+        return text, fmt
+    if mimetype not in UPLOAD_TYPES:
+        raise UnsupportedMediaType(
+            f"Content-Type {mimetype or '(none)'} is not accepted",
+            hint="send one of " + ", ".join(sorted(UPLOAD_TYPES)))
+    data = request.get_data()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"the upload is not UTF-8 (byte {exc.start})") from None
+    return text, UPLOAD_TYPES[mimetype]
+
+
+def _validate_text(text: str, fmt: str) -> dict[str, object]:
+    """Parse and validate (runs in the child): the verdict and the report in every rendering."""
+    from policykg.shapes.loading import parse_text, refuse_unsafe
+
+    try:
+        from policykg.shapes.validate import validate_dataset
+    except ModuleNotFoundError as exc:
+        raise ValidationUnavailable("SHACL validation is not available in this build") from exc
+    if not text.strip():
+        raise InputError("the upload is empty")
+    refuse_unsafe(UPLOAD_NAME, text, fmt)
+    dataset = Dataset()
+    parse_text(UPLOAD_NAME, text, fmt, dataset)
+    result = validate_dataset(dataset)
+    return {"conforms": bool(result.conforms), "text/turtle": result.turtle(),
+            "application/ld+json": result.json(), "text/plain": result.text(),
+            "nt": result.report_graph.serialize(format="nt", encoding="utf-8")}
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Import pySHACL and parse the shapes and ontology once, in the server process, so that
+    every forked validation child starts with them (seconds otherwise, per upload)."""
+    try:
+        from policykg.shapes import validate as shapes_validate
+    except ModuleNotFoundError:
+        return
+    import pyshacl  # noqa: F401  (the import itself is the slow part)
+
+    shapes_validate.bundled_shapes()
+    shapes_validate.bundled_ontology()
+
+
+class ValidationUnavailable(InputError):
+    """The shapes stage is missing (503)."""
+
+    http_status = 503
+
+
+@validate_bp.route("/validate", methods=["GET", "POST"])
+def validate() -> Response:
+    """Validate an upload (POST), or show the upload form (GET)."""
+    if request.method == "GET":
+        return Response(_FORM_PAGE, content_type="text/html; charset=utf-8")
+    text, fmt = _upload()
+    accept = request.accept_mimetypes
+    wanted = accept.best_match(["text/turtle", "application/ld+json", "application/json",
+                                "text/html", "text/plain"] + list(GRAPH_TYPES))
+    if wanted is None and accept:
+        negotiate("graph", accept)  # raises 406 with the acceptable types
+    _warm_up()
+    timeout = current_app.extensions["policykg"].config.validate_timeout
+    report = run_isolated(_validate_text, text, fmt, timeout=timeout)
+    conforms = report["conforms"]
+    if wanted == "text/html":
+        graph = Graph().parse(data=report["nt"], format="nt")
+        response = Response(_report_page(conforms, graph, report["text/plain"]),
+                            content_type="text/html; charset=utf-8")
+    elif wanted == "application/json" or wanted == "application/ld+json":
+        response = Response(report["application/ld+json"], content_type="application/ld+json")
+    elif wanted in ("text/turtle", "text/plain") or wanted is None:
+        media_type = wanted or "text/turtle"
+        response = Response(report[media_type], content_type=content_type(media_type))
+    else:
+        graph = Graph().parse(data=report["nt"], format="nt")
+        response = Response(serialize_graph(graph, wanted), content_type=content_type(wanted))
+    response.headers["X-Policykg-Conforms"] = "true" if conforms else "false"
+    response.vary.add("Accept")
+    return response
+
+
+def _report_page(conforms: bool, report: Graph, text_report: str) -> str:
+    """A readable HTML report: verdict and one table row per SHACL result."""
+    rows = []
+    for result in report.objects(None, SH.result):
+        cells = [report.value(result, p) for p in (SH.resultSeverity, SH.focusNode, SH.resultPath,
+                                                   SH.resultMessage)]
+        rows.append("<tr>" + "".join(
+            f"<td>{html.escape(str(c).rsplit('#', 1)[-1] if c is not None else '')}</td>"
+            for c in cells) + "</tr>")
+    verdict = "conforms" if conforms else f"does not conform ({len(rows)} results)"
+    table = ("<table><tr><th>severity</th><th>focus node</th><th>path</th><th>message</th></tr>"
+             + "".join(rows) + "</table>") if rows else ""
+    return (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>SHACL report</title>"
+            f"<h1>The upload {verdict}</h1>{table}<h2>Text report</h2>"
+            f"<pre>{html.escape(text_report)}</pre><p><a href='/validate'>Validate another</a></p>"
+            f"</html>")
+
+
+_FORM_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">
+<title>Validate RDF against the policykg shapes</title>
+<h1>Validate RDF against the policykg shapes</h1>
+<form method="post" action="/validate" enctype="multipart/form-data">
+<p><label>Format <select name="format">
+<option value="turtle">Turtle</option><option value="trig">TriG</option>
+<option value="ntriples">N-Triples</option><option value="nquads">N-Quads</option>
+<option value="jsonld">JSON-LD</option><option value="rdfxml">RDF/XML</option></select></label></p>
+<p><label>File <input type="file" name="file"></label></p>
+<p><label>or paste it<br><textarea name="data" rows="16" cols="100"></textarea></label></p>
+<p><button type="submit">Validate</button></p>
+</form></html>
+"""

@@ -1,0 +1,19 @@
+"""The WSGI entry point for production servers: `policykg.server.wsgi:app`.
+
+Configuration comes from POLICYKG_* environment variables (server/config.py), e.g.
+POLICYKG_DATA=/srv/policykg.nq. The documented command:
+
+    gunicorn -w 2 -b 127.0.0.1:8000 --preload --timeout 30 'policykg.server.wsgi:app'
+
+Sync workers (the default class), not gthread or async ones: gunicorn's --timeout only
+bounds a request's time for sync workers (../shared/reference/reliability.md). --preload
+loads the graph once in the master; each worker shares it copy-on-write and forks its
+own evaluation child on its first query (server/executor.py), which enforces
+POLICYKG_QUERY_TIMEOUT (10 s) with a clean 503; --timeout 30 is the backstop.
+"""
+
+from __future__ import annotations
+
+from .app import create_app
+
+app = create_app()

@@ -1,0 +1,325 @@
+"""OWL consistency: owlready2 loads the ontology with the data and HermiT decides.
+
+HermiT is run with ``ignore_unsupported_datatypes=True`` because ELI and OWL-Time use
+xsd:date, which is outside the OWL 2 datatype map (dates are checked by the SHACL shapes
+instead). The bundled Pellet needs Java 25, so HermiT is the reasoner here.
+
+HermiT only says *that* the ontology is inconsistent. To say *why*, the data is searched
+for the usual causes with the ontology's own axioms: a node that carries two disjoint
+classes (asserted, inherited through rdfs:subClassOf, or implied by the domain or range
+of a property it is used with), and a functional property with two different literal
+values. When none is found, each document graph is checked on its own to name the graph
+that holds the contradiction.
+"""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from policykg.graph.errors import PolicyKGError
+from policykg.graph.namespaces import bind_prefixes
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
+
+from .records import ResultRecord, node_label
+
+OWL_SHAPE = URIRef("https://w3id.org/policykg/shapes#OwlConsistency")
+HERMIT_TIMEOUT = 300  # seconds
+
+
+class OwlCheckError(PolicyKGError):
+    """The reasoner could not be run (no Java, a Java error)."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why one node makes the ontology inconsistent."""
+
+    node: Node
+    label: str | None
+    message_en: str
+    message_zh: str
+    classes: tuple[URIRef, ...] = ()
+    graph: URIRef | None = None
+
+
+@dataclass
+class OwlOutcome:
+    """The verdict of the reasoner and, when inconsistent, the explanation found."""
+
+    consistent: bool
+    conflicts: list[Conflict] = field(default_factory=list)
+    seconds: float = 0.0
+    reasoner: str = "HermiT (owlready2)"
+
+    def text(self) -> str:
+        """A short bilingual summary."""
+        if self.consistent:
+            return f"OWL：一致 / consistent ({self.reasoner}, {self.seconds:.1f} s)"
+        lines = [f"OWL：不一致 / INCONSISTENT ({self.reasoner}, {self.seconds:.1f} s)"]
+        for c in self.conflicts:
+            lines.append(f"  * {c.message_zh}")
+            lines.append(f"    {c.message_en}")
+        return "\n".join(lines)
+
+    def records(self) -> list[ResultRecord]:
+        """The conflicts as SHACL-style result records (shape pkgsh:OwlConsistency)."""
+        conflicts = self.conflicts or [Conflict(
+            BNode(), None, "HermiT found the ontology and data inconsistent; no single cause was located.",
+            "HermiT 判定本体与数据不一致，未能定位具体原因。")]
+        return [ResultRecord(
+            severity="Violation", shape=OWL_SHAPE, constraint=None,
+            messages={"zh": c.message_zh, "en": c.message_en},
+            shape_labels={"zh": "OWL 一致性", "en": "OWL consistency"},
+            focus=c.node, focus_label=c.label,
+            value=c.classes[0] if c.classes else None) for c in conflicts]
+
+
+# -- running HermiT ------------------------------------------------------------------------
+
+def ontology_graph() -> Graph:
+    """The bundled ontology, read through a real file path as owlready2 would need one."""
+    with resources.as_file(resources.files("policykg.ontology") / "policykg.ttl") as path:
+        return Graph().parse(path, format="turtle")
+
+
+def data_graphs(dataset: Dataset | Graph) -> list[Graph]:
+    """The graphs holding instance data (everything but ontology declarations)."""
+    graphs = list(dataset.graphs()) if isinstance(dataset, Dataset) else [dataset]
+    return [g for g in graphs if len(g) and (None, RDF.type, OWL.Ontology) not in g]
+
+
+# HermiT's command line with -k answers only "is the ontology consistent?"; owlready2's
+# sync_reasoner_hermit also classifies and realises every individual (-c -O -D -I), which
+# costs about twice as long for the same verdict. C1-only JIT halves the JVM's start-up.
+JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-Xshare:auto")
+
+
+def hermit_command(path: Path) -> list[str]:
+    """The HermiT consistency check of one N-Triples file, with owlready2's bundled jar."""
+    import owlready2
+    from owlready2 import reasoning
+
+    return [owlready2.JAVA_EXE, f"-Xmx{reasoning.JAVA_MEMORY}M", *JAVA_OPTIONS,
+            "-cp", reasoning._HERMIT_CLASSPATH,  # noqa: SLF001 - the jar owlready2 ships
+            "org.semanticweb.HermiT.cli.CommandLine", "-k", "--ignoreUnsupportedDatatypes",
+            path.as_uri()]
+
+
+class HermitRun:
+    """One HermiT consistency check running in the background.
+
+    owlready2 loads the ontology and the data into a fresh World and writes them out as
+    one N-Triples file, which HermiT checks in a subprocess; the caller can validate
+    the SHACL shapes meanwhile and collect the verdict with :meth:`consistent`.
+    """
+
+    def __init__(self, ontology: Graph, data: Iterable[Graph]) -> None:
+        import owlready2
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="policykg-owl-")
+        folder = Path(self._tmp.name)
+        onto_path, data_path, world_path = (folder / n for n in ("ontology.nt", "data.nt", "world.nt"))
+        ontology.serialize(onto_path, format="nt", encoding="utf-8")
+        merged = Graph()
+        for graph in data:
+            merged += graph
+        merged.serialize(data_path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        try:
+            for path in (onto_path, data_path):
+                with path.open("rb") as handle:
+                    world.get_ontology(path.as_uri()).load(fileobj=handle, format="ntriples")
+            world.save(str(world_path), format="ntriples")
+        finally:
+            world.close()
+        try:
+            self._process = subprocess.Popen(hermit_command(world_path), stdout=subprocess.PIPE,
+                                             stderr=subprocess.STDOUT)
+        except FileNotFoundError:
+            self._tmp.cleanup()
+            raise OwlCheckError("the OWL reasoner could not run: no Java runtime found",
+                                hint="HermiT needs java (OpenJDK 11 or newer) on PATH") from None
+
+    def consistent(self) -> bool:
+        """Wait for HermiT: True when consistent, False when not; raise on other failures."""
+        try:
+            output_bytes, _ = self._process.communicate(timeout=HERMIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            raise OwlCheckError(f"the OWL reasoner did not finish within {HERMIT_TIMEOUT} s") from None
+        finally:
+            self._tmp.cleanup()
+        output = output_bytes.decode("utf-8", errors="replace")
+        if self._process.returncode == 0 and "is satisfiable" in output:
+            return True
+        if "InconsistentOntologyException" in output or "Inconsistent ontology" in output:
+            return False
+        first = next((line for line in output.splitlines() if line.strip()), "no output")
+        raise OwlCheckError(f"the OWL reasoner failed: {first.strip()[:300]}")
+
+
+def hermit_consistent(ontology: Graph, data: Iterable[Graph]) -> bool:
+    """Whether HermiT finds ontology + data consistent (waits for the answer)."""
+    return HermitRun(ontology, data).consistent()
+
+
+class ConsistencyCheck:
+    """The OWL check of a dataset, started in the background; :meth:`outcome` waits for it."""
+
+    def __init__(self, dataset: Dataset | Graph) -> None:
+        self.started = time.perf_counter()
+        self.ontology = ontology_graph()
+        self.graphs = data_graphs(dataset)
+        self.run = HermitRun(self.ontology, self.graphs)
+
+    def outcome(self) -> OwlOutcome:
+        """The verdict, explained when inconsistent."""
+        if self.run.consistent():
+            return OwlOutcome(True, seconds=time.perf_counter() - self.started)
+        conflicts = explain(self.ontology, self.graphs)
+        if not conflicts and len(self.graphs) > 1:
+            conflicts = locate_graphs(self.ontology, self.graphs)
+        return OwlOutcome(False, conflicts, time.perf_counter() - self.started)
+
+
+def start_consistency_check(dataset: Dataset | Graph) -> ConsistencyCheck:
+    """Start HermiT on the bundled ontology with the dataset's instance data."""
+    return ConsistencyCheck(dataset)
+
+
+def check_consistency(dataset: Dataset | Graph) -> OwlOutcome:
+    """HermiT's verdict on the bundled ontology with the dataset's instance data."""
+    return start_consistency_check(dataset).outcome()
+
+
+# -- explaining an inconsistency --------------------------------------------------------------
+
+def superclasses(ontology: Graph) -> dict[Node, set[Node]]:
+    """Each named class with all its named superclasses (itself included)."""
+    parents: dict[Node, set[Node]] = defaultdict(set)
+    for c, d in ontology.subject_objects(RDFS.subClassOf):
+        if isinstance(d, URIRef):
+            parents[c].add(d)
+
+    def closure(c: Node) -> set[Node]:
+        seen, stack = {c}, [c]
+        while stack:
+            for d in parents.get(stack.pop(), ()):
+                if d not in seen:
+                    seen.add(d)
+                    stack.append(d)
+        return seen
+
+    return {c: closure(c) for c in set(parents) | {d for ds in parents.values() for d in ds}}
+
+
+def disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
+    """Pairs of classes the ontology declares disjoint."""
+    pairs = {frozenset((a, b)) for a, b in ontology.subject_objects(OWL.disjointWith)}
+    for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(ontology.items(ontology.value(axiom, OWL.members)))
+        pairs.update(frozenset(p) for p in itertools.combinations(members, 2))
+    return pairs
+
+
+def typed_classes(ontology: Graph, data: Graph) -> dict[Node, dict[Node, str]]:
+    """For every node, its classes and how it got each (asserted, domain or range)."""
+    domains = {p: d for p, d in ontology.subject_objects(RDFS.domain) if isinstance(d, URIRef)}
+    ranges = {p: r for p, r in ontology.subject_objects(RDFS.range) if isinstance(r, URIRef)}
+    object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
+    found: dict[Node, dict[Node, str]] = defaultdict(dict)
+    for s, p, o in data:
+        if p == RDF.type:
+            found[s].setdefault(o, "asserted (rdf:type)")
+            continue
+        short = data.namespace_manager.normalizeUri(p)
+        if p in domains:
+            found[s].setdefault(domains[p], f"domain of {short}")
+        if p in ranges and p in object_props and not isinstance(o, Literal):
+            found[o].setdefault(ranges[p], f"range of {short}")
+    return found
+
+
+def explain(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
+    """The disjointness and functional-property clashes in the data."""
+    data = Graph()
+    bind_prefixes(data.namespace_manager)
+    for graph in graphs:
+        data += graph
+    ns = data.namespace_manager
+    supers = superclasses(ontology)
+    pairs = disjoint_pairs(ontology)
+    conflicts: list[Conflict] = []
+    for node, classes in typed_classes(ontology, data).items():
+        expanded: dict[Node, str] = {}
+        for cls, why in classes.items():
+            for sup in supers.get(cls, {cls}):
+                expanded.setdefault(sup, f"{why}" + ("" if sup == cls else f" via {ns.normalizeUri(cls)}"))
+        for a, b in itertools.combinations(sorted(expanded, key=str), 2):
+            if frozenset((a, b)) in pairs:
+                conflicts.append(disjoint_conflict(data, node, a, b, expanded))
+    conflicts.extend(functional_conflicts(ontology, data))
+    return conflicts
+
+
+def disjoint_conflict(data: Graph, node: Node, a: Node, b: Node, why: dict[Node, str]) -> Conflict:
+    """A node that is an instance of two disjoint classes."""
+    ns = data.namespace_manager
+    qa, qb = ns.normalizeUri(a), ns.normalizeUri(b)
+    label = node_label(data, node)
+    name = f"<{node}>" + (f" “{label}”" if label else "")
+    return Conflict(
+        node, label,
+        f"{name} is both {qa} ({why[a]}) and {qb} ({why[b]}), which the ontology declares disjoint.",
+        f"{name} 同时属于 {qa}（{why[a]}）和 {qb}（{why[b]}），而本体声明这两个类不相交。",
+        (a, b))
+
+
+def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
+    """Nodes with two different literal values of a functional datatype property."""
+    conflicts = []
+    ns = data.namespace_manager
+    for prop in ontology.subjects(RDF.type, OWL.FunctionalProperty):
+        if (prop, RDF.type, OWL.DatatypeProperty) not in ontology:
+            continue
+        values: dict[Node, set[Node]] = defaultdict(set)
+        for s, o in data.subject_objects(prop):
+            values[s].add(o)
+        for node, found in values.items():
+            if len(found) > 1 and len({(v.toPython(), v.language) for v in found}) > 1:
+                label = node_label(data, node)
+                shown = ", ".join(sorted(repr(str(v)) for v in found))
+                q = ns.normalizeUri(prop)
+                conflicts.append(Conflict(
+                    node, label,
+                    f"<{node}> has {len(found)} values of the functional property {q}: {shown}.",
+                    f"<{node}> 的函数型属性 {q} 有 {len(found)} 个不同的值：{shown}。"))
+    return conflicts
+
+
+def locate_graphs(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
+    """The graphs that are inconsistent on their own with the ontology."""
+    conflicts = []
+    for graph in graphs:
+        if not hermit_consistent(ontology, [graph]):
+            conflicts.append(Conflict(
+                graph.identifier, None,
+                f"The graph <{graph.identifier}> is inconsistent with the ontology on its own.",
+                f"命名图 <{graph.identifier}> 单独与本体合并即不一致。"))
+    return conflicts
+
+
+__all__ = ["check_consistency", "start_consistency_check", "OwlOutcome", "Conflict", "OwlCheckError"]

@@ -1,0 +1,110 @@
+"""Renderings of a validation result: a bilingual text report, and the standard report as Turtle or JSON-LD.
+
+The text report groups results by severity and then by shape; each result shows the
+shape's message in Chinese and English, the focus node with its label, the path and the
+value, and, for anything inside a measure, the measure's sentence as in the source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+from rdflib import Literal
+from rdflib.term import Node
+
+from .records import SEVERITY_ORDER, ResultRecord
+
+if TYPE_CHECKING:
+    from .validate import ValidationResult
+
+SEVERITY_NAMES = {"Violation": ("违规", "violation"), "Warning": ("警告", "warning"),
+                  "Info": ("提示", "info")}
+SENTENCE_LENGTH = 160
+JSONLD_CONTEXT = {
+    "sh": "http://www.w3.org/ns/shacl#",
+    "pkgsh": "https://w3id.org/policykg/shapes#",
+    "pkg": "https://w3id.org/policykg/ontology#",
+    "pkid": "https://w3id.org/policykg/id/",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def render_text(result: ValidationResult) -> str:
+    """The text report."""
+    lines = [headline(result), ""]
+    groups: dict[str, dict[str, list[ResultRecord]]] = defaultdict(lambda: defaultdict(list))
+    for record in result.results:
+        groups[record.severity][str(record.shape)].append(record)
+    for severity in sorted(groups, key=lambda s: SEVERITY_ORDER.get(s, 9)):
+        zh, en = SEVERITY_NAMES.get(severity, (severity, severity))
+        total = sum(len(v) for v in groups[severity].values())
+        lines.append(f"== {zh} / {en}: {total} ==")
+        for records in groups[severity].values():
+            lines.extend(shape_block(records))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def headline(result: ValidationResult) -> str:
+    """One line saying whether the graph conforms and how many results of each kind."""
+    counts = {s: len(result.by_severity(s)) for s in ("Violation", "Warning", "Info")}
+    verdict = "符合 / conforms" if result.conforms else "不符合 / does not conform"
+    parts = ", ".join(f"{SEVERITY_NAMES[s][1]}s {n}" for s, n in counts.items() if n)
+    return f"policykg validate: {verdict}" + (f" ({parts})" if parts else "")
+
+
+def shape_block(records: list[ResultRecord]) -> list[str]:
+    """The lines for all results of one shape."""
+    first = records[0]
+    label_zh = first.shape_labels.get("zh", "")
+    label_en = first.shape_labels.get("en", "")
+    lines = [f"-- {short(first.shape)}  {label_zh} / {label_en}  ({len(records)})",
+             f"   {first.message('zh')}",
+             f"   {first.message('en')}"]
+    for record in records:
+        lines.extend(result_lines(record))
+    return lines
+
+
+def result_lines(record: ResultRecord) -> list[str]:
+    """The lines for one result: focus, path, value and source sentence."""
+    lines = [f"   * 对象 focus: {describe(record.focus, record.focus_label)}"]
+    if record.path_text:
+        lines.append(f"     路径 path: {record.path_text}")
+    if record.value is not None:
+        lines.append(f"     值 value: {describe(record.value, record.value_label)}")
+    if record.sentence:
+        sentence = " ".join(record.sentence.split())
+        if len(sentence) > SENTENCE_LENGTH:
+            sentence = sentence[: SENTENCE_LENGTH - 1] + "…"
+        lines.append(f"     原文 source: {sentence}")
+    return lines
+
+
+def describe(node: Node, label: str | None) -> str:
+    """A node as shown in the report: its IRI (or literal) and its label."""
+    if isinstance(node, Literal):
+        text = str(node)
+        return repr(text if len(text) <= 80 else text[:79] + "…")
+    return f"<{node}>" + (f" “{label}”" if label else "")
+
+
+def short(node: Node) -> str:
+    """A shape IRI written with the pkgsh: prefix when it has it."""
+    text = str(node)
+    prefix = JSONLD_CONTEXT["pkgsh"]
+    return "pkgsh:" + text[len(prefix):] if text.startswith(prefix) else f"<{text}>"
+
+
+def render_turtle(result: ValidationResult) -> str:
+    """The standard report as Turtle."""
+    return result.report_graph.serialize(format="turtle")
+
+
+def render_json(result: ValidationResult) -> str:
+    """The standard report as JSON-LD (a compacted sh:ValidationReport)."""
+    text = result.report_graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=2)
+    json.loads(text)  # what is printed must be valid JSON
+    return text

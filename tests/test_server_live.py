@@ -1,0 +1,237 @@
+"""The endpoint under a real gunicorn on 127.0.0.1, used by SPARQLWrapper and httpx."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+
+pytestmark = pytest.mark.server
+
+SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+NUMBERS = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+           "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n")
+EXPECTED = ["晋政办发〔2022〕77号", "晋政发〔2023〕5号"]
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def children_of(pid: int) -> list[int]:
+    """PIDs whose parent is `pid` (read from /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    log = (tmp_path_factory.mktemp("gunicorn") / "gunicorn.log").open("wb")
+    env = dict(os.environ, POLICYKG_DATA=str(SAMPLE), POLICYKG_QUERY_TIMEOUT="2",
+               POLICYKG_MAX_CONTENT_LENGTH="100000")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
+         "--timeout", "30", "policykg.server.wsgi:app"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            output = Path(log.name).read_text(errors="replace")
+            pytest.fail("gunicorn did not start:\n" + output[-3000:])
+        time.sleep(0.2)
+    yield {"base": base, "process": process}
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    log.close()
+
+
+@pytest.fixture
+def endpoint(server):
+    return server["base"] + "/sparql"
+
+
+def wrapper(endpoint: str, query: str, fmt=JSON) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(endpoint)
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    return sparql
+
+
+# --- SPARQLWrapper ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("method", ["GET", POST, POSTDIRECTLY])
+def test_sparqlwrapper_select_json_by_every_method(endpoint, method):
+    sparql = wrapper(endpoint, NUMBERS)
+    if method == POSTDIRECTLY:
+        sparql.setMethod(POST)
+        sparql.setRequestMethod(POSTDIRECTLY)
+    elif method == POST:
+        sparql.setMethod(POST)
+    result = sparql.queryAndConvert()
+    assert [b["n"]["value"] for b in result["results"]["bindings"]] == EXPECTED
+
+
+def test_sparqlwrapper_select_xml_csv_tsv(endpoint):
+    xml = wrapper(endpoint, NUMBERS, XML).queryAndConvert()
+    assert [n.firstChild.data for n in xml.getElementsByTagName("literal")] == EXPECTED
+    csv = wrapper(endpoint, NUMBERS, CSV).queryAndConvert().decode()
+    assert csv.splitlines() == ["n"] + EXPECTED
+    tsv = wrapper(endpoint, NUMBERS, TSV).queryAndConvert().decode()
+    assert tsv.splitlines()[0] == "?n" and len(tsv.splitlines()) == 3
+
+
+def test_sparqlwrapper_ask(endpoint):
+    assert wrapper(endpoint, "ASK { ?s a ?t }").queryAndConvert()["boolean"] is True
+    assert wrapper(endpoint, "ASK { <urn:none> ?p ?o }").queryAndConvert()["boolean"] is False
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
+def test_sparqlwrapper_construct_and_describe(endpoint):
+    turtle = wrapper(endpoint, "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }", TURTLE).queryAndConvert()
+    assert len(Graph().parse(data=turtle.decode(), format="turtle")) == 16
+    described = wrapper(endpoint, "DESCRIBE <https://w3id.org/policykg/id/agency/山西省财政厅>",
+                        XML).queryAndConvert()
+    assert isinstance(described, Graph) and len(described) == 5
+
+
+# --- httpx: forms, formats, errors --------------------------------------------------------------
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json",
+                                    "application/sparql-results+xml", "text/csv",
+                                    "text/tab-separated-values"])
+def test_httpx_select_formats(endpoint, accept):
+    response = httpx.get(endpoint, params={"query": NUMBERS}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(accept)
+    assert EXPECTED[1] in response.text
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/ld+json",
+                                    "application/rdf+xml", "application/n-quads",
+                                    "application/trig"])
+def test_httpx_construct_formats(endpoint, accept):
+    response = httpx.post(endpoint, content="CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
+                          headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(accept)
+
+
+def test_httpx_error_codes(endpoint):
+    assert httpx.get(endpoint, params={"query": "SELECT * {"}).status_code == 400
+    assert httpx.get(endpoint, params=[("query", "ASK {}"), ("query", "ASK {}")]).status_code == 400
+    refused = httpx.get(endpoint, params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/> {} }"})
+    assert refused.status_code == 403
+    put = httpx.put(endpoint, params={"query": "ASK {}"})
+    assert put.status_code == 405 and "GET" in put.headers["allow"]
+    unacceptable = httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Accept": "image/png"})
+    assert unacceptable.status_code == 406 and "application/sparql-results+json" in unacceptable.text
+    too_big = httpx.post(endpoint, data={"query": "ASK {} #" + "x" * 200_000})
+    assert too_big.status_code == 413
+    assert httpx.post(endpoint, content="ASK {}", headers={"Content-Type": "text/plain"}
+                      ).status_code == 415
+    deep = "ASK " + "{" * 5000 + "}" * 5000
+    assert httpx.post(endpoint, data={"query": deep}).status_code == 400
+
+
+def test_cors_preflight_and_header(endpoint):
+    preflight = httpx.options(endpoint, headers={"Origin": "http://example.org",
+                                                 "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+    answer = httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Origin": "http://example.org"})
+    assert answer.headers["access-control-allow-origin"] == "*"
+
+
+def test_service_description_on_bare_get(endpoint, server):
+    response = httpx.get(endpoint, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and "sd:Service" in response.text
+    assert httpx.get(server["base"] + "/.well-known/void").status_code == 200
+
+
+# --- the deadline, under load -------------------------------------------------------------------
+
+def test_a_query_past_the_deadline_gets_503_while_others_are_served(endpoint):
+    slow: dict[str, httpx.Response] = {}
+    thread = threading.Thread(target=lambda: slow.setdefault(
+        "response", httpx.get(endpoint, params={"query": CARTESIAN}, timeout=60)))
+    started = time.monotonic()
+    thread.start()
+    time.sleep(0.2)
+    quick = [httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+             for _ in range(10)]
+    assert all(r.status_code == 200 for r in quick)
+    thread.join()
+    elapsed = time.monotonic() - started
+    response = slow["response"]
+    assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert 1.9 < elapsed < 10
+    assert httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+
+
+def test_no_evaluation_child_outlives_the_server():
+    port = free_port()
+    env = dict(os.environ, POLICYKG_DATA=str(SAMPLE))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--preload",
+         "policykg.server.wsgi:app"], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/sparql",
+                             params={"query": "ASK {}"}, timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        workers = children_of(process.pid)
+        evaluators = [c for w in workers for c in children_of(w)]
+        assert evaluators, "each worker forks its evaluation child on its first query"
+        os.kill(workers[0], signal.SIGKILL)  # a worker killed hard (as gunicorn does on timeout)
+        time.sleep(1.0)
+        assert not any(alive(pid) for pid in evaluators)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)

@@ -1,0 +1,469 @@
+"""The SPARQL 1.1 Protocol endpoint through Flask's test client: every form, format and error."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from policykg.server.app import create_app
+from policykg.server.config import ConfigError
+
+SAMPLE = Path(__file__).parent / "data" / "sample.trig"
+DOC77 = "https://w3id.org/policykg/graph/doc/晋政办发/2022/77"
+DOC5 = "https://w3id.org/policykg/graph/doc/晋政发/2023/5"
+AGENCIES = "https://w3id.org/policykg/graph/reference/agencies"
+SELECT_NUMBERS = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+                  "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n")
+CONSTRUCT_TYPES = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }"
+CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+
+
+def make_app(**overrides):
+    return create_app({"DATA": str(SAMPLE), **overrides})
+
+
+@pytest.fixture(scope="module")
+def app():
+    application = make_app()
+    yield application
+    application.extensions["policykg"].runner.close()
+
+
+@pytest.fixture(scope="module")
+def rdflib_app():
+    application = make_app(ENGINE="rdflib")
+    yield application
+    application.extensions["policykg"].runner.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def get(client, query, **params):
+    qs = "&".join([f"query={quote(query)}"] + [f"{k}={quote(v)}" for k, v in params.items()])
+    return client.get(f"/sparql?{qs}", headers=params.pop("headers", None) or {})
+
+
+def numbers_of(response) -> list[str]:
+    data = json.loads(response.data)
+    return [b["n"]["value"] for b in data["results"]["bindings"]]
+
+
+# --- the factory and configuration ---------------------------------------------------------
+
+def test_factory_stores_engine_and_config(app):
+    service = app.extensions["policykg"]
+    assert service.engine.name == "oxigraph"
+    assert service.config.query_timeout == 10.0
+    assert service.config.data == SAMPLE
+    assert set(service.engine.graphs()) == {DOC77, DOC5, AGENCIES}
+
+
+def test_environment_variables_configure_and_overrides_win(monkeypatch):
+    monkeypatch.setenv("POLICYKG_QUERY_TIMEOUT", "3")
+    monkeypatch.setenv("POLICYKG_MAX_NESTING_DEPTH", "20")
+    application = make_app(MAX_NESTING_DEPTH=30)
+    config = application.extensions["policykg"].config
+    assert config.query_timeout == 3.0
+    assert config.max_nesting_depth == 30
+
+
+@pytest.mark.parametrize("overrides, word", [
+    ({"ENGINE": "virtuoso"}, "ENGINE"),
+    ({"DATA": "/nonexistent/graph.nq"}, "DATA"),
+    ({"QUERY_TIMEOUT": -1}, "QUERY_TIMEOUT"),
+    ({"MAX_NESTING_DEPTH": 0}, "MAX_NESTING_DEPTH"),
+])
+def test_bad_configuration_is_refused_at_start(overrides, word):
+    with pytest.raises(ConfigError, match=word):
+        create_app({"DATA": str(SAMPLE), **overrides})
+
+
+# --- the three ways to send a query --------------------------------------------------------
+
+def test_get_form_post_and_direct_post_give_the_same_answer(client):
+    expected = ["晋政办发〔2022〕77号", "晋政发〔2023〕5号"]
+    by_get = get(client, SELECT_NUMBERS)
+    by_form = client.post("/sparql", data={"query": SELECT_NUMBERS})
+    by_direct = client.post("/sparql", data=SELECT_NUMBERS.encode(), content_type=DIRECT)
+    for response in (by_get, by_form, by_direct):
+        assert response.status_code == 200
+        assert response.mimetype == "application/sparql-results+json"
+        assert numbers_of(response) == expected
+
+
+def test_trailing_slash_is_the_same_endpoint(client):
+    assert numbers_of(client.get("/sparql/?query=" + quote(SELECT_NUMBERS)))[0] == "晋政办发〔2022〕77号"
+
+
+def test_named_graphs_are_queryable_with_graph(client):
+    query = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+             "SELECT ?g ?n WHERE { GRAPH ?g { ?d eli:id_local ?n } } ORDER BY ?g")
+    rows = json.loads(get(client, query).data)["results"]["bindings"]
+    assert {(r["g"]["value"], r["n"]["value"]) for r in rows} == {
+        (DOC77, "晋政办发〔2022〕77号"), (DOC5, "晋政发〔2023〕5号")}
+
+
+def test_default_graph_is_the_union_of_the_named_graphs(client, app):
+    response = get(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    count = json.loads(response.data)["results"]["bindings"][0]["n"]["value"]
+    assert int(count) == app.extensions["policykg"].engine.stats().triples == 76
+
+
+# --- the dataset: FROM and the protocol's graph parameters ---------------------------------
+
+def test_from_restricts_the_default_graph_to_a_local_graph(client):
+    query = SELECT_NUMBERS.replace("SELECT ?n", f"SELECT ?n FROM <{DOC5}>")
+    assert numbers_of(get(client, query)) == ["晋政发〔2023〕5号"]
+
+
+def test_default_graph_uri_replaces_the_default_graph(client):
+    response = client.get(f"/sparql?query={quote(SELECT_NUMBERS)}&default-graph-uri={quote(DOC77)}")
+    assert numbers_of(response) == ["晋政办发〔2022〕77号"]
+
+
+def test_protocol_dataset_wins_over_from(client):
+    query = SELECT_NUMBERS.replace("SELECT ?n", f"SELECT ?n FROM <{DOC5}>")
+    response = client.get(f"/sparql?query={quote(query)}&default-graph-uri={quote(DOC77)}")
+    assert numbers_of(response) == ["晋政办发〔2022〕77号"]
+
+
+def test_named_graph_uri_limits_graph(client):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    response = client.get(f"/sparql?query={quote(query)}&named-graph-uri={quote(AGENCIES)}")
+    rows = json.loads(response.data)["results"]["bindings"]
+    assert [r["g"]["value"] for r in rows] == [AGENCIES]
+
+
+@pytest.mark.parametrize("iri", ["http://127.0.0.1:9/graph", "file:///etc/passwd"])
+def test_graphs_outside_the_dataset_are_refused_never_fetched(client, iri):
+    assert get(client, f"SELECT * FROM <{iri}> WHERE {{ ?s ?p ?o }}").status_code == 403
+    assert get(client, f"SELECT * FROM NAMED <{iri}> WHERE {{ ?s ?p ?o }}").status_code == 403
+    response = client.get(f"/sparql?query={quote('ASK {}')}&default-graph-uri={quote(iri)}")
+    assert response.status_code == 403
+    assert b"not a graph in this dataset" in response.data
+
+
+# --- content negotiation -------------------------------------------------------------------
+
+@pytest.mark.parametrize("accept, mimetype", [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("application/json", "application/sparql-results+json"),
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("text/html, */*;q=0.1", "application/sparql-results+json"),
+])
+def test_select_results_by_accept(client, accept, mimetype):
+    response = client.get("/sparql?query=" + quote(SELECT_NUMBERS), headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert "晋政发〔2023〕5号" in response.data.decode("utf-8")
+    parsed = list(ox.parse_query_results(response.data, format=ox.QueryResultsFormat.from_media_type(
+        mimetype))) if mimetype != "text/csv" else response.data.decode().splitlines()
+    assert len(parsed) == 2 if mimetype != "text/csv" else parsed[0] == "n"
+
+
+def test_csv_is_plain_lexical_values(client):
+    query = ("PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+             "PREFIX time: <http://www.w3.org/2006/time#> "
+             "SELECT ?v ?d WHERE { ?q pkg:value ?v OPTIONAL { ?x time:inXSDDate ?d } } ORDER BY ?v")
+    text = client.get("/sparql?query=" + quote(query) + "&format=csv").data.decode()
+    assert text.splitlines() == ["v,d", "0.7,2022-12-31", "35,2022-12-31"]
+
+
+@pytest.mark.parametrize("fmt, mimetype", [
+    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+    ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])
+def test_format_parameter_for_browsers(client, fmt, mimetype):
+    response = get(client, SELECT_NUMBERS, format=fmt)
+    assert response.status_code == 200 and response.mimetype == mimetype
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json",
+                                    "application/sparql-results+xml"])
+def test_ask_results(client, accept):
+    response = client.get("/sparql?query=" + quote("ASK { ?s a ?t }"), headers={"Accept": accept})
+    assert response.mimetype == accept
+    assert b"true" in response.data
+
+
+@pytest.mark.parametrize("accept, rdf_format", [
+    ("text/turtle", ox.RdfFormat.TURTLE),
+    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+    ("application/ld+json", ox.RdfFormat.JSON_LD),
+    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ("application/n-quads", ox.RdfFormat.N_QUADS),
+    ("application/trig", ox.RdfFormat.TRIG),
+])
+def test_construct_results_by_accept(client, accept, rdf_format):
+    response = client.get("/sparql?query=" + quote(CONSTRUCT_TYPES), headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.mimetype == accept
+    types = {(str(q.subject), str(q.object)) for q in ox.parse(response.data, format=rdf_format)}
+    assert len(types) == 16  # every typed resource of the sample (2 + 8 + 6), once
+
+
+def test_describe_is_served_as_rdf(client):
+    iri = "https://w3id.org/policykg/id/agency/山西省财政厅"
+    response = client.get("/sparql?query=" + quote(f"DESCRIBE <{iri}>"),
+                          headers={"Accept": "application/n-triples"})
+    graph = Graph().parse(data=response.data.decode(), format="nt")
+    assert {str(s) for s in graph.subjects()} == {iri}
+    assert len(graph) == 5  # type, two labels, short name, kind
+
+
+def test_construct_format_names(client):
+    for name, mimetype in [("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
+                           ("jsonld", "application/ld+json"), ("json", "application/ld+json"),
+                           ("rdfxml", "application/rdf+xml"), ("nquads", "application/n-quads"),
+                           ("trig", "application/trig")]:
+        assert get(client, CONSTRUCT_TYPES, format=name).mimetype == mimetype
+
+
+def test_unmet_accept_gets_406_with_the_acceptable_list(client):
+    response = client.get("/sparql?query=" + quote(SELECT_NUMBERS), headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    for media_type in ("application/sparql-results+json", "text/csv", "text/tab-separated-values"):
+        assert media_type.encode() in response.data
+    response = client.get("/sparql?query=" + quote(CONSTRUCT_TYPES),
+                          headers={"Accept": "text/csv", "Accept-Language": "en"})
+    assert response.status_code == 406 and b"text/turtle" in response.data
+
+
+def test_406_as_json_lists_types(client):
+    response = client.get("/sparql?query=" + quote(SELECT_NUMBERS) + "&format=turtle",
+                          headers={"Accept": "application/json"})
+    assert response.status_code == 406
+    body = json.loads(response.data)
+    assert body["status"] == 406 and "csv" in body["acceptable"]
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+def test_malformed_query_gets_400_with_position(client):
+    response = get(client, "SELECT ?s WHERE { ?s ?p ")
+    assert response.status_code == 400
+    assert b"1:" in response.data  # line:column from pyoxigraph
+
+
+def test_malformed_query_on_rdflib_gets_line_and_column(rdflib_app):
+    response = get(rdflib_app.test_client(), "SELECT ?s WHERE {\n ?s ?p ")
+    assert response.status_code == 400
+    assert b"line" in response.data and b"column" in response.data
+
+
+def test_two_queries_get_400(client):
+    response = client.get("/sparql?query=" + quote("ASK {}") + "&query=" + quote("ASK {}"))
+    assert response.status_code == 400
+
+
+def test_query_and_update_get_400(client):
+    response = client.post("/sparql", data={"query": "ASK {}", "update": "CLEAR ALL"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("data, content_type", [
+    (b"update=CLEAR%20ALL", FORM), (b"CLEAR ALL", "application/sparql-update")])
+def test_updates_are_not_offered(client, data, content_type):
+    assert client.post("/sparql", data=data, content_type=content_type).status_code == 400
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/json", None])
+def test_other_content_types_get_415(client, content_type):
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/sparql", data=b"ASK {}", headers=headers)
+    assert response.status_code == 415
+
+
+def test_utf16_charset_gets_415(client):
+    response = client.post("/sparql", data="ASK {}".encode("utf-16"),
+                           content_type="application/sparql-query; charset=UTF-16")
+    assert response.status_code == 415
+
+
+@pytest.mark.parametrize("data, content_type", [
+    (b"ASK { ?s ?p \"\xff\" }", DIRECT), (b"query=ASK%20%7B%22%FF%22%7D", FORM)])
+def test_invalid_utf8_gets_400_not_500(client, data, content_type):
+    response = client.post("/sparql", data=data, content_type=content_type)
+    assert response.status_code == 400
+    assert b"UTF-8" in response.data
+
+
+def test_invalid_utf8_in_url_gets_400(client):
+    assert client.get("/sparql?query=ASK%20%7B%22%FF%22%7D").status_code == 400
+
+
+def test_get_with_a_body_gets_400(client):
+    assert client.get("/sparql?query=" + quote("ASK {}"), data=b"x").status_code == 400
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_other_methods_get_405_with_allow(client, method):
+    response = client.open("/sparql?query=" + quote("ASK {}"), method=method)
+    assert response.status_code == 405
+    allow = {m.strip() for m in response.headers["Allow"].split(",")}
+    assert {"GET", "POST"} <= allow
+
+
+def test_body_over_the_cap_gets_413():
+    application = make_app(MAX_CONTENT_LENGTH=1000)
+    response = application.test_client().post("/sparql", data={"query": "ASK {} #" + "x" * 2000})
+    assert response.status_code == 413
+
+
+def test_query_over_the_length_cap_gets_400():
+    application = make_app(MAX_QUERY_LENGTH=50)
+    response = get(application.test_client(), "ASK {} #" + "x" * 60)
+    assert response.status_code == 400 and b"longer than 50" in response.data
+
+
+def test_answer_over_the_size_cap_is_refused_not_truncated():
+    application = make_app(MAX_RESULT_BYTES=200)
+    try:
+        response = get(application.test_client(), "SELECT * WHERE { ?s ?p ?o }")
+        assert response.status_code == 403
+        assert b"larger than 200 bytes" in response.data
+    finally:
+        application.extensions["policykg"].runner.close()
+
+
+def test_error_body_is_json_when_preferred(client):
+    response = client.get("/sparql?query=" + quote("ASK {"), headers={"Accept": "application/json"})
+    body = json.loads(response.data)
+    assert body["status"] == 400 and body["error"] == "Bad Request"
+
+
+# --- the guard ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?x ?y ?svc . SERVICE ?svc { ?s ?p ?o } }",
+    "SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+    "LOAD <http://127.0.0.1:9/data.ttl>",
+    "INSERT DATA { <http://a> <http://b> <http://c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+    "DROP ALL",
+])
+@pytest.mark.parametrize("engine", ["app", "rdflib_app"])
+def test_service_load_and_updates_are_refused_before_evaluation(request, engine, query):
+    response = get(request.getfixturevalue(engine).test_client(), query)
+    assert response.status_code == 403
+
+
+def test_words_inside_strings_iris_and_comments_are_not_keywords(client):
+    query = ('SELECT ?s WHERE { ?s ?p "SERVICE LOAD INSERT" . '
+             'FILTER(?s != <http://example.org/SERVICE>) } # DROP ALL')
+    assert get(client, query).status_code == 200
+
+
+def test_deep_nesting_gets_400_and_the_worker_survives(client):
+    deep = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    response = get(client, deep)
+    assert response.status_code == 400 and b"nested more than 64" in response.data
+    assert get(client, "ASK {}").status_code == 200
+
+
+def test_redos_pattern_is_refused_on_rdflib(rdflib_app):
+    client = rdflib_app.test_client()
+    evil = 'SELECT * WHERE { BIND("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" AS ?x) FILTER REGEX(?x, "^(a+)+$") }'
+    assert get(client, evil).status_code == 403
+    fine = 'SELECT * WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "^晋政") }'
+    assert get(client, fine).status_code == 200
+
+
+def test_regex_on_oxigraph_is_linear_time(client):
+    evil = 'ASK { BIND(CONCAT(REPLACE(STR(1000000), ".", "a"), "!") AS ?x) FILTER REGEX(?x, "^(a+)+$") }'
+    assert get(client, evil).status_code == 200
+
+
+# --- the deadline ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_query_past_the_deadline_is_stopped_with_503(engine):
+    application = make_app(QUERY_TIMEOUT=1, ENGINE=engine)
+    client = application.test_client()
+    try:
+        response = get(client, CARTESIAN)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"]
+        assert b"stopped" in response.data
+        assert get(client, "ASK { ?s ?p ?o }").status_code == 200  # a fresh child answers
+    finally:
+        application.extensions["policykg"].runner.close()
+
+
+# --- service description, downloads, CORS, health -------------------------------------------
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/.well-known/void"])
+def test_service_description_with_void(client, path):
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    store = ox.Store()
+    store.load(response.data, format=ox.RdfFormat.TURTLE)
+    ask = lambda q: bool(store.query(f"PREFIX sd: <{SD}> PREFIX void: <{VOID}> ASK {{ {q} }}"))  # noqa: E731
+    assert ask("?svc a sd:Service ; sd:endpoint <http://localhost/sparql> ; "
+               "sd:supportedLanguage sd:SPARQL11Query ; sd:feature sd:UnionDefaultGraph")
+    assert ask("?svc sd:defaultDataset ?d . ?d void:triples 76 ; void:entities ?e ; "
+               "void:classes ?c ; void:properties ?p")
+    for graph, count in ((DOC77, 35), (DOC5, 29), (AGENCIES, 12)):
+        assert ask(f"?d sd:namedGraph [ sd:name <{graph}> ; sd:graph ?g ] ; void:subset ?g . "
+                   f"?g void:triples {count}")
+
+
+def test_service_description_as_json_ld(client):
+    response = client.get("/sparql", headers={"Accept": "application/ld+json"})
+    assert response.mimetype == "application/ld+json"
+    assert len(list(ox.parse(response.data, format=ox.RdfFormat.JSON_LD))) > 20
+
+
+def test_cors_on_answers_and_preflight(client):
+    response = get(client, "ASK {}")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/sparql", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"})
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+    assert client.get("/download/dataset.nq").headers["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize("name, fmt", [("dataset.nq", "nquads"), ("dataset.trig", "trig"),
+                                       ("dataset.jsonld", "json-ld")])
+def test_dataset_downloads_hold_every_quad(client, name, fmt):
+    response = client.get(f"/download/{name}")
+    assert response.status_code == 200
+    dataset = Dataset()
+    dataset.parse(data=response.data.decode(), format=fmt)
+    assert len(dataset) == 76
+    assert {str(g.identifier) for g in dataset.graphs() if len(g)} == {DOC77, DOC5, AGENCIES}
+
+
+def test_ontology_and_shapes_downloads(client):
+    ontology = client.get("/download/ontology.ttl")
+    assert ontology.status_code == 200 and ontology.mimetype == "text/turtle"
+    assert "owl:Ontology" in ontology.data.decode() or "Ontology" in ontology.data.decode()
+    shapes = client.get("/download/shapes.ttl")
+    assert shapes.status_code == 200 and b"NodeShape" in shapes.data
+    assert client.get("/download/secret.txt").status_code == 404
+
+
+def test_healthz(client):
+    body = json.loads(client.get("/healthz").data)
+    assert body == {"status": "ok", "engine": "oxigraph", "triples": 76, "graphs": 3}
