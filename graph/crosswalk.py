@@ -2,8 +2,9 @@
 
 Computed from the text, never listed by hand. Each item becomes a bag of character
 bigrams (of its title, and of its title with its measures' texts), weighted by TF-IDF
-over every item on both sides; two items are as similar as the better of the cosines
-of their titles and of their whole texts. Plans follow the document they implement item
+over the items of both sides (titles among titles, whole texts among whole texts); two
+items are as similar as the better of the cosines of their titles and of their whole
+texts. Plans follow the document they implement item
 by item, so the links are chosen by an order-preserving alignment (dynamic programming,
 items on either side may be skipped) that maximises the summed similarity above a
 threshold: an item whose best match falls below the threshold, or would break the
@@ -30,7 +31,7 @@ from .namespaces import ELI, PKG
 METHOD = "tf-idf cosine of character bigrams (title; title with measures), order-preserving alignment, v1"
 LINK_THRESHOLD = 0.25  # below this an item has no counterpart
 WEAK_THRESHOLD = 0.5  # links below this are reported for review
-REPEAT_PENALTY = 0.15  # a second plan item linked to the same target must be this much better
+REPEAT_PENALTY = 0.15  # a second plan item linked to the same target gains this much less
 
 # Runs of letters and digits: bigrams never straddle punctuation or white space.
 _RUN = re.compile(r"[^\W_]+")

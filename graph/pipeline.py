@@ -21,6 +21,7 @@ from . import iris
 from .build import BuildContext, Jurisdiction, document_graph
 from .citations import find_citations
 from .extract import ExtractionContext, extract_entities
+from .linkset import linkset_graph
 from .mentions import find_places
 from .model import Citation, Document, Entities
 from .namespaces import ELI, PKG, bind_prefixes
@@ -179,6 +180,7 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
                         for a, kind in sorted(ctx.new_agencies.items()))
         say(f"built {doc.source.file_name}: {len(graph)} triples")
     warnings.extend(link_items(dataset, docs, ref, say))
+    dataset.graph(iris.reference_graph_iri("linkset")).__iadd__(linkset_graph(dataset))
     timings["rdf"] = time.perf_counter() - t0
     return BuildResult(dataset, docs, warnings, timings)
 
@@ -201,8 +203,7 @@ def link_items(dataset: Dataset, docs: Sequence[Document], ref: Reference,
             for s, p, o in crosswalk_triples(links, plan):
                 graph.add((s, p, o))
             weak = [lk for lk in links if lk.weak]
-            warnings.extend(f"{doc.source.file_name}: item {lk.item_ordinal} best matches {lk.target_iri} only weakly (score {lk.score:.3f})"
-                            for lk in weak)
+            warnings.extend(f"{doc.source.file_name}: {lk}" for lk in weak)
             say(f"crosswalk {doc.source.file_name} → {basis}: {len(links)} items linked")
     return warnings
 

@@ -9,7 +9,8 @@ What is kept: a number followed by a unit or classifier from ``UNITS``. What is 
 * numbers inside 《》 or quotation marks (“9917工程”, “千名网络主播培训活动”, “三品一标”);
 * numbers glued to Latin letters or other digits (5G, 12315平台 has no unit anyway);
 * years: a four-digit number before 年 is a date (time expressions handle it);
-* ordinals (第一), the idiomatic 一 (一批, 一次采集) and a lone 十 百 千 万 (百家, 千家万户);
+* ordinals (第一), the idiomatic 一 (一批, 一次采集) and a lone 十 百 千 万 零 (百家,
+  千家万户);
 * Chinese numerals only count with the units in ``_CHINESE_NUMERAL_UNITS`` (so 三位一体 and
   三级…体系 are not quantities) — Arabic numbers take any unit.
 
@@ -31,13 +32,13 @@ UNITS: tuple[str, ...] = tuple(sorted((
     "%", "％", "‰", "个百分点", "个工作日", "个月", "个", "元", "套", "名", "人次", "人", "场", "家",
     "所", "辆", "平方米", "平方公里", "亩", "公顷", "公里", "千米", "米", "小时", "天", "年",
     "周", "次", "项", "条", "座", "处", "台", "户", "件", "吨", "千瓦", "兆瓦", "床", "张",
-    "倍", "岁", "类", "种", "批", "位", "间", "支", "款", "期", "轮",
+    "倍", "周岁", "岁", "类", "种", "批", "位", "间", "支", "款", "期", "轮",
 ), key=lambda u: (-len(u), u)))
 _CHINESE_NUMERAL_UNITS = frozenset((
     "个百分点", "个工作日", "个月", "个", "名", "人", "人次", "元", "家", "所", "项", "天", "年", "次",
     "倍", "场", "套", "辆", "条", "座", "处", "批", "类", "种",
 ))
-_UNIT_CHARACTERS = frozenset("十百千万亿")
+_IDIOMATIC_NUMERALS = frozenset("一十百千万亿零〇")
 _COUNT_UNITS = frozenset((
     "个", "名", "人", "场", "家", "所", "辆", "项", "条", "座", "处", "台", "户", "件",
     "床", "张", "批", "位", "间", "支", "款", "类", "种", "套",
@@ -56,9 +57,11 @@ _APPROX_BEFORE = r"大约|约|接近|将近|近"
 # a change verb right before the number belongs to the expression (增长8%左右, 压缩至2个…)
 _CHANGE_VERB = (r"增长|增加至|增加到|增加|新增|下降|降低至|降低到|降低|减少|压缩至|压缩到|缩短至|"
                 r"缩短到|提高至|提高到|提高|降至|增至")
+# a min or max word may stand a short verb away (至少新增2个); approx words stand right
+# before the number, and 最近 / 附近 are no approximations
 _COMPARATOR_BEFORE = re.compile(
-    rf"(?:(?P<max>{_MAX_BEFORE})|(?P<min>{_MIN_BEFORE})|(?P<approx>{_APPROX_BEFORE}))"
-    rf"[\u4e00-\u9fff]{{0,2}}$|(?:{_CHANGE_VERB})$"
+    rf"(?:(?P<max>{_MAX_BEFORE})|(?P<min>{_MIN_BEFORE}))[\u4e00-\u9fff]{{0,2}}$"
+    rf"|(?<![最附临])(?P<approx>{_APPROX_BEFORE})$|(?:{_CHANGE_VERB})$"
 )
 _COMPARATOR_AFTER = re.compile(
     r"(?:(?P<min>及以上|以上|之上)|(?P<max>及以下|以下|之下|以内|之内|内)|(?P<approx>左右|上下))"
@@ -131,8 +134,8 @@ def _is_number_kept(text: str, num: str, begin: int, unit: str) -> bool:
         return False  # an ordinal
     if num[0].isdigit():
         return not (unit == "年" and re.fullmatch(r"\d{4}", num))  # a year
-    if num == "一" or num in _UNIT_CHARACTERS:
-        return False  # 一批, 一次采集: "a", not a count; 百家, 千家万户: idioms
+    if num in _IDIOMATIC_NUMERALS:
+        return False  # 一批, 一次采集: "a", not a count; 百家, 千家万户, 零元: idioms
     return unit == "%" or unit in _CHINESE_NUMERAL_UNITS
 
 

@@ -97,10 +97,9 @@ class Reference:
 
     def __init__(self, graphs: dict[str, Graph]) -> None:
         self._graphs = graphs
-        triples = [t for g in graphs.values() for t in g]
         union = Graph()
-        for t in triples:
-            union.add(t)
+        for graph in graphs.values():
+            union += graph
         self._places = self._index_places(union)
         self._code_to_place = {code: iri for iri, (code, _) in sorted(self._places.items()) if code}
         self._place_names = {

@@ -1,9 +1,14 @@
 """Time expressions in a stretch of policy text, normalised to ``TimeBound``s.
 
 Implements the time table of genre.md: deadlines (执行期限至2023年4月30日, 到2022年年底,
-2023年3月底前, 2022年实现…), periods (自2022年7月1日起至2022年12月31日, “十四五”期间,
-年内, 全年), holidays (春节前, from the holiday calendar in data/holidays.ttl) and
-recurring deadlines (每月5日前). ``end`` is always the last day an expression covers.
+2023年3月底前, 2022年实现…, 年内), periods (自2022年7月1日起至2022年12月31日,
+“十四五”期间, 全年), holidays (春节前, from the holiday calendar in data/holidays.ttl) and
+recurring deadlines (每月5日前, 每年…). ``end`` is always the last day an expression covers.
+
+The nth five-year plan (“十四五”期间) is computed from its ordinal: the 1st began in 1953,
+the 2nd in 1958, and from the 3rd (1966) on they run back to back, so 十三五 is 2016–2020,
+十四五 2021–2025 and 十五五 2026–2030. (1953 + 5(n−1) would be wrong: 1963–65 were an
+adjustment period between the 2nd and the 3rd.)
 
 Rules for years that are not time bounds (documented here because they are judgement):
 
@@ -17,7 +22,9 @@ Rules for years that are not time bounds (documented here because they are judge
   (对2022年…, 比2021年…, 根据2022年…, 发布2022年…) makes it part of that object.
 * 年内 (within the year) is a deadline, the end of the reference year, and so is
   2022年内; 全年 (the whole year) and 今年 are periods covering the reference year.
-* a holiday's label is the name as written (国庆, 国庆节, 春节).
+* a holiday's label is the name as written (国庆, 国庆节, 春节); a holiday the calendar
+  has no date for (2040年春节前) gives no bound.
+* a date followed by 印发/发布/公布 is the date of an act, not a bound.
 * a bare year followed by a comma (2022年，按照属地管理原则…) sets the time of the whole
   sentence: it is a period covering that year (start Jan 1, end Dec 31, precision year).
   A bare year before a verb (2022年实现…) is a deadline ending Dec 31.

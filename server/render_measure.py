@@ -64,9 +64,10 @@ ORDER BY ?b ?q
 """
 
 _MENTIONS = """
-SELECT ?span ?target ?b ?e ?type WHERE {
+SELECT ?span ?target ?b ?e ?type ?via WHERE {
   %(m)s pkg:hasMention ?span . ?span pkg:refersTo ?target ; nif:beginIndex ?b ; nif:endIndex ?e .
   OPTIONAL { ?target a ?type }
+  OPTIONAL { %(m)s ?via ?target }
 }
 ORDER BY ?b
 """
@@ -94,15 +95,20 @@ def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], li
     for row in lookup.select(_MENTIONS % {"m": iri_ref(measure)}):
         entry = by_span.setdefault(str(row["span"]), {
             "span": str(row["span"]), "target": str(row["target"]),
-            "begin": to_int(row["b"]), "end": to_int(row["e"]), "types": set()})
-        if "type" in row:
-            entry["types"].add(str(row["type"]))  # type: ignore[union-attr]
-    labels = label_map(lookup, [str(e["target"]) for e in by_span.values()])
+            "begin": to_int(row["b"]), "end": to_int(row["e"]), "types": set(), "via": set()})
+        for var in ("type", "via"):
+            if var in row:
+                entry[var + "s" if var == "type" else var].add(str(row[var]))  # type: ignore[union-attr]
+    labels = label_map(lookup, [str(e["target"]) for e in by_span.values()]
+                       + [v for e in by_span.values() for v in e["via"]])  # type: ignore[attr-defined]
     mentions, marks = [], []
     for entry in by_span.values():
         kind = _mention_kind(entry["types"])  # type: ignore[arg-type]
         target = link(str(entry["target"]), labels)
-        mentions.append({"kind": kind, "target": target, "span": link(str(entry["span"]))})
+        mentions.append({"kind": kind, "target": target,
+                         "via": [link(v, labels) for v in sorted(entry["via"])],  # type: ignore[arg-type]
+                         "span": link(str(entry["span"]),
+                                      text=f"[{entry['begin']}, {entry['end']})")})
         marks.append(Mark(int(entry["begin"]), int(entry["end"]), kind,  # type: ignore[arg-type]
                           target.text, target.href))
     return mentions, marks

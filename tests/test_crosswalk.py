@@ -87,6 +87,8 @@ def test_national_document_facts_are_typed_as_the_model_says():
 
 def test_every_outline_title_keeps_its_verification_status_and_source():
     g = national_graph()
+    ontology = resources.files("policykg.ontology") / "policykg.ttl"
+    g.parse(data=ontology.read_text(encoding="utf-8"), format="turtle")  # the status concepts
     statuses = {}
     for node in [*g.subjects(RDF.type, PKG.Part), *g.subjects(RDF.type, PKG.Item)]:
         status = g.value(node, PKG.verificationStatus)

@@ -188,3 +188,13 @@ def test_measure_part_of_a_part_is_inconsistent(ontology):
 
 def test_pkid_namespace_is_not_the_ontology_namespace():
     assert not str(PKID).startswith(str(PKG))
+
+
+def test_every_term_the_reference_data_uses_is_declared(ontology):
+    data = _reference_data()
+    builtin = (str(RDF), str(RDFS), str(OWL))
+    declared = set(ontology.subjects(RDF.type, None))
+    predicates = {p for p in data.predicates() if not str(p).startswith(builtin)}
+    assert sorted(str(p) for p in predicates - declared) == []
+    classes = {c for c in data.objects(None, RDF.type) if not str(c).startswith(builtin)}
+    assert sorted(str(c) for c in classes if (c, RDF.type, OWL.Class) not in ontology) == []

@@ -7,7 +7,6 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from policykg.graph.errors import QueryError, QueryRefused
 from policykg.server import guard
 from policykg.server.engine import OxigraphEngine, RdflibEngine, open_engine, run_query_file

@@ -221,6 +221,22 @@ def test_calendar_has_spring_festival_2015_to_2035(holidays):
     assert all(spring.in_year(y) is not None for y in range(2015, 2036))
 
 
+@pytest.mark.parametrize(("name", "earliest", "latest"), [
+    # the lunar new year falls between 21 January and 20 February; 五月初五 and 八月十五
+    # fall in windows of the same width a few months on
+    ("春节", (1, 21), (2, 20)), ("端午节", (5, 28), (6, 25)), ("中秋节", (9, 7), (10, 8)),
+])
+def test_lunar_holidays_fall_in_their_windows(holidays, name, earliest, latest):
+    holiday = holidays.holiday(name)
+    days = [holiday.in_year(y) for y in range(2015, 2036)]
+    assert all(d is not None for d in days)
+    assert all(date(d.year, *earliest) <= d <= date(d.year, *latest) for d in days)
+    # consecutive years differ by 11 days earlier or 18-19 days later (a leap month)
+    for a, b in zip(days, days[1:], strict=False):
+        shift = (b - date(b.year, a.month, a.day)).days
+        assert shift in (-12, -11, -10, 18, 19, 20), (a, b)
+
+
 def test_calendar_fixed_holidays(holidays):
     assert holidays.next_occurrence("国庆", date(2024, 10, 2)) == date(2025, 10, 1)
     assert holidays.next_occurrence("元旦", date(2030, 1, 1)) == date(2030, 1, 1)

@@ -1,0 +1,206 @@
+"""The site in a real headless Chromium, against gunicorn on 127.0.0.1.
+
+The query page runs an example query in YASGUI and shows its rows; a measure page shows
+its text with its agencies marked; no page asks any host other than this server for
+anything. Screenshots go to the system temp folder (policykg-*.png) for a human look
+at the Chinese rendering. Needs Debian's chromium and chromium-driver.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = Path(__file__).parent / "data" / "pages-sample.trig"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+DOC = "/id/doc/晋政办发/2022/77"
+SHOTS = Path(tempfile.gettempdir())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """gunicorn serving the pages' sample graph; its base URL."""
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    log = log_path.open("wb")
+    env = dict(os.environ, POLICYKG_DATA=str(SAMPLE))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
+         "--timeout", "30", "policykg.server.wsgi:app"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            log.close()
+            pytest.fail("gunicorn did not start:\n" + log_path.read_text(errors="replace")[-3000:])
+        time.sleep(0.2)
+    yield base
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium through chromedriver, with a fresh profile and network logging."""
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="policykg-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={profile}", "--window-size=1280,1800"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def requested_urls(driver) -> list[str]:
+    """The URLs the page asked for since the log was last read (DevTools Network events)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def outside_requests(urls: list[str], base: str) -> list[str]:
+    """Requests to any host but the server under test (data: and blob: URLs are local)."""
+    here = urlsplit(base).netloc
+    return [u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(u).netloc != here]
+
+
+def wait_for(driver, condition, timeout: float = 20.0):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def test_query_page_runs_an_example_and_shows_its_rows(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/query")
+    requested_urls(browser)  # drop what the page load asked for; checked below
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    example = browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq01-documents"]')
+    example.click()
+    rows = wait_for(browser, lambda d: [r for r in d.find_elements(
+        By.CSS_SELECTOR, ".yasr table tbody tr") if "晋政办发〔2022〕77号" in r.text])
+    assert rows, "the example's result rows are not shown"
+    table_text = browser.find_element(By.CSS_SELECTOR, ".yasr table").text
+    assert "山西省进一步释放消费潜力促进消费持续恢复的实施方案" in table_text
+    assert "国办发〔2022〕9号" in table_text
+    editor = browser.execute_script("return window.policykgYasgui.getTab().getQuery()")
+    assert "cq01" in editor and "SELECT" in editor
+    browser.save_screenshot(str(SHOTS / "policykg-query.png"))
+
+
+def test_query_page_asks_no_other_host(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get("about:blank")
+    requested_urls(browser)
+    browser.get(site + "/query")
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq03-responsibilities"]').click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+    # type a prefix so that the prefix completer runs (it must read the local list)
+    browser.execute_script(
+        "var y = window.policykgYasgui.getTab().getYasqe();"
+        "y.setValue('PREFIX pk'); y.setCursor({line: 0, ch: 9}); y.autocomplete();")
+    time.sleep(1)
+    urls = requested_urls(browser)
+    assert any(u.endswith("/sparql") for u in urls), urls
+    assert outside_requests(urls, site) == []
+
+
+def test_result_links_open_pages_here(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/query")
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq01-documents"]').click()
+    link = wait_for(browser, lambda d: [a for a in d.find_elements(
+        By.CSS_SELECTOR, ".yasr table tbody a[href]")
+        if a.get_attribute("href").startswith("https://w3id.org/policykg/id/doc/")])[0]
+    # a click event, as a user's (YASR may lay a tooltip over the cell)
+    browser.execute_script("arguments[0].scrollIntoView(); arguments[0].click();", link)
+    wait_for(browser, lambda d: d.current_url.startswith(site + "/id/doc/"))
+    assert browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_measure_page_shows_its_text_and_agencies(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get("about:blank")
+    requested_urls(browser)
+    browser.get(site + quote(DOC + "/item/1/measure/4"))
+    text = browser.find_element(By.ID, "measure-text").text
+    assert "失业保险总费率继续按照1%" in text
+    assert "省人社厅、省财政厅、省税务局按职责分工负责" in text
+    marked = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#measure-text .mark-agency")]
+    assert marked == ["省人社厅", "省财政厅", "省税务局"]
+    table = browser.find_element(By.ID, "responsibilities").text
+    for agency in ("山西省人力资源和社会保障厅", "山西省财政厅", "国家税务总局山西省税务局"):
+        assert agency in table
+    quantities = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#measure-text .mark-quantity")]
+    assert quantities == ["1%", "0.7%", "0.3%", "90%", "50%"]
+    assert outside_requests(requested_urls(browser), site) == []
+    browser.save_screenshot(str(SHOTS / "policykg-measure.png"))
+
+
+@pytest.mark.parametrize("path,name", [(DOC, "document"), ("/id/agency/山西省财政厅", "agency"),
+                                       ("/", "landing"), ("/ontology", "ontology")])
+def test_pages_render_and_stay_local(site, browser, path, name):
+    from selenium.webdriver.common.by import By
+
+    browser.get("about:blank")
+    requested_urls(browser)
+    browser.get(site + quote(path))
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.execute_script("return document.documentElement.lang") == "zh"
+    assert outside_requests(requested_urls(browser), site) == []
+    browser.save_screenshot(str(SHOTS / f"policykg-{name}.png"))
