@@ -14,7 +14,8 @@ from importlib.resources import files
 
 from policykg.graph.errors import RDFSyntaxError
 from policykg.graph.namespaces import ORG, PKG, PKGRAPH, bind_prefixes
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
@@ -58,12 +59,18 @@ def _first(values: Iterable[Node]) -> str | None:
 
 
 def _read_turtle(text: str, name: str) -> Graph:
-    graph = Graph()
-    bind_prefixes(graph.namespace_manager)
+    """A reference file's graph, its blank nodes relabelled canonically.
+
+    The parser names blank nodes (the ontology's restrictions) at random; canonical
+    labels keep the built dataset byte-identical from one process to the next.
+    """
+    parsed = Graph()
     try:
-        graph.parse(data=text, format="turtle")
+        parsed.parse(data=text, format="turtle")
     except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
         raise RDFSyntaxError(f"reference file {name} does not parse: {exc}") from exc
+    graph = to_canonical_graph(parsed) if any(isinstance(n, BNode) for t in parsed for n in t) else parsed
+    bind_prefixes(graph.namespace_manager)
     return graph
 
 

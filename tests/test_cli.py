@@ -1,0 +1,151 @@
+"""The `policykg` command: build, query and their handling of bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset, Graph
+
+from policykg.cli.main import main
+
+DOCS = Path(__file__).parent / "data" / "docs"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_console_script_is_installed():
+    exe = shutil.which("policykg") or str(Path(sys.executable).parent / "policykg")
+    out = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    for command in ("build", "query", "validate", "serve"):
+        assert command in out.stdout
+
+
+def test_build_prints_summary(tmp_path):
+    out = tmp_path / "g.nq"
+    result = run("build", "--output", str(out), "--quiet")
+    assert result.exit_code == 0, result.output
+    for line in ("documents", "items", "measures", "responsibilities", "agencies",
+                 "time bounds", "quantities", "citations", "places", "triples"):
+        assert line in result.output
+    assert any(line.split() == ["measures", "80"] for line in result.output.splitlines())
+
+
+def test_build_twice_gives_identical_nquads(tmp_path):
+    first, second = tmp_path / "a.nq", tmp_path / "b.nq"
+    assert run("build", "-q", "--output", str(first)).exit_code == 0
+    assert run("build", "-q", "--output", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_build_is_the_same_in_a_new_process(tmp_path):
+    """Hash randomisation differs between processes: output must not depend on it."""
+    here = tmp_path / "here.nq"
+    assert run("build", "-q", "--output", str(here)).exit_code == 0
+    there = tmp_path / "there.nq"
+    subprocess.run([sys.executable, "-m", "policykg.cli.main", "build", "-q", "--output",
+                    str(there)], check=True, capture_output=True, timeout=120,
+                   env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"})
+    assert here.read_bytes() == there.read_bytes()
+
+
+@pytest.mark.parametrize("suffix, keeps_graphs", [(".nq", True), (".trig", True),
+                                                   (".jsonld", True), (".ttl", False),
+                                                   (".nt", False)])
+def test_build_format_follows_extension(tmp_path, suffix, keeps_graphs):
+    out = tmp_path / f"g{suffix}"
+    assert run("build", "-q", "--output", str(out)).exit_code == 0
+    fmt = {".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".ttl": "turtle",
+           ".nt": "nt"}[suffix]
+    data = Dataset() if keeps_graphs else Graph()
+    data.parse(out, format=fmt)
+    assert len(data) > 10_000 if not keeps_graphs else len(list(data.quads())) > 10_000
+    if keeps_graphs:
+        assert len(list(data.graphs())) >= 3
+
+
+def test_unknown_extension_is_refused_before_work(tmp_path):
+    out = tmp_path / "g.xyz"
+    result = run("build", "--output", str(out))
+    assert result.exit_code == 2
+    assert "extension" in result.output and ".nq" in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name, words", [
+    ("empty.txt", "empty"),
+    ("binary.bin", "binary"),
+    ("latin1.txt", "GB18030"),
+    ("not-a-policy.txt", "policy document"),
+])
+def test_bad_input_exits_2_without_output(tmp_path, name, words):
+    out = tmp_path / "g.nq"
+    result = run("build", str(DOCS / name), "--output", str(out))
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_file_exits_2(tmp_path):
+    out = tmp_path / "g.nq"
+    result = run("build", str(tmp_path / "nope.txt"), "--output", str(out))
+    assert result.exit_code == 2
+    assert "nope.txt" in result.output
+    assert not out.exists()
+
+
+def test_gb18030_copy_builds_like_the_utf8_original(tmp_path):
+    a, b = tmp_path / "a.nt", tmp_path / "b.nt"
+    assert run("build", "-q", str(DOCS / "taiyuan-city-plan.txt"), "--output", str(a)).exit_code == 0
+    assert run("build", "-q", str(DOCS / "taiyuan-city-plan.gb18030.txt"), "--output",
+               str(b)).exit_code == 0
+    measures = "<https://w3id.org/policykg/ontology#Measure>"
+    count = [sum(measures in line for line in p.read_text().splitlines()) for p in (a, b)]
+    assert count[0] == count[1] > 0
+
+
+def test_city_plan_links_to_the_provincial_plan(tmp_path):
+    out = tmp_path / "two.nq"
+    result = run("build", "-q", str(DOCS / "taiyuan-city-plan.txt"),
+                 "corpus/jinzhengbanfa-2022-77.txt", "--output", str(out))
+    assert result.exit_code == 0, result.output
+    ds = Dataset()
+    ds.parse(out, format="nquads")
+    q = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
+    ASK { GRAPH ?g { <https://w3id.org/policykg/id/doc/并政办发/2022/58>
+          eli:ensures_implementation_of <https://w3id.org/policykg/id/doc/晋政办发/2022/77> } }"""
+    assert ds.query(q).askAnswer
+
+
+def test_query_with_bad_query_file_exits_2(tmp_path, bundled_nq):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE { ?x ", encoding="utf-8")
+    result = run("query", str(bad), "--data", str(bundled_nq))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_query_json_format(bundled_nq):
+    import json
+
+    result = run("query", "server/queries/cq01-documents.rq", "--data", str(bundled_nq),
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert "number" in answer["head"]["vars"]
+    assert any(b["number"]["value"] == "晋政办发〔2022〕77号" for b in answer["results"]["bindings"])
+
+
+def test_query_without_data_uses_bundled_corpus():
+    result = run("query", "server/queries/cq02-items.rq", "--format", "tsv")
+    assert result.exit_code == 0, result.output
+    assert "围绕保市场主体加大助企纾困力度" in result.output
