@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
 
 from . import iris
@@ -317,8 +317,8 @@ class DocumentBuilder:
         return node
 
 
-def document_graph(doc: Document, ctx: BuildContext) -> Graph:
-    """The named graph's content for one document, as an rdflib Graph."""
-    g = Graph(identifier=iris.document_graph_iri(doc.number, doc.title.text))
-    g.addN((s, p, o, g) for s, p, o in DocumentBuilder(doc, ctx).build())
-    return g
+def add_document_graph(dataset: Dataset, doc: Document, ctx: BuildContext) -> Graph:
+    """Add the document's named graph to the dataset and return it."""
+    graph = dataset.graph(iris.document_graph_iri(doc.number, doc.title.text))
+    graph.addN((s, p, o, graph) for s, p, o in DocumentBuilder(doc, ctx).build())
+    return graph

@@ -10,6 +10,7 @@ whatever documents are built.
 from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
@@ -22,16 +23,23 @@ def _count(n: int) -> Literal:
     return Literal(str(n), datatype=XSD.integer)
 
 
-def _triples(data: Graph) -> set[tuple]:
-    """Every distinct triple of a graph or of all the graphs of a dataset."""
+def _union(data: Graph) -> Graph:
+    """A read-only view of every graph of a dataset (or the graph itself)."""
     if isinstance(data, Dataset):
-        return {(s, p, o) for s, p, o, _ in data.quads((None, None, None, None))}
-    return set(data)
+        return ReadOnlyGraphAggregate(list(data.graphs()))
+    return data
 
 
-def wikidata_links(triples: set[tuple]) -> int:
+def _size(data: Graph) -> int:
+    """How many triples the dataset's graphs hold."""
+    if isinstance(data, Dataset):
+        return sum(len(g) for g in data.graphs())
+    return len(data)
+
+
+def wikidata_links(union: Graph) -> int:
     """How many skos:exactMatch links point into Wikidata."""
-    return sum(1 for _, p, o in triples if p == SKOS.exactMatch and str(o).startswith(str(WD)))
+    return sum(1 for o in union.objects(None, SKOS.exactMatch) if str(o).startswith(str(WD)))
 
 
 def implemented_documents(data: Graph) -> list[URIRef]:
@@ -41,32 +49,29 @@ def implemented_documents(data: Graph) -> list[URIRef]:
     return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
 
 
-def implementation_links(triples: set[tuple], document: URIRef) -> int:
+def implementation_links(union: Graph, document: URIRef) -> int:
     """How many eli:ensures_implementation_of links point at a document or anything inside it."""
     prefix = f"{document}/"
-    return sum(1 for _, p, o in triples
-               if p == ELI.ensures_implementation_of and (o == document or str(o).startswith(prefix)))
+    return sum(1 for o in union.objects(None, ELI.ensures_implementation_of)
+               if o == document or str(o).startswith(prefix))
 
 
 def linkset_graph(data: Graph) -> Graph:
     """The VoID description of the dataset's links to Wikidata and to the documents it implements."""
-    triples = _triples(data)
-    union = Graph()
-    for t in triples:
-        union.add(t)
+    union = _union(data)
     g = Graph()
     bind_prefixes(g.namespace_manager)
     g.add((DATASET, RDF.type, VOID.Dataset))
     g.add((DATASET, DCTERMS.title, Literal("policykg", lang="en")))
     g.add((DATASET, VOID.uriSpace, Literal(str(PKID))))
-    g.add((DATASET, VOID.triples, _count(len(triples))))
+    g.add((DATASET, VOID.triples, _count(_size(data))))
 
     g.add((WIKIDATA, RDF.type, VOID.Dataset))
     g.add((WIKIDATA, DCTERMS.title, Literal("Wikidata", lang="en")))
     g.add((WIKIDATA, VOID.uriSpace, Literal(str(WD))))
     g.add((WIKIDATA, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
     places = PKID["dataset/linkset/wikidata-places"]
-    _linkset(g, places, WIKIDATA, SKOS.exactMatch, wikidata_links(triples), "places matched to Wikidata items")
+    _linkset(g, places, WIKIDATA, SKOS.exactMatch, wikidata_links(union), "places matched to Wikidata items")
 
     for doc in implemented_documents(union):
         number = union.value(doc, ELI.id_local)
@@ -80,7 +85,7 @@ def linkset_graph(data: Graph) -> Graph:
         for source in union.objects(doc, DCTERMS.source):
             g.add((target, DCTERMS.source, source))
         _linkset(g, PKID[f"dataset/linkset/{key}"], target, ELI.ensures_implementation_of,
-                 implementation_links(triples, doc), f"documents and items implementing {number or doc}")
+                 implementation_links(union, doc), f"documents and items implementing {number or doc}")
     return g
 
 

@@ -18,7 +18,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import iris
-from .build import BuildContext, Jurisdiction, document_graph
+from .build import BuildContext, Jurisdiction, add_document_graph
 from .citations import find_citations
 from .extract import ExtractionContext, extract_entities
 from .linkset import linkset_graph
@@ -168,19 +168,19 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
     bind_prefixes(dataset.namespace_manager)
     for name, graph in ref.graphs().items():
         target = dataset.graph(iris.reference_graph_iri(name))
-        target += graph
+        target.addN((s, p, o, target) for s, p, o in graph)
     resolver = CitationResolver(docs, ref)
     warnings = [f"{doc.source.file_name}: {w}" for doc in docs for w in doc.warnings]
     for doc in docs:
         ctx = BuildContext(find_agency=ref.find_agency, resolve_citation=resolver,
                            jurisdiction=jurisdiction_of(doc, ref), version=version())
-        graph = document_graph(doc, ctx)
-        dataset.graph(graph.identifier).__iadd__(graph)
+        graph = add_document_graph(dataset, doc, ctx)
         warnings.extend(f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
                         for a, kind in sorted(ctx.new_agencies.items()))
         say(f"built {doc.source.file_name}: {len(graph)} triples")
     warnings.extend(link_items(dataset, docs, ref, say))
-    dataset.graph(iris.reference_graph_iri("linkset")).__iadd__(linkset_graph(dataset))
+    linkset = dataset.graph(iris.reference_graph_iri("linkset"))
+    linkset.addN((s, p, o, linkset) for s, p, o in linkset_graph(dataset))
     timings["rdf"] = time.perf_counter() - t0
     return BuildResult(dataset, docs, warnings, timings)
 

@@ -3,7 +3,7 @@
 `create_app(config)` does everything; importing this module does nothing. The engine
 is loaded once per app (with gunicorn --preload, once in the master, then shared
 copy-on-write by the workers) and stored on `app.extensions["policykg"]` as a
-`Service` with `.engine`, `.config` and `.runner`.
+`Service` with `.engine`, `.config`, `.runner` and `.answers` (server/answers.py).
 
 Errors: every policykg exception maps to its `http_status` here and nowhere else
 (400 malformed, 403 refused, 404, 405 with Allow, 406 with the acceptable types, 413,
@@ -23,6 +23,7 @@ from flask import Flask, Response, request
 from policykg.graph.errors import PolicyKGError
 from werkzeug.exceptions import HTTPException
 
+from .answers import AnswerCache
 from .config import DEFAULTS, Config
 from .engine import Engine, open_engine
 from .executor import QueryRunner
@@ -46,6 +47,7 @@ class Service:
     engine: Engine
     config: Config
     runner: QueryRunner
+    answers: AnswerCache
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,7 +67,8 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         engine = open_engine(settings.engine, settings.data, settings.base_iri)
     runner = QueryRunner(engine, settings.query_timeout, settings.max_result_bytes,
                          settings.query_workers)
-    app.extensions["policykg"] = Service(engine=engine, config=settings, runner=runner)
+    app.extensions["policykg"] = Service(engine=engine, config=settings, runner=runner,
+                                         answers=AnswerCache(settings.answer_cache_bytes))
     _register_blueprints(app)
     _register_errors(app)
     app.after_request(_cors)

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_NESTING_DEPTH": 64,             # { ( [ levels in a query
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised result size; larger answers are refused
     "QUERY_WORKERS": 1,                  # evaluation child processes per server process
+    "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,  # LRU of complete answers per process; 0 = off
     "VALIDATE_TIMEOUT": 60.0,            # seconds for one /validate request
     "BASE_IRI": "https://w3id.org/policykg/",
 }
@@ -47,6 +48,7 @@ class Config:
     max_nesting_depth: int = 64
     max_result_bytes: int = 64 * 1024 * 1024
     query_workers: int = 1
+    answer_cache_bytes: int = 32 * 1024 * 1024
     validate_timeout: float = 60.0
     base_iri: str = "https://w3id.org/policykg/"
 
@@ -80,5 +82,7 @@ class Config:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name.upper()} must be a positive integer, not {value!r}")
+        if not isinstance(self.answer_cache_bytes, int) or self.answer_cache_bytes < 0:
+            raise ConfigError("ANSWER_CACHE_BYTES must be 0 (off) or a positive integer")
         if not self.base_iri.startswith(("http://", "https://")):
             raise ConfigError("BASE_IRI must be an absolute http(s) IRI")

@@ -7,6 +7,8 @@ it points to, so that a client can show the description without further requests
 
 from __future__ import annotations
 
+from itertools import islice
+
 from policykg.graph.namespaces import DCT, ELI, bind_prefixes
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
@@ -36,6 +38,7 @@ SHORT_NAMES: dict[str, str] = {"text/html": "html", "text/turtle": "ttl",
                                "application/ld+json": "jsonld",
                                "application/n-triples": "nt", "application/rdf+xml": "rdf"}
 
+MAX_INCOMING = 1000
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, ELI.id_local)
 
 
@@ -74,9 +77,17 @@ def _add_closure(lookup: Lookup, graph: Graph, subject: URIRef | BNode,
 
 
 def description(lookup: Lookup, iri: str) -> Graph:
-    """The resource's description: its triples, their blank-node closure, labels of objects."""
+    """The resource's description: its triples, their blank-node closure, labels of objects.
+
+    A resource that is never a subject is described by the triples that point to it.
+    """
     graph = _new_graph()
     objects = _add_closure(lookup, graph, URIRef(iri), None, set())
+    if not len(graph):
+        # a resource only ever pointed to (a software release, say) is described by
+        # what points to it
+        for triple in islice(lookup.triples(None, None, URIRef(iri)), MAX_INCOMING):
+            graph.add(triple)
     for obj in dict.fromkeys(objects):
         for prop in LABEL_PROPERTIES:
             for triple in lookup.triples(obj, prop, None):

@@ -4,6 +4,8 @@ table) and of the source text and its spans.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from policykg.graph.namespaces import ELI, NIF, PKG
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS as DCT
@@ -90,27 +92,38 @@ def _mention_kind(types: set[str]) -> str:
     return "concept"
 
 
+@dataclass
+class _Mention:
+    """One mention span of a measure, gathered from the query's rows."""
+
+    span: str
+    target: str
+    begin: int
+    end: int
+    types: set[str] = field(default_factory=set)
+    via: set[str] = field(default_factory=set)  # the measure's properties that point to it
+
+
 def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
-    by_span: dict[str, dict[str, object]] = {}
+    """The measure's mentions for the table, and their marks for the text."""
+    by_span: dict[str, _Mention] = {}
     for row in lookup.select(_MENTIONS % {"m": iri_ref(measure)}):
-        entry = by_span.setdefault(str(row["span"]), {
-            "span": str(row["span"]), "target": str(row["target"]),
-            "begin": to_int(row["b"]), "end": to_int(row["e"]), "types": set(), "via": set()})
-        for var in ("type", "via"):
-            if var in row:
-                entry[var + "s" if var == "type" else var].add(str(row[var]))  # type: ignore[union-attr]
-    labels = label_map(lookup, [str(e["target"]) for e in by_span.values()]
-                       + [v for e in by_span.values() for v in e["via"]])  # type: ignore[attr-defined]
+        entry = by_span.setdefault(str(row["span"]), _Mention(
+            str(row["span"]), str(row["target"]), to_int(row["b"]), to_int(row["e"])))
+        if "type" in row:
+            entry.types.add(str(row["type"]))
+        if "via" in row:
+            entry.via.add(str(row["via"]))
+    labels = label_map(lookup, [e.target for e in by_span.values()]
+                       + [v for e in by_span.values() for v in e.via])
     mentions, marks = [], []
     for entry in by_span.values():
-        kind = _mention_kind(entry["types"])  # type: ignore[arg-type]
-        target = link(str(entry["target"]), labels)
+        kind = _mention_kind(entry.types)
+        target = link(entry.target, labels)
         mentions.append({"kind": kind, "target": target,
-                         "via": [link(v, labels) for v in sorted(entry["via"])],  # type: ignore[arg-type]
-                         "span": link(str(entry["span"]),
-                                      text=f"[{entry['begin']}, {entry['end']})")})
-        marks.append(Mark(int(entry["begin"]), int(entry["end"]), kind,  # type: ignore[arg-type]
-                          target.text, target.href))
+                         "via": [link(v, labels) for v in sorted(entry.via)],
+                         "span": link(entry.span, text=f"[{entry.begin}, {entry.end})")})
+        marks.append(Mark(entry.begin, entry.end, kind, target.text, target.href))
     return mentions, marks
 
 
@@ -199,7 +212,8 @@ def build_span(lookup: Lookup, iri: str, page: Page) -> None:
     derived = lookup.select(_DERIVED % {"span": iri_ref(iri)})
     labels = label_map(lookup, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
     page.template = "span.html"
-    page.title = f"{first(found, NIF.anchorOf) or ''} [{begin}, {end})"
+    anchor = str(first(found, NIF.anchorOf) or "")
+    page.title = f"{anchor if len(anchor) <= 40 else anchor[:39] + '…'} [{begin}, {end})"
     page.context.update(
         begin=begin, end=end, anchor=str(first(found, NIF.anchorOf) or ""),
         source=link(str(source_iri), text="原文 source text") if source_iri else None,

@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
-from rdflib import URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from . import jsonld
 from .lookup import Lookup, iri_ref
@@ -91,6 +92,77 @@ def build_ontology(lookup: Lookup, page: Page) -> None:
     page.jsonld = jsonld.thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
 
 
+MAX_INSTANCES = 30
+
+# OWL restriction kinds, shown in a Manchester-like syntax: property keyword filler.
+_RESTRICTIONS = ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only"),
+                 (OWL.hasValue, "value"), (OWL.cardinality, "exactly"),
+                 (OWL.qualifiedCardinality, "exactly"), (OWL.minCardinality, "min"),
+                 (OWL.minQualifiedCardinality, "min"), (OWL.maxCardinality, "max"),
+                 (OWL.maxQualifiedCardinality, "max"))
+
+
+def _class_expression(lookup: Lookup, node: Node, labels: dict[str, str]) -> list[Link | str]:
+    """A named class as a link, a union or intersection as its members joined by or/and."""
+    if isinstance(node, URIRef):
+        return [link(str(node), labels)]
+    found = values_of_node(lookup, node)
+    for operator, word in ((OWL.unionOf, " or "), (OWL.intersectionOf, " and ")):
+        if str(operator) in found:
+            members = _list_items(lookup, found[str(operator)][0])
+            parts: list[Link | str] = []
+            for k, member in enumerate(members):
+                parts.extend(([word] if k else []) + _class_expression(lookup, member, labels))
+            return ["("] + parts + [")"]
+    return ["[ ]"]
+
+
+def restrictions(lookup: Lookup, iri: str) -> list[list[Link | str]]:
+    """The term's anonymous superclasses (OWL restrictions) as Manchester-like phrases."""
+    phrases = []
+    for node in values(lookup, iri).get(str(RDFS.subClassOf), []):
+        if not isinstance(node, BNode):
+            continue
+        found = values_of_node(lookup, node)
+        labels = label_map(lookup, [str(o) for objs in found.values() for o in objs
+                                    if isinstance(o, URIRef)])
+        on_property = found.get(str(OWL.onProperty), [])
+        phrase: list[Link | str] = [link(str(on_property[0]), labels)] if on_property else []
+        for predicate, word in _RESTRICTIONS:
+            for filler in found.get(str(predicate), []):
+                phrase.append(f" {word} ")
+                if isinstance(filler, Literal):
+                    phrase.append(str(filler))
+                    for cls in found.get(str(OWL.onClass), []):
+                        phrase.extend([" "] + _class_expression(lookup, cls, labels))
+                else:
+                    phrase.extend(_class_expression(lookup, filler, labels))
+        phrases.append(phrase)
+    return phrases
+
+
+def _list_items(lookup: Lookup, node: Node) -> list[Node]:
+    """The members of an RDF list (stops at rdf:nil, a cycle or a malformed cell)."""
+    items: list[Node] = []
+    seen: set[Node] = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        cell = values_of_node(lookup, node)
+        if str(RDF.first) not in cell or str(RDF.rest) not in cell:
+            break
+        items.append(cell[str(RDF.first)][0])
+        node = cell[str(RDF.rest)][0]
+    return items
+
+
+def values_of_node(lookup: Lookup, node: Node) -> dict[str, list[Node]]:
+    """A node's (blank or not) objects by predicate IRI."""
+    found: dict[str, list[Node]] = {}
+    for _, p, o in lookup.triples(node, None, None):
+        found.setdefault(str(p), []).append(o)
+    return found
+
+
 _RELATED = """
 SELECT ?x WHERE { ?x %(p)s %(t)s } ORDER BY ?x
 """
@@ -127,9 +199,10 @@ def build_term(lookup: Lookup, iri: str, page: Page) -> None:
         "range_of": _subjects(lookup, RDFS.range, iri),
         "schemes": _named(lookup, iri, SKOS.inScheme),
         "members": _subjects(lookup, SKOS.inScheme, iri),
-        "instances": _subjects(lookup, RDF.type, iri)[:100],
     }
-    labels = label_map(lookup, {i for group in related.values() for i in group})
+    instances = _subjects(lookup, RDF.type, iri)
+    labels = label_map(lookup, {i for group in related.values() for i in group}
+                       | set(instances[:MAX_INSTANCES]))
     types = {t.iri for t in page.types}
     uses = None
     if types & {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}:
@@ -139,6 +212,10 @@ def build_term(lookup: Lookup, iri: str, page: Page) -> None:
     page.template = "term.html"
     page.title = f"pkg:{term.local_name}"
     page.context.update(term=term, uses=str(uses) if uses is not None else None,
+                        restrictions=restrictions(lookup, iri),
+                        instance_count=len(instances),
+                        instances=[link(i, labels) for i in instances[:MAX_INSTANCES]],
+                        instances_query=f"SELECT ?instance WHERE {{ ?instance a <{iri}> }}",
                         notation=[str(o) for o in values(lookup, iri).get(str(SKOS.notation), [])],
                         **{k: [link(i, labels) for i in v] for k, v in related.items()})
     page.jsonld = jsonld.thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")

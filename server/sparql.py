@@ -26,6 +26,7 @@ sparql_bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+MAX_CACHED_DESCRIPTIONS = 32
 
 
 class UnsupportedMediaType(PolicyKGError):
@@ -111,8 +112,13 @@ def sparql() -> Response:
                    default_graphs=params.getlist("default-graph-uri"),
                    named_graphs=params.getlist("named-graph-uri"))
     check_graphs(job.default_graphs + job.named_graphs, engine.graph_set, "the protocol dataset")
-    answer = state.runner.run(job)
+    answer = state.answers.get(job)
+    hit = answer is not None
+    if answer is None:
+        answer = state.runner.run(job)
+        state.answers.put(job, answer)
     response = Response(answer.body, content_type=content_type(answer.media_type))
+    response.headers["X-Policykg-Cache"] = "hit" if hit else "miss"
     response.vary.add("Accept")
     return response
 
@@ -124,10 +130,13 @@ def service_description() -> Response:
     state = service()
     key = (request.url_root, choice.media_type)
     cache = state.cache.setdefault("description", {})
-    if key not in cache:
-        cache[key] = serialize_graph(description_graph(state.engine, request.url_root),
-                                     choice.media_type)
-    response = Response(cache[key], content_type=content_type(choice.media_type))
+    body = cache.get(key)
+    if body is None:
+        body = serialize_graph(description_graph(state.engine, request.url_root),
+                               choice.media_type)
+        if len(cache) < MAX_CACHED_DESCRIPTIONS:  # Host headers are the client's to choose
+            cache[key] = body
+    response = Response(body, content_type=content_type(choice.media_type))
     response.vary.add("Accept")
     return response
 

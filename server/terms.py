@@ -27,6 +27,7 @@ _PROPERTY_RANK = {
     "http://www.w3.org/2004/02/skos/core#notation": 4,
 }
 _LANGUAGE_RANK = {"zh": 0, "en": 1, None: 2}
+_SLASHED = {"pkid", "pkgraph"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,9 @@ def qname(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")):
             best = prefix
-    if best and "/" not in iri[len(PREFIXES[best]):]:
+    # policykg's own IRIs keep their slashes in the display form (pkid:doc/…/item/1): it
+    # is read by people, never parsed as Turtle
+    if best and (best in _SLASHED or "/" not in iri[len(PREFIXES[best]):]):
         return f"{best}:{iri[len(PREFIXES[best]):]}"
     return iri
 
@@ -92,7 +95,10 @@ def label_map(lookup: Lookup, iris: Iterable[str]) -> dict[str, str]:
 def link(iri: str, labels: dict[str, str] | None = None, text: str | None = None) -> Link:
     """A link to an IRI, showing the given text, its label or its compact name."""
     shown = text or (labels or {}).get(iri) or qname(iri)
-    return Link(href=href(iri), text=shown, iri=iri, external=local_path(iri) is None)
+    target = href(iri)
+    if not target.startswith(("/", "http://", "https://")):
+        target = ""  # urn:, mailto:, javascript: … are shown, never followed
+    return Link(href=target, text=shown, iri=iri, external=local_path(iri) is None)
 
 
 def literal_value(term: Literal) -> Value:

@@ -155,10 +155,10 @@ def record_from_report(report: Graph, result: Node, shapes: Graph, data: Graph) 
     focus = report.value(result, SH.focusNode)
     value = report.value(result, SH.value)
     path = report.value(result, SH.resultPath)
-    # the shape's own messages first: pySHACL reports one language only for SPARQL constraints
-    messages = by_language(list(shapes.objects(shape, SH.message)))
-    for lang, text in by_language(list(report.objects(result, SH.resultMessage))).items():
-        messages.setdefault(lang, text)
+    # the shape's own messages when it has them: pySHACL reports one language only for
+    # SPARQL constraints, and adds untagged default messages to some core ones
+    messages = by_language(list(shapes.objects(shape, SH.message))) or \
+        by_language(list(report.objects(result, SH.resultMessage)))
     measure = enclosing_measure(data, focus) or enclosing_measure(data, value)
     return ResultRecord(
         severity=local_name(report.value(result, SH.resultSeverity)),

@@ -200,8 +200,8 @@ def context_triples(dataset: Dataset, unit: Unit, skip: set[URIRef],
     seen: set[Node] = set()
     queue: list[Node] = []
     for graph in unit.graphs:
-        for s, _p, o in graph:
-            for node in (s, o):
+        for s, p, o in graph:
+            for node in (s, o) if p not in NOT_FOLLOWED else (s,):
                 if node not in seen and index.get(node, set()) - own - skip:
                     seen.add(node)
                     queue.append(node)
@@ -306,7 +306,7 @@ def run_validate(paths: Sequence[str | Path] | None, shapes: str | Path | None =
             add_owl_outcome(result, check.outcome())
         return (0 if result.conforms else 1), result.render(fmt)
     except PolicyKGError as exc:
-        return exc.exit_code if exc.exit_code != 1 else 2, f"error: {exc}"
+        return exc.exit_code, f"error: {exc}"
 
 
 def load_input(paths: Sequence[str | Path] | None) -> Dataset:

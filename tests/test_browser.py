@@ -141,19 +141,25 @@ def test_query_page_runs_an_example_and_shows_its_rows(site, browser):
 def test_query_page_asks_no_other_host(site, browser):
     from selenium.webdriver.common.by import By
 
-    browser.get("about:blank")
-    requested_urls(browser)
     browser.get(site + "/query")
+    browser.execute_script("window.localStorage.clear()")  # the editor caches the prefix list
+    requested_urls(browser)
+    browser.refresh()
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq03-responsibilities"]').click()
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
-    # type a prefix so that the prefix completer runs (it must read the local list)
+    # type a prefix so that the prefix completer runs: it must offer the graph's prefixes,
+    # read from this server
     browser.execute_script(
         "var y = window.policykgYasgui.getTab().getYasqe();"
         "y.setValue('PREFIX pk'); y.setCursor({line: 0, ch: 9}); y.autocomplete();")
-    time.sleep(1)
+    hints = wait_for(browser, lambda d: [e.text for e in d.find_elements(
+        By.CSS_SELECTOR, ".CodeMirror-hints li")])
+    assert "pkg: <https://w3id.org/policykg/ontology#>" in hints
+    assert "pkid: <https://w3id.org/policykg/id/>" in hints
     urls = requested_urls(browser)
     assert any(u.endswith("/sparql") for u in urls), urls
+    assert any(u.endswith("/query/prefixes.json") for u in urls), urls
     assert outside_requests(urls, site) == []
 
 

@@ -22,7 +22,7 @@ from policykg.server.linking import local_path
 from policykg.server.render_text import Mark, marked_html, nest
 from policykg.server.svg import Partner, TimeRow, partners_svg, timeline_svg
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 SAMPLE = Path(__file__).parent / "data" / "pages-sample.trig"
 BASE = "https://w3id.org/policykg/"
@@ -81,15 +81,16 @@ def test_iris_map_to_percent_encoded_paths():
     assert local_path("http://data.europa.eu/eli/ontology#LegalResource") is None
 
 
-def test_every_policykg_iri_of_the_sample_dereferences(ox_client):
+def test_every_policykg_iri_of_the_sample_dereferences_as_page_and_rdf(ox_client):
     store = ox.Store()
     store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
     iris = {t.value for q in store.quads_for_pattern(None, None, None, None)
             for t in (q.subject, q.predicate, q.object, q.graph_name)
             if isinstance(t, ox.NamedNode) and t.value.startswith(BASE)}
     assert len(iris) > 150
-    failures = [(iri, r.status_code) for iri in sorted(iris)
-                if (r := ox_client.get(path_of(iri))).status_code != 200]
+    failures = [(iri, accept, r.status_code) for iri in sorted(iris)
+                for accept in ("text/html", "text/turtle")
+                if (r := ox_client.get(path_of(iri), headers={"Accept": accept})).status_code != 200]
     assert failures == []
 
 
@@ -154,6 +155,13 @@ def test_unknown_iri_is_404_in_both_forms(ox_client):
                          headers={"Accept": "text/turtle"}).status_code == 404
     assert ox_client.get("/id/x%3Cy").status_code == 404
     assert ox_client.get("/graph/doc/nothing").status_code == 404
+
+
+def test_a_resource_never_a_subject_is_described_by_what_points_to_it(ox_client):
+    software = BASE + "id/software/policykg/0.1.0"
+    response = ox_client.get(path_of(software), headers={"Accept": "text/turtle"})
+    graph = Graph().parse(data=response.data, format="turtle")
+    assert (URIRef(DOC + "/build"), PROV.wasAssociatedWith, URIRef(software)) in graph
 
 
 def test_named_graph_gives_its_triples(ox_client):
@@ -347,3 +355,26 @@ def test_timeline_and_partner_charts():
     svg = str(partners_svg("省财政厅", [Partner("省税务局", "/a", 3), Partner("省人社厅", "/b", 1)],
                            [(0, 1, 1)]))
     assert 'href="/a"' in svg and "省税务局 (3)" in svg and svg.count('class="edge"') == 2
+
+
+# --- on the bundled corpus ---------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled_client(bundled_nq):
+    return create_app({"DATA": str(bundled_nq), "TESTING": True}).test_client()
+
+
+def test_every_measure_of_the_bundled_graph_keeps_its_text_when_marked(bundled_client, bundled_nq):
+    store = ox.Store()
+    store.load(path=str(bundled_nq), format=ox.RdfFormat.N_QUADS)
+    rows = list(store.query(
+        "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+        "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> "
+        "SELECT ?m ?text ?clause WHERE { ?m a pkg:Measure ; pkg:text ?text . "
+        "OPTIONAL { ?m pkg:clause/nif:anchorOf ?clause } }", use_default_graph_as_union=True))
+    assert len(rows) > 50
+    for row in rows:
+        marked = measure_text_html(get_html(bundled_client, row["m"].value))
+        expected = row["text"].value + (f"（{row['clause'].value}）" if row["clause"] else "")
+        assert unescape(re.sub(r"<[^>]+>", "", marked)) == expected, row["m"].value
+        assert 'class="mark mark-agency"' in marked or not row["clause"], row["m"].value

@@ -76,6 +76,14 @@ def test_environment_variables_configure_and_overrides_win(monkeypatch):
     assert config.max_nesting_depth == 30
 
 
+def test_without_data_the_bundled_corpus_is_built_and_served(bundled_build):
+    application = create_app({})
+    engine = application.extensions["policykg"].engine
+    assert "https://w3id.org/policykg/graph/doc/晋政办发/2022/77" in engine.graphs()
+    quads = sum(1 for _ in bundled_build.dataset.quads((None, None, None, None)))
+    assert engine.stats().triples == quads
+
+
 @pytest.mark.parametrize("overrides, word", [
     ({"ENGINE": "virtuoso"}, "ENGINE"),
     ({"DATA": "/nonexistent/graph.nq"}, "DATA"),
@@ -343,6 +351,37 @@ def test_error_body_is_json_when_preferred(client):
     assert body["status"] == 400 and body["error"] == "Bad Request"
 
 
+# --- the answer cache ------------------------------------------------------------------------
+
+def test_repeated_queries_are_answered_from_the_cache(client):
+    query = SELECT_NUMBERS + " # cache test"
+    first = get(client, query)
+    second = get(client, query)
+    other_type = get(client, query, format="csv")
+    assert first.headers["X-Policykg-Cache"] == "miss"
+    assert second.headers["X-Policykg-Cache"] == "hit" and second.data == first.data
+    assert other_type.headers["X-Policykg-Cache"] == "miss"
+
+
+def test_the_cache_can_be_turned_off_and_evicts_past_its_budget():
+    from policykg.server.answers import AnswerCache
+    from policykg.server.executor import Answer, QueryJob
+
+    application = make_app(ANSWER_CACHE_BYTES=0)
+    client = application.test_client()
+    try:
+        get(client, "ASK {}")
+        assert get(client, "ASK {}").headers["X-Policykg-Cache"] == "miss"
+    finally:
+        application.extensions["policykg"].runner.close()
+    cache = AnswerCache(800)
+    jobs = [QueryJob(f"ASK {{}} #{i}", "text/csv", info=None) for i in range(10)]
+    for job in jobs:
+        cache.put(job, Answer("ask", "text/csv", b"x" * 90))
+    assert cache.size <= 800
+    assert cache.get(jobs[0]) is None and cache.get(jobs[-1]) is not None
+
+
 # --- the guard ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("query", [
@@ -466,3 +505,26 @@ def test_ontology_and_shapes_downloads(client):
 def test_healthz(client):
     body = json.loads(client.get("/healthz").data)
     assert body == {"status": "ok", "engine": "oxigraph", "triples": 76, "graphs": 3}
+
+
+# --- the bundled corpus's graph -------------------------------------------------------------
+
+QUERIES = sorted((Path(__file__).parent.parent / "server" / "queries").glob("cq*.rq"))
+
+
+@pytest.fixture(scope="module")
+def bundled_client(bundled_nq):
+    application = create_app({"DATA": str(bundled_nq)})
+    yield application.test_client()
+    application.extensions["policykg"].runner.close()
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
+def test_competency_questions_over_http_answer_as_the_cli_does(bundled_client, bundled_nq, query):
+    from policykg.server.engine import run_query_file
+
+    response = bundled_client.post("/sparql?format=csv", data={"query": query.read_text("utf-8")})
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    expected = run_query_file(query, bundled_nq, "csv")
+    assert response.data.decode("utf-8") == expected
+    assert len(expected.splitlines()) > 1  # every question has answers in the bundled corpus

@@ -141,6 +141,12 @@ def span_offset_of_wrong_type(ds: Dataset) -> None:
     retype(g, span, NIF.beginIndex, XSD.integer)
 
 
+def span_without_text(ds: Dataset) -> None:
+    g, _doc = document(ds)
+    span = g.value(measures(g)[0], PROV.wasDerivedFrom)
+    g.remove((span, NIF.anchorOf, None))
+
+
 def span_with_wrong_text(ds: Dataset) -> None:
     g, _doc = document(ds)
     span = g.value(measures(g)[0], PROV.wasDerivedFrom)
@@ -360,6 +366,7 @@ MUTATIONS: dict[str, Mutation] = {
     "MeasureResponsibility": drop_measure_property(PKG.hasResponsibility),
     "SpanContext": span_without_context,
     "SpanOffsets": span_offset_of_wrong_type,
+    "SpanAnchor": span_without_text,
     "SpanInSource": span_with_wrong_text,
     "ResponsibilityAgent": responsibility_without_agent,
     "ResponsibilityRole": role_from_another_scheme,

@@ -9,6 +9,7 @@ status classes and boolean answers are the manifest's.
 The update tests of the manifest expect a writable store. This service is read-only
 (the protocol's policy section, REQ-7.1.1, lets a service refuse updates), so the
 update requests are checked to be refused with a 4xx instead, and never executed.
+Every test runs against both engines.
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ RDF_TYPES = {"text/turtle", "application/n-triples", "application/rdf+xml", "app
              "application/n-quads", "application/trig"}
 
 
-@pytest.fixture(scope="module")
-def client():
-    app = create_app({"DATA": str(DATASET)})
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def client(request):
+    app = create_app({"DATA": str(DATASET), "ENGINE": request.param})
     yield app.test_client()
     app.extensions["policykg"].runner.close()
 

@@ -1,0 +1,79 @@
+"""The OWL check: HermiT finds the bundled graph consistent, finds mistyped data
+inconsistent, and the report names the nodes and classes involved."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from policykg.graph.namespaces import PKG
+from policykg.shapes.loading import load_rdf_files
+from policykg.shapes.owl import OWL_SHAPE, check_consistency
+from policykg.shapes.validate import run_validate
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java")
+
+DATA = Path(__file__).parent / "data" / "shapes"
+DOC_GRAPH = URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99")
+
+
+def test_bundled_graph_is_consistent(bundled_dataset):
+    outcome = check_consistency(bundled_dataset)
+    assert outcome.consistent, outcome.text()
+    assert outcome.conflicts == []
+
+
+def test_node_typed_agency_and_measure_is_inconsistent():
+    dataset = load_rdf_files([DATA / "minimal.trig"])
+    g = dataset.graph(DOC_GRAPH)
+    measure = sorted(g.subjects(RDF.type, PKG.Measure), key=str)[0]
+    g.add((measure, RDF.type, PKG.Agency))
+    outcome = check_consistency(dataset)
+    assert not outcome.consistent
+    assert [c.node for c in outcome.conflicts] == [measure]
+    conflict = outcome.conflicts[0]
+    assert set(conflict.classes) == {PKG.Agency, PKG.Measure}
+    assert str(measure) in conflict.message_en and "pkg:Agency" in conflict.message_en
+    assert "pkg:Measure" in conflict.message_en and "disjoint" in conflict.message_en
+    assert "不相交" in conflict.message_zh
+    assert "Exception" not in outcome.text()
+
+
+def test_range_of_a_property_explains_an_inconsistency():
+    """A measure used as the agent of a responsibility is an agency by pkg:agent's range."""
+    dataset = load_rdf_files([DATA / "minimal.trig"])
+    g = dataset.graph(DOC_GRAPH)
+    measure = sorted(g.subjects(RDF.type, PKG.Measure), key=str)[0]
+    resp = sorted(g.subjects(RDF.type, PKG.Responsibility), key=str)[0]
+    g.set((resp, PKG.agent, measure))
+    outcome = check_consistency(dataset)
+    assert not outcome.consistent
+    assert any(c.node == measure and "range of pkg:agent" in c.message_en for c in outcome.conflicts)
+
+
+def test_functional_property_with_two_values_is_explained():
+    dataset = load_rdf_files([DATA / "minimal.trig"])
+    g = dataset.graph(DOC_GRAPH)
+    item = sorted(g.subjects(RDF.type, PKG.Item), key=str)[0]
+    g.add((item, PKG.ordinal, Literal("42", datatype=XSD.positiveInteger)))
+    outcome = check_consistency(dataset)
+    assert not outcome.consistent
+    assert any(c.node == item and "pkg:ordinal" in c.message_en for c in outcome.conflicts)
+
+
+def test_inconsistency_makes_validate_fail_with_a_readable_report(tmp_path):
+    dataset = load_rdf_files([DATA / "minimal.trig"])
+    g = dataset.graph(DOC_GRAPH)
+    measure = sorted(g.subjects(RDF.type, PKG.Measure), key=str)[0]
+    g.add((measure, RDF.type, PKG.Agency))
+    path = tmp_path / "inconsistent.trig"
+    dataset.serialize(path, format="trig", encoding="utf-8")
+    code, text = run_validate([path], fmt="text")
+    assert code == 1
+    assert "pkgsh:OwlConsistency" in text
+    assert str(measure) in text
+    code, ttl = run_validate([path], fmt="ttl")
+    assert code == 1 and str(OWL_SHAPE) in ttl

@@ -1,0 +1,309 @@
+"""SHACL validation: the bundled graph conforms, the shapes file is well formed, reports are
+readable in both languages and standard, input files are read safely, and validation runs
+one document at a time."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from policykg.graph.errors import InputError, RDFSyntaxError
+from policykg.graph.namespaces import ELI, NIF, PKG, SH
+from policykg.shapes.loading import load_rdf_files
+from policykg.shapes.validate import (
+    load_shapes,
+    run_validate,
+    shape_iri,
+    validate_dataset,
+    validation_units,
+)
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+DATA = Path(__file__).parent / "data" / "shapes"
+MINIMAL = DATA / "minimal.trig"
+
+
+# -- the shapes file -------------------------------------------------------------------------
+
+def test_every_shape_has_bilingual_message_label_and_severity():
+    shapes = load_shapes()
+    named = {s for s in shapes.subjects(RDF.type, None)
+             if isinstance(s, URIRef) and str(s).startswith("https://w3id.org/policykg/shapes#")
+             and (s, RDF.type, SH.SPARQLTarget) not in shapes}
+    assert len(named) > 30
+    for shape in named:
+        messages = {m.language for m in shapes.objects(shape, SH.message)}
+        labels = {m.language for m in shapes.objects(shape, RDFS.label)}
+        assert messages == {"zh", "en"}, shape
+        assert labels == {"zh", "en"}, shape
+        assert shapes.value(shape, SH.severity) in (SH.Violation, SH.Warning, SH.Info), shape
+
+
+def test_sparql_is_used_only_at_document_level():
+    """SHACL-SPARQL constraints sit on shapes whose focus is a document or its source text."""
+    shapes = load_shapes()
+    for shape in set(shapes.subjects(SH.sparql, None)):
+        assert set(shapes.objects(shape, SH.targetClass)) <= {PKG.PolicyDocument, PKG.SourceText}, shape
+
+
+# -- the bundled graph -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundled_result(bundled_dataset):
+    return validate_dataset(bundled_dataset)
+
+
+def test_bundled_graph_conforms(bundled_result):
+    assert bundled_result.conforms, bundled_result.text()
+    assert bundled_result.by_severity("Violation") == []
+
+
+def test_bundled_graph_warnings_are_known(bundled_result):
+    """Warnings the bundled graph still has (listed in the README): none at present."""
+    warnings = {(r.shape, str(r.focus)) for r in bundled_result.by_severity("Warning")}
+    assert warnings == set(), bundled_result.text()
+
+
+def test_bundled_graph_is_validated_per_document(bundled_dataset):
+    units, schema = validation_units(bundled_dataset)
+    names = [u.name for u in units]
+    assert any(n.endswith("/graph/doc/晋政办发/2022/77") for n in names)
+    assert "reference" in names
+    assert all(len(u.graphs) == 1 for u in units if u.name != "reference")
+    assert len(schema) == 1
+
+
+def test_bundled_report_is_a_standard_conforming_report(bundled_result):
+    g = bundled_result.report_graph
+    report = g.value(None, RDF.type, SH.ValidationReport) or next(g.subjects(RDF.type, SH.ValidationReport))
+    assert g.value(report, SH.conforms) == Literal(True)
+
+
+# -- a hand-made document: results, reports ---------------------------------------------------
+
+@pytest.fixture()
+def minimal():
+    return load_rdf_files([MINIMAL])
+
+
+def test_minimal_fixture_conforms_with_one_warning(minimal):
+    result = validate_dataset(minimal)
+    assert result.conforms
+    assert [r.shape for r in result.results] == [shape_iri("UnregisteredAgency")]
+    assert str(result.results[0].focus).endswith("agency/山西省测试局")
+
+
+def broken_deadline(dataset):
+    """The fixture with its deadline moved before the document's issue date."""
+    g = dataset.graph(URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99"))
+    bound = next(g.subjects(PKG.timeBoundType, PKG["bound-deadline"]))
+    instant = URIRef("https://w3id.org/policykg/id/instant/2021-01-31")
+    g.add((instant, RDF.type, URIRef("http://www.w3.org/2006/time#Instant")))
+    g.add((instant, URIRef("http://www.w3.org/2006/time#inXSDDate"), Literal("2021-01-31", datatype=XSD.date)))
+    g.set((bound, URIRef("http://www.w3.org/2006/time#hasEnd"), instant))
+    return bound
+
+
+def test_text_report_shows_message_focus_value_and_source_sentence(minimal):
+    bound = broken_deadline(minimal)
+    result = validate_dataset(minimal)
+    assert not result.conforms
+    text = result.text()
+    assert "不符合 / does not conform" in text
+    assert "期限早于文件的成文日期" in text and "lies before the document's issue date" in text
+    assert "“山西省测试实施方案”" in text  # the focus (the document) with its label
+    assert f"<{bound}> “执行期限至2023年4月30日”" in text  # the value with its label
+    assert "原文 source: 延续执行降低失业保险费率政策" in text  # the measure's sentence
+    assert "（省财政厅、省测试局按职责分工负责）" in text  # with its clause
+    assert text.index("违规 / violation") < text.index("警告 / warning")
+
+
+def test_text_report_shows_path(minimal):
+    g = minimal.graph(URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99"))
+    measure = next(g.subjects(RDF.type, PKG.Measure))
+    g.remove((measure, PKG.text, None))
+    text = validate_dataset(minimal).text()
+    assert "路径 path: pkg:text" in text
+    assert f"<{measure}>" in text
+
+
+def test_turtle_and_json_reports_are_standard(minimal):
+    broken_deadline(minimal)
+    result = validate_dataset(minimal)
+    report = Graph().parse(data=result.turtle(), format="turtle")
+    node = next(report.subjects(RDF.type, SH.ValidationReport))
+    assert report.value(node, SH.conforms) == Literal(False)
+    results = list(report.objects(node, SH.result))
+    shapes = {report.value(r, SH.sourceShape) for r in results}
+    assert shapes == {shape_iri("DeadlineAfterIssue"), shape_iri("UnregisteredAgency")}
+    for r in results:
+        assert {m.language for m in report.objects(r, SH.resultMessage)} == {"zh", "en"}
+        assert report.value(r, SH.focusNode) is not None
+        assert report.value(r, SH.resultSeverity) in (SH.Violation, SH.Warning)
+    parsed = json.loads(result.json())
+    assert parsed
+    again = Graph().parse(data=result.json(), format="json-ld")
+    assert len(again) == len(report)
+
+
+def test_span_check_counts_code_points(minimal):
+    """anchorOf must equal the source's characters [begin, end) in code points."""
+    g = minimal.graph(URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99"))
+    measure = next(g.subjects(RDF.type, PKG.Measure))
+    span = g.value(measure, PROV.wasDerivedFrom)
+    end = int(g.value(span, NIF.endIndex))
+    g.set((span, NIF.endIndex, Literal(str(end - 1), datatype=XSD.nonNegativeInteger)))
+    result = validate_dataset(minimal)
+    found = [r for r in result.results if r.shape == shape_iri("SpanInSource")]
+    assert [r.value for r in found] == [span]
+
+
+def test_cross_document_link_is_resolved_in_another_graph(minimal):
+    """The implements-link of a document points into the national reference graph: valid
+    there, invalid once the national document is removed from the dataset."""
+    assert validate_dataset(minimal).conforms
+    national = minimal.graph(URIRef("https://w3id.org/policykg/graph/reference/national"))
+    doc = URIRef("https://w3id.org/policykg/id/doc/国办发/2022/9")
+    national.remove((doc, None, None))
+    result = validate_dataset(minimal)
+    assert shape_iri("ImplementsTarget") in result.shapes_reported()
+
+
+def test_shared_node_described_in_two_documents_is_checked_as_one(minimal):
+    """Two graphs giving one part two parents: each graph is fine, the union is not."""
+    other = minimal.graph(URIRef("https://w3id.org/policykg/graph/doc/other"))
+    part = URIRef("https://w3id.org/policykg/id/doc/晋政办发/2022/99/part/1")
+    other.add((part, ELI.is_part_of, URIRef("https://w3id.org/policykg/id/doc/国办发/2022/9")))
+    result = validate_dataset(minimal)
+    assert shape_iri("PartParent") in result.shapes_reported()
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name, text, line, column", [
+    ("bad.ttl", '@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b "x ;\n', 3, 15),
+    ("bad.nt", "<http://ex/a> <http://ex/b> <http://ex/c> .\n<http://ex/a> <http://ex/b> bad .\n", 2, 29),
+    ("bad.nq", "<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n<http://ex/a> <http://ex/b> \"x\" <http://g> junk\n", 2, 43),
+    ("bad.trig", "@prefix ex: <http://ex/> .\n<http://g> { ex:a ex:b ex:c . \n ex:a ex:b }\n", 3, 11),
+    ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                '<rdf:Description rdf:about="http://ex/a">\n<foo>\n</rdf:RDF>\n', 5, 3),
+    ("bad.jsonld", '{"@id": "http://ex/a",\n "http://ex/p": [1,}', 2, 20),
+])
+def test_file_that_does_not_parse_reports_line_and_column(tmp_path, name, text, line, column):
+    with pytest.raises(RDFSyntaxError) as info:
+        load_rdf_files([write(tmp_path, name, text)])
+    assert (info.value.line, info.value.column) == (line, column)
+    assert f"line {line}, column {column}" in str(info.value)
+    assert name in str(info.value)
+
+
+def test_unknown_extension_is_refused(tmp_path):
+    with pytest.raises(InputError, match="unknown RDF format"):
+        load_rdf_files([write(tmp_path, "data.foo", "hello world\n")])
+
+
+def test_unknown_extension_with_turtle_content_is_sniffed(tmp_path):
+    path = write(tmp_path, "data.foo", "@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n")
+    assert len(load_rdf_files([path])) == 1
+
+
+def test_empty_file_is_refused(tmp_path):
+    with pytest.raises(InputError, match="empty"):
+        load_rdf_files([write(tmp_path, "empty.ttl", "  \n")])
+
+
+def test_missing_file_is_refused(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        load_rdf_files([tmp_path / "missing.nq"])
+
+
+def test_rdfxml_with_doctype_is_refused(tmp_path):
+    text = ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    with pytest.raises(InputError, match="DOCTYPE"):
+        load_rdf_files([write(tmp_path, "dtd.rdf", text)])
+
+
+@pytest.mark.parametrize("context", [
+    '"http://127.0.0.1:9/context.jsonld"',
+    '["file:///etc/passwd", {"ex": "http://ex/"}]',
+    '{"@import": "http://127.0.0.1:9/c", "ex": "http://ex/"}',
+])
+def test_jsonld_with_remote_context_is_refused(tmp_path, context):
+    text = '{"@context": ' + context + ', "@id": "http://ex/a", "http://ex/p": "x"}'
+    with pytest.raises(InputError, match="remote @context"):
+        load_rdf_files([write(tmp_path, "remote.jsonld", text)])
+
+
+def test_jsonld_with_embedded_context_loads(tmp_path):
+    text = '{"@context": {"ex": "http://ex/"}, "@id": "ex:a", "ex:p": "x"}'
+    dataset = load_rdf_files([write(tmp_path, "ok.jsonld", text)])
+    assert len(dataset) == 1
+
+
+def test_every_format_loads_the_same_triples(tmp_path):
+    graph = Graph()
+    for s, p, o, _g in load_rdf_files([MINIMAL]).quads((None, None, None, None)):
+        graph.add((s, p, o))
+    counts = set()
+    for suffix, fmt in (("ttl", "turtle"), ("nt", "nt"), ("rdf", "xml"), ("jsonld", "json-ld")):
+        path = tmp_path / f"x.{suffix}"
+        graph.serialize(path, format=fmt, encoding="utf-8")
+        counts.add(len(load_rdf_files([path])))
+    assert len(counts) == 1
+
+
+def test_named_graphs_survive_nquads_and_trig(tmp_path):
+    dataset = load_rdf_files([MINIMAL])
+    path = tmp_path / "x.nq"
+    dataset.serialize(path, format="nquads", encoding="utf-8")
+    again = load_rdf_files([path])
+    names = {g.identifier for g in again.graphs() if len(g)}
+    assert URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99") in names
+
+
+# -- the command's logic ------------------------------------------------------------------------
+
+def test_run_validate_exit_codes(tmp_path, bundled_nq):
+    code, output = run_validate([bundled_nq], fmt="text", owl=False)
+    assert code == 0, output
+    assert "符合 / conforms" in output
+
+    broken = load_rdf_files([MINIMAL])
+    broken_deadline(broken)
+    path = tmp_path / "broken.trig"
+    broken.serialize(path, format="trig", encoding="utf-8")
+    code, output = run_validate([path], fmt="json", owl=False)
+    assert code == 1
+    assert json.loads(output)
+
+    code, output = run_validate([write(tmp_path, "bad.ttl", "@prefix ex <x> .")], owl=False)
+    assert code == 2
+    assert "line 1" in output
+
+    code, output = run_validate([path], fmt="yaml", owl=False)
+    assert code == 2
+
+
+def test_run_validate_with_own_shapes_file(tmp_path):
+    shapes = write(tmp_path, "shapes.ttl", """
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix pkg: <https://w3id.org/policykg/ontology#> .
+        @prefix ex: <http://ex/> .
+        ex:NeedsNotice a sh:PropertyShape ; sh:targetClass pkg:PolicyDocument ;
+            sh:path pkg:noticeTitle ; sh:minCount 1 ;
+            sh:message "须有通知标题"@zh , "needs a notice title"@en .
+    """)
+    code, output = run_validate([MINIMAL], shapes=shapes, fmt="ttl", owl=False)
+    assert code == 1
+    report = Graph().parse(data=output, format="turtle")
+    assert {report.value(r, SH.sourceShape) for r in report.objects(None, SH.result)} == \
+        {URIRef("http://ex/NeedsNotice")}
