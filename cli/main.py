@@ -108,6 +108,20 @@ def validate_command(graph_files: tuple[Path, ...], shapes: Path | None, fmt: st
     sys.exit(code)
 
 
+@main.command("export")
+@click.argument("view", type=click.Choice(["eli", "schema"]))
+@click.option("--data", type=EXISTING_FILE, help="Graph file (default: the bundled corpus).")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).")
+@reports_errors
+def export_command(view: str, data: Path | None, output: Path) -> None:
+    """Write the graph in the ELI or schema.org vocabulary (VIEW: eli | schema)."""
+    from policykg.server.exports import write_view
+
+    size = write_view(view, data, output)
+    click.echo(f"wrote the {view} view to {output} ({size:,} bytes)")
+
+
 @main.command("serve")
 @click.option("--data", type=EXISTING_FILE, help="Graph file (default: build the bundled corpus).")
 @click.option("--host", default="127.0.0.1", show_default=True)

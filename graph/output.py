@@ -61,7 +61,11 @@ def serialize_dataset(dataset: Dataset, fmt: str, keeps_graphs: bool = True) -> 
 def write_dataset(dataset: Dataset, path: Path) -> int:
     """Write the dataset to ``path`` (format from its extension); return the bytes written."""
     fmt, keeps_graphs = format_for(path)
-    data = serialize_dataset(dataset, fmt, keeps_graphs)
+    return write_bytes(serialize_dataset(dataset, fmt, keeps_graphs), path)
+
+
+def write_bytes(data: bytes, path: Path) -> int:
+    """Write ``data`` to ``path`` through a temporary file, so no partial file is left."""
     path = path.resolve()
     if not path.parent.is_dir():
         raise InputError(f"cannot write {path}: the folder {path.parent} does not exist",

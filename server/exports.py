@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
@@ -167,3 +168,18 @@ def _collect_ids(value: Any, out: set[str]) -> None:
             out.add(value["@id"])
         for v in value.values():
             _collect_ids(v, out)
+
+
+def write_view(name: str, data: Path | None, output: Path) -> int:
+    """Write a view of a graph file (None: the bundled corpus) to ``output``; return its size."""
+    from policykg.graph.output import format_for, write_bytes
+    from policykg.shapes.validate import load_input
+
+    fmt, _ = format_for(output)
+    source = load_input([data] if data else None)
+    view = construct_view(source, name)
+    if name == "schema" and fmt == "json-ld":
+        body = frame_schema_view(view).encode("utf-8")
+    else:
+        body = view.serialize(format=fmt, encoding="utf-8")
+    return write_bytes(body, output)

@@ -210,3 +210,14 @@ def test_pages_render_and_stay_local(site, browser, path, name):
     assert browser.execute_script("return document.documentElement.lang") == "zh"
     assert outside_requests(requested_urls(browser), site) == []
     browser.save_screenshot(str(SHOTS / f"policykg-{name}.png"))
+
+
+def test_a_page_opens_its_own_sparql_on_the_query_page(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + quote("/id/agency/山西省财政厅"))
+    browser.find_element(By.LINK_TEXT, "SPARQL").click()
+    wait_for(browser, lambda d: d.current_url.startswith(site + "/query?query="))
+    cells = wait_for(browser, lambda d: [c.text for c in d.find_elements(
+        By.CSS_SELECTOR, ".yasr table tbody td") if "山西省财政厅" in c.text])
+    assert cells, "the DESCRIBE answer is not shown"

@@ -149,3 +149,30 @@ def test_query_without_data_uses_bundled_corpus():
     result = run("query", "server/queries/cq02-items.rq", "--format", "tsv")
     assert result.exit_code == 0, result.output
     assert "围绕保市场主体加大助企纾困力度" in result.output
+
+
+def test_export_eli_view(tmp_path, bundled_nq):
+    out = tmp_path / "eli.ttl"
+    result = run("export", "eli", "--data", str(bundled_nq), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(out, format="turtle")
+    q = """PREFIX eli: <http://data.europa.eu/eli/ontology#>
+    ASK { ?d a eli:LegalResource ; eli:id_local "晋政办发〔2022〕77号" ;
+             eli:ensures_implementation_of ?n . ?n eli:id_local "国办发〔2022〕9号" }"""
+    assert g.query(q).askAnswer
+
+
+def test_export_schema_view_is_framed_jsonld(tmp_path, bundled_nq):
+    import json
+
+    out = tmp_path / "schema.jsonld"
+    assert run("export", "schema", "--data", str(bundled_nq), "--output", str(out)).exit_code == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    ids = {node["@id"] for node in doc["@graph"]}
+    assert "pkid:doc/晋政办发/2022/77" in ids
+
+
+def test_export_refuses_unknown_view(tmp_path):
+    result = run("export", "frbr", "--output", str(tmp_path / "x.ttl"))
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.ttl").exists()
