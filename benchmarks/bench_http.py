@@ -209,6 +209,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp, ExitStack() as stack:
         work = Path(tmp)
         data = args.data or build_data(work / "bundled.nq")
@@ -258,8 +259,11 @@ def main() -> int:
                       file=sys.stderr)
 
     table = render(rows)
-    header = (f"# HTTP benchmark\n\nMachine: {machine()}.\nData: {triples} quads. "
-              f"Caps per measurement: {args.seconds:g} s, {args.requests} requests at c=1.\n\n")
+    header = (f"# HTTP benchmark\n\nMachine: {machine()}; 1-minute load average "
+              f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after it (the machine "
+              f"is shared; the client runs on it too).\nData: {triples} quads. "
+              f"Caps per measurement: {args.seconds:g} s, {args.requests} requests at c=1. "
+              f"Requests: form POST, Accept: application/sparql-results+json.\n\n")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(header + table, encoding="utf-8")
     print(header + table)

@@ -33,7 +33,10 @@ JSONLD_CONTEXT = {
 
 def render_text(result: ValidationResult) -> str:
     """The text report."""
-    lines = [headline(result), ""]
+    lines = [headline(result)]
+    if result.owl_summary:
+        lines.append(result.owl_summary)
+    lines.append("")
     groups: dict[str, dict[str, list[ResultRecord]]] = defaultdict(lambda: defaultdict(list))
     for record in result.results:
         groups[record.severity][str(record.shape)].append(record)

@@ -94,6 +94,7 @@ class ValidationResult:
     report_graph: Graph
     units: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    owl_summary: str | None = None  # one line from the OWL check, when it ran
 
     def by_severity(self, severity: str) -> list[ResultRecord]:
         """The results of one severity (Violation, Warning, Info)."""
@@ -235,7 +236,8 @@ def unit_data_graph(dataset: Dataset, unit: Unit, schema: Sequence[Graph],
 
 
 def own_nodes(unit: Unit) -> set[Node]:
-    """The nodes a unit reports on: the subjects of its graphs."""
+    """The nodes a unit reports on: the subjects of its graphs (and, in validate_dataset,
+    nodes that no graph describes, such as the missing target of a link)."""
     return {s for g in unit.graphs for s in g.subjects(unique=True)}
 
 
@@ -265,8 +267,8 @@ def validate_dataset(dataset: Dataset, shapes: Graph | str | Path | None = None)
         mine = own_nodes(unit)
         for result in report.objects(None, SH.result):
             focus = report.value(result, SH.focusNode)
-            if focus not in mine:
-                continue
+            if focus not in mine and focus in index:
+                continue  # about another unit's node, seen here as context only
             record = record_from_report(report, result, shapes_graph, label_graph)
             records.setdefault(record.key, record)
     ordered = sorted(records.values(), key=lambda r: r.sort_key)
@@ -322,6 +324,7 @@ def load_input(paths: Sequence[str | Path] | None) -> Dataset:
 
 def add_owl_outcome(result: ValidationResult, outcome) -> None:  # noqa: ANN001 - OwlOutcome
     """Fold the OWL check's findings into the SHACL result as violations."""
+    result.owl_summary = outcome.text().splitlines()[0]
     if outcome.consistent:
         return
     result.results.extend(outcome.records())

@@ -307,3 +307,13 @@ def test_run_validate_with_own_shapes_file(tmp_path):
     report = Graph().parse(data=output, format="turtle")
     assert {report.value(r, SH.sourceShape) for r in report.objects(None, SH.result)} == \
         {URIRef("http://ex/NeedsNotice")}
+
+
+def test_link_to_a_node_described_nowhere_is_reported(minimal):
+    """A cited document that no graph describes is reported (it belongs to no unit)."""
+    g = minimal.graph(URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99"))
+    measure = next(g.subjects(PKG.cites, None))
+    g.add((measure, PKG.cites, URIRef("https://w3id.org/policykg/id/work/不存在的文件")))
+    result = validate_dataset(minimal)
+    found = [r for r in result.results if r.shape == shape_iri("CitedDocumentTitle")]
+    assert [str(r.focus) for r in found] == ["https://w3id.org/policykg/id/work/不存在的文件"]
