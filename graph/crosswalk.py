@@ -27,6 +27,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 from . import iris
 from .model import Document
 from .namespaces import ELI, PKG
+from .numerals import decimal_lexical
 
 METHOD = "tf-idf cosine of character bigrams (title; title with measures), order-preserving alignment, v1"
 LINK_THRESHOLD = 0.25  # below this an item has no counterpart
@@ -249,7 +250,7 @@ def target_items_from_graph(graph: Graph, document_iri: URIRef) -> list[TargetIt
 
 def score_literal(score: float) -> Literal:
     """A score as xsd:decimal rounded to 3 places (the same text on every run)."""
-    return Literal(Decimal(f"{score:.3f}"), datatype=XSD.decimal)
+    return Literal(decimal_lexical(Decimal(f"{score:.3f}")), datatype=XSD.decimal)
 
 
 def crosswalk_triples(links: Iterable[CrosswalkLink], plan_iri: URIRef,

@@ -8,7 +8,7 @@ and a void:subset with its own triple count.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from policykg.graph.namespaces import SD, VOID, bind_prefixes
+from policykg.graph.namespaces import PKG, PKID, SD, VOID, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
@@ -49,6 +49,8 @@ def description_graph(engine: Engine, root: str) -> Graph:
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, DCTERMS.title, Literal("policykg: Chinese government policy documents", lang="en")))
     g.add((dataset, VOID.sparqlEndpoint, service))
+    g.add((dataset, VOID.uriSpace, Literal(str(PKID))))
+    g.add((dataset, VOID.vocabulary, URIRef(str(PKG))))
     for name in DUMPS:
         g.add((dataset, VOID.dataDump, URIRef(root + "download/" + name)))
     g.add((dataset, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))

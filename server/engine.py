@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import sys
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import pyoxigraph as ox
 from policykg.graph.errors import InputError, QueryError, QueryRefused
 
 from . import guard
+from .outbound import install_outbound_guard, refuse_outbound
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -133,12 +133,30 @@ class Result:
         out = _CappedWriter(max_bytes)
         if self.kind == "graph":
             fmt = GRAPH_TYPES[media_type][1]
-            ox.serialize(self.native, out, format=fmt,
-                         prefixes=TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-                         else None)
+            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
+                triples = list(self.native)
+                ox.serialize(triples, out, format=fmt, prefixes=used_prefixes(triples))
+            else:
+                ox.serialize(self.native, out, format=fmt)
         else:
             self.native.serialize(out, format=RESULTS_TYPES[media_type][1])
         return out.getvalue()
+
+
+def _namespace(iri: str) -> str:
+    return iri[:max(iri.rfind("#"), iri.rfind("/")) + 1]
+
+
+def used_prefixes(triples: Sequence[Any]) -> dict[str, str]:
+    """The Turtle prefixes whose namespace some IRI of the triples is in (no unused lines)."""
+    namespaces = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object):
+            if isinstance(term, ox.NamedNode):
+                namespaces.add(_namespace(term.value))
+            elif isinstance(term, ox.Literal):
+                namespaces.add(_namespace(term.datatype.value))
+    return {p: ns for p, ns in TURTLE_PREFIXES.items() if ns in namespaces}
 
 
 @dataclass
@@ -370,45 +388,6 @@ class _TripleList(list):
 
     def __init__(self, quads: Iterable[Any]) -> None:
         super().__init__(q.triple for q in quads)
-
-
-# --- outbound requests: refused while rdflib evaluates or parses untrusted input ---------
-
-_blocked = threading.local()
-_hook_installed = False
-_OUTBOUND_EVENTS = {"urllib.Request", "socket.connect", "socket.getaddrinfo",
-                    "socket.gethostbyname", "http.client.connect"}
-
-
-def _audit(event: str, args: tuple) -> None:
-    if event in _OUTBOUND_EVENTS and getattr(_blocked, "on", False):
-        raise PermissionError(f"outbound request refused ({event})")
-
-
-def install_outbound_guard() -> None:
-    """Install (once per process) the audit hook that refuses outbound requests when asked."""
-    global _hook_installed
-    if not _hook_installed:
-        sys.addaudithook(_audit)
-        _hook_installed = True
-
-
-class refuse_outbound:  # noqa: N801 - used as a context manager, reads as a statement
-    """Within this block, on this thread, urllib and sockets refuse to connect anywhere."""
-
-    def __enter__(self) -> None:
-        install_outbound_guard()
-        self.previous = getattr(_blocked, "on", False)
-        _blocked.on = True
-
-    def __exit__(self, *exc: object) -> None:
-        _blocked.on = self.previous
-
-
-def block_outbound_for_good() -> None:
-    """Refuse outbound requests on this thread from now on (the evaluation child)."""
-    install_outbound_guard()
-    _blocked.on = True
 
 
 # --- loading ------------------------------------------------------------------------------

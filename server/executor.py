@@ -45,8 +45,9 @@ from typing import Any
 
 from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused, QueryTimeout
 
-from .engine import Engine, ResultTooLarge, block_outbound_for_good
+from .engine import Engine, ResultTooLarge
 from .guard import QueryInfo
+from .outbound import block_outbound_for_good
 from .protocol import types_for
 
 log = logging.getLogger(__name__)
@@ -170,6 +171,14 @@ class _Child:
     jobs: int      # parent writes jobs here
     replies: int   # parent reads replies here
 
+    def alive(self) -> bool:
+        """False once the child has exited (it is then reaped)."""
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        return pid == 0
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
@@ -251,6 +260,10 @@ class QueryRunner:
         except queue.Empty:
             raise QueryTimeout(f"no evaluation slot free within {self.timeout:g} s",
                                hint="the service is busy; retry later") from None
+        if not child.alive():  # died while idle (killed from outside): use a fresh one
+            log.warning("evaluation child %d had died; replacing it", child.pid)
+            self._replace(child)
+            child = self._idle.get()
         try:
             _send(child.jobs, job)
             reply = _receive(child.replies, deadline)

@@ -85,8 +85,19 @@ class OxigraphLookup:
         solutions = self.store.query(query, prefixes=dict(PREFIXES),
                                      use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
-        return [{name: _to_rdflib(solution[name]) for name in names
-                 if solution[name] is not None} for solution in solutions]
+        rows: list[Row] = []
+        seen: set[frozenset[tuple[str, Node]]] = set()
+        for solution in solutions:
+            row = {name: _to_rdflib(solution[name]) for name in names
+                   if solution[name] is not None}
+            key = frozenset(row.items())
+            # pyoxigraph's union default graph yields a triple once per named graph that
+            # holds it (an instant shared by two documents' graphs); the pages read the
+            # union as the RDF merge, a set
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+        return rows
 
     def triples(self, s: Node | None, p: Node | None, o: Node | None,
                 graph: URIRef | None = None) -> Iterator[Triple]:

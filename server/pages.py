@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
-from werkzeug.exceptions import NotAcceptable, NotFound
+from werkzeug.exceptions import NotFound
 
 from .describe import (
     RDF_FORMATS,
@@ -26,6 +26,7 @@ from .describe import (
 from .examples import examples
 from .linking import encode_path, href, is_safe_iri, resource_iri, term_iri
 from .lookup import Lookup, OxigraphLookup, RdflibLookup
+from .protocol import NotAcceptable, content_type
 from .render import Page, build_page
 from .render_agency import build_agency
 from .render_docs import build_document, build_item, build_part
@@ -51,7 +52,6 @@ BUILDERS = {
     str(PKG.Mention): build_span,
     _ELI_RESOURCE: build_document,
 }
-_CHARSET_TYPES = {"text/turtle", "application/n-triples"}
 
 
 def lookup() -> Lookup:
@@ -70,8 +70,9 @@ def _media_type() -> str:
     """The representation to answer with, or 406 listing the ones on offer."""
     chosen = choose_media_type(request.accept_mimetypes, request.args.get("format"))
     if chosen is None:
-        raise NotAcceptable("acceptable: text/html, " + ", ".join(RDF_FORMATS)
-                            + " (or ?format=html|ttl|jsonld|nt|rdf)")
+        raise NotAcceptable("none of the media types asked for can be served for this resource"
+                            " (?format=html|ttl|jsonld|nt|rdf also works)",
+                            ["text/html", *RDF_FORMATS])
     return chosen
 
 
@@ -87,9 +88,8 @@ def _alternates(response: Response, media_type: str) -> Response:
 
 
 def _rdf_response(graph_data: Any, media_type: str) -> Response:
-    content_type = media_type + ("; charset=utf-8" if media_type in _CHARSET_TYPES else "")
-    return _alternates(Response(serialize(graph_data, media_type), content_type=content_type),
-                       media_type)
+    return _alternates(Response(serialize(graph_data, media_type),
+                                content_type=content_type(media_type)), media_type)
 
 
 def _html_response(template: str, **context: Any) -> Response:

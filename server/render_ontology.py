@@ -168,11 +168,11 @@ SELECT ?x WHERE { ?x %(p)s %(t)s } ORDER BY ?x
 """
 
 _USE_COUNT = """
-SELECT (COUNT(*) AS ?n) WHERE { ?s %(t)s ?o }
+SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE { ?s %(t)s ?o } }
 """
 
 _VALUE_COUNT = """
-SELECT (COUNT(*) AS ?n) WHERE { ?s ?p %(t)s }
+SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE { ?s ?p %(t)s } }
 """
 
 

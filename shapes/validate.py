@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,7 @@ from rdflib.term import Node
 from .records import ResultRecord, build_report_graph, record_from_report
 
 SHAPES_NS = "https://w3id.org/policykg/shapes#"
+Progress = Callable[[str], None]
 # Links that lead from a node to its many children or siblings: following them would pull a
 # whole register or taxonomy into each document's context.
 NOT_FOLLOWED = frozenset({
@@ -185,17 +186,47 @@ def validation_units(dataset: Dataset) -> tuple[list[Unit], list[Graph]]:
     return units, schema
 
 
-def subject_index(dataset: Dataset) -> dict[Node, set[URIRef]]:
-    """For every subject, the graphs that describe it."""
-    index: dict[Node, set[URIRef]] = defaultdict(set)
-    for graph in dataset.graphs():
-        for s in graph.subjects(unique=True):
-            index[s].add(graph.identifier)
-    return index
+class SubjectIndex:
+    """Which graphs describe each subject, and the merged description of shared subjects.
+
+    A node that many graphs describe (an instant, an agency several documents name) is
+    merged once and reused, so that a document's context costs what its own links cost,
+    not what every other document holds.
+    """
+
+    def __init__(self, dataset: Dataset, skip: set[URIRef]) -> None:
+        self.dataset = dataset
+        self.skip = skip  # graphs every unit holds anyway (the schema)
+        self.graphs: dict[Node, set[URIRef]] = defaultdict(set)
+        for graph in dataset.graphs():
+            for subject in graph.subjects(unique=True):
+                self.graphs[subject].add(graph.identifier)
+        self._merged: dict[Node, list[tuple[Node, Node, Node]]] = {}
+
+    def __contains__(self, node: Node) -> bool:
+        return node in self.graphs
+
+    def elsewhere(self, node: Node, own: set[URIRef]) -> bool:
+        """Whether a graph other than ``own`` and the schema describes the node."""
+        found = self.graphs.get(node)
+        if not found:
+            return False
+        return len(found) > sum(1 for g in (own | self.skip) if g in found)
+
+    def description(self, node: Node) -> list[tuple[Node, Node, Node]]:
+        """Every triple about the node in the non-schema graphs."""
+        merged = self._merged.get(node)
+        if merged is None:
+            merged = []
+            for gid in self.graphs.get(node, ()):
+                if gid not in self.skip:
+                    merged.extend(self.dataset.graph(gid).triples((node, None, None)))
+            if len(self.graphs.get(node, ())) > 1:
+                self._merged[node] = merged
+        return merged
 
 
-def context_triples(dataset: Dataset, unit: Unit, skip: set[URIRef],
-                    index: dict[Node, set[URIRef]]) -> Iterable[tuple[Node, Node, Node]]:
+def context_triples(unit: Unit, index: SubjectIndex) -> Iterable[tuple[Node, Node, Node]]:
     """Triples of other graphs about the nodes the unit mentions, followed along links."""
     own = {g.identifier for g in unit.graphs}
     seen: set[Node] = set()
@@ -203,23 +234,21 @@ def context_triples(dataset: Dataset, unit: Unit, skip: set[URIRef],
     for graph in unit.graphs:
         for s, p, o in graph:
             for node in (s, o) if p not in NOT_FOLLOWED else (s,):
-                if node not in seen and index.get(node, set()) - own - skip:
+                if node not in seen and index.elsewhere(node, own):
                     seen.add(node)
                     queue.append(node)
     while queue:
-        node = queue.pop()
-        for gid in index[node] - own - skip:
-            for s, p, o in dataset.graph(gid).triples((node, None, None)):
-                yield s, p, o
-                if p in NOT_FOLLOWED or isinstance(o, Literal) or o in seen:
-                    continue
-                seen.add(o)
-                if index.get(o, set()) - own - skip:
-                    queue.append(o)
+        for s, p, o in index.description(queue.pop()):
+            yield s, p, o
+            if p in NOT_FOLLOWED or isinstance(o, Literal) or o in seen:
+                continue
+            seen.add(o)
+            if index.elsewhere(o, own):
+                queue.append(o)
 
 
-def unit_data_graph(dataset: Dataset, unit: Unit, schema: Sequence[Graph],
-                    index: dict[Node, set[URIRef]], extra_schema: Graph | None) -> Graph:
+def unit_data_graph(unit: Unit, schema: Sequence[Graph], index: SubjectIndex,
+                    extra_schema: Graph | None) -> Graph:
     """The data graph pySHACL validates for one unit."""
     data = PreparedQueryGraph()
     for graph in unit.graphs:
@@ -229,9 +258,7 @@ def unit_data_graph(dataset: Dataset, unit: Unit, schema: Sequence[Graph],
             data += graph
     if extra_schema is not None:
         data += extra_schema
-    skip = {g.identifier for g in schema}
-    for triple in context_triples(dataset, unit, skip, index):
-        data.add(triple)
+    data.addN((s, p, o, data) for s, p, o in context_triples(unit, index))
     return data
 
 
@@ -251,19 +278,24 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     return report
 
 
-def validate_dataset(dataset: Dataset, shapes: Graph | str | Path | None = None) -> ValidationResult:
+def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None = None,
+                     progress: Progress | None = None) -> ValidationResult:
     """Validate every unit of the dataset and merge the results into one report."""
+    say = progress or (lambda _message: None)
     started = time.perf_counter()
+    dataset = as_dataset(dataset)
     shapes_graph = load_shapes(shapes)
     units, schema = validation_units(dataset)
     extra_schema = None if any((URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in g for g in schema) \
         else bundled_ontology()
-    index = subject_index(dataset)
+    index = SubjectIndex(dataset, {g.identifier for g in schema})
     records: dict[tuple, ResultRecord] = {}
     label_graph = union_view(dataset)
     for unit in units:
-        data = unit_data_graph(dataset, unit, schema, index, extra_schema)
+        data = unit_data_graph(unit, schema, index, extra_schema)
+        t0 = time.perf_counter()
         report = run_pyshacl(data, shapes_graph)
+        say(f"SHACL {unit.name}: {len(data)} triples with context, {time.perf_counter() - t0:.1f} s")
         mine = own_nodes(unit)
         for result in report.objects(None, SH.result):
             focus = report.value(result, SH.focusNode)
@@ -278,6 +310,17 @@ def validate_dataset(dataset: Dataset, shapes: Graph | str | Path | None = None)
                             time.perf_counter() - started)
 
 
+def as_dataset(data: Dataset | Graph) -> Dataset:
+    """A Dataset: the given one, or a plain Graph's triples as one graph of a new Dataset."""
+    if isinstance(data, Dataset):
+        return data
+    dataset = Dataset()
+    name = data.identifier if isinstance(data.identifier, URIRef) else None
+    target = dataset.graph(name) if name is not None else dataset.default_graph
+    target.addN((s, p, o, target) for s, p, o in data)
+    return dataset
+
+
 def union_view(dataset: Dataset) -> Graph:
     """A read-only union of every graph, for looking up labels and source sentences."""
     from rdflib.graph import ReadOnlyGraphAggregate
@@ -287,7 +330,8 @@ def union_view(dataset: Dataset) -> Graph:
 # -- the command ------------------------------------------------------------------------------
 
 def run_validate(paths: Sequence[str | Path] | None, shapes: str | Path | None = None,
-                 fmt: str = "text", owl: bool = True) -> tuple[int, str]:
+                 fmt: str = "text", owl: bool = True,
+                 progress: Progress | None = None) -> tuple[int, str]:
     """``policykg validate``: exit code (0 conforms, 1 not, 2 bad input) and the report.
 
     Without paths the bundled corpus is built and validated. The OWL consistency check
@@ -298,14 +342,19 @@ def run_validate(paths: Sequence[str | Path] | None, shapes: str | Path | None =
     try:
         if fmt not in ("text", "ttl", "json"):
             raise InputError(f"unknown report format {fmt!r}", hint="use text, ttl or json")
+        say = progress or (lambda _message: None)
+        say("loading the graph …" if paths else "building the bundled graph …")
         dataset = load_input(paths)
         check = None
         if owl:  # HermiT runs in a subprocess while pySHACL validates
             from .owl import start_consistency_check
+            say("OWL: HermiT started")
             check = start_consistency_check(dataset)
-        result = validate_dataset(dataset, shapes)
+        result = validate_dataset(dataset, shapes, progress=progress)
         if check is not None:
-            add_owl_outcome(result, check.outcome())
+            outcome = check.outcome()
+            say(f"OWL: {'consistent' if outcome.consistent else 'INCONSISTENT'} ({outcome.seconds:.1f} s)")
+            add_owl_outcome(result, outcome)
         return (0 if result.conforms else 1), result.render(fmt)
     except PolicyKGError as exc:
         return exc.exit_code, f"error: {exc}"

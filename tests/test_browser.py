@@ -216,7 +216,7 @@ def test_a_page_opens_its_own_sparql_on_the_query_page(site, browser):
     from selenium.webdriver.common.by import By
 
     browser.get(site + quote("/id/agency/山西省财政厅"))
-    browser.find_element(By.LINK_TEXT, "SPARQL").click()
+    browser.find_element(By.ID, "page-sparql").click()
     wait_for(browser, lambda d: d.current_url.startswith(site + "/query?query="))
     cells = wait_for(browser, lambda d: [c.text for c in d.find_elements(
         By.CSS_SELECTOR, ".yasr table tbody td") if "山西省财政厅" in c.text])

@@ -305,6 +305,22 @@ def test_every_page_links_its_sparql(ox_client):
     assert '/query?query=DESCRIBE%20%3Chttps%3A//w3id.org/policykg/id/agency/' in html
 
 
+def test_a_triple_in_several_graphs_counts_once():
+    """pyoxigraph's union default graph repeats a triple held by two graphs; pages must not."""
+    from policykg.server.engine import OxigraphEngine
+
+    store = ox.Store()
+    store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    instant = ox.NamedNode(BASE + "id/instant/2023-04-30")
+    for quad in list(store.quads_for_pattern(instant, None, None, None)):
+        store.add(ox.Quad(quad.subject, quad.predicate, quad.object,
+                          ox.NamedNode(BASE + "graph/doc/other/2022/1")))
+    app = create_app({"TESTING": True}, engine=OxigraphEngine(store))
+    html = get_html(app.test_client(), DOC)
+    svg = re.search(r"<svg[^>]*timeline.*?</svg>", html, re.S).group(0)
+    assert svg.count('class="point ') == 1
+
+
 # --- the query page ---------------------------------------------------------------------------
 
 def test_query_page_offers_the_competency_questions(ox_client):

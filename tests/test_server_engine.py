@@ -7,6 +7,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from policykg.graph.errors import QueryError, QueryRefused
 from policykg.server import guard
 from policykg.server.engine import OxigraphEngine, RdflibEngine, open_engine, run_query_file
@@ -125,8 +127,9 @@ def test_guard_resolves_from_graphs_through_prefixes_and_base():
 
 
 def test_guard_ignores_keywords_in_prefixed_names_variables_and_language_tags():
-    query = ('PREFIX ex: <http://ex/> SELECT ?service ?load WHERE { ?service ex:SERVICE ?load . '
-             '?load ex:p "x"@insert }')
+    query = ('PREFIX ex: <http://ex/> PREFIX service: <http://ex/s#> '
+             'SELECT ?service ?load WHERE { ?service ex:SERVICE ?load . '
+             '?load ex:p "x"@insert ; service:drop """LOAD\nCLEAR""" }')
     assert guard.inspect(query, known_graphs=GRAPHS).form == "SELECT"
 
 
@@ -154,3 +157,77 @@ def test_guard_refuses_non_literal_patterns_for_backtracking_engines():
                       check_regex=True)
     guard.inspect('SELECT * { ?s ?p ?o FILTER REGEX(?o, "^abc", "i") }', known_graphs=GRAPHS,
                   check_regex=True)
+
+
+# --- defence in depth: rdflib evaluation never connects anywhere ------------------------------
+
+@pytest.fixture
+def listener():
+    """A loopback socket that counts the connections made to it."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.2)
+    hits: list[int] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_refuse_outbound_blocks_urllib(listener):
+    import urllib.request
+
+    from policykg.server.outbound import refuse_outbound
+
+    port, hits = listener
+    with refuse_outbound(), pytest.raises(PermissionError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+    assert hits == []
+
+
+def test_rdflib_service_past_the_guard_still_makes_no_request(engines, listener):
+    _, rdflib_engine = engines
+    port, hits = listener
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    info = guard.QueryInfo(form="SELECT")  # as if the guard had missed it
+    with pytest.raises(PermissionError, match="outbound request refused"):
+        rdflib_engine._evaluate(query, info, [], [])
+    assert hits == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('{}()[]<>"\'#\\ \nSERVICEselectFROM?:.,u0049')),
+               max_size=80))
+def test_guard_never_fails_on_arbitrary_text(text):
+    try:
+        info = guard.inspect(text, known_graphs=GRAPHS, check_regex=True)
+    except (QueryError, QueryRefused) as exc:  # the only ways it may say no
+        assert exc.message
+    else:
+        assert info.form in (None, *guard.QUERY_FORMS)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["SERVICE", "service", "SeRvIcE", "LOAD", "INSERT", "DROP"]),
+       st.sampled_from(["", " SILENT", " ?x"]))
+def test_guard_refuses_any_spelling_of_the_refused_keywords(word, suffix):
+    with pytest.raises(QueryRefused):
+        guard.inspect(f"SELECT * WHERE {{ {word}{suffix} <http://127.0.0.1/> {{ }} }}",
+                      known_graphs=GRAPHS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -440,6 +441,44 @@ def test_query_past_the_deadline_is_stopped_with_503(engine):
         assert get(client, "ASK { ?s ?p ?o }").status_code == 200  # a fresh child answers
     finally:
         application.extensions["policykg"].runner.close()
+
+
+def test_an_evaluation_child_killed_from_outside_is_replaced():
+    import os
+    import signal
+
+    application = make_app()
+    client = application.test_client()
+    runner = application.extensions["policykg"].runner
+    try:
+        assert get(client, "ASK { ?s ?p ?o }").status_code == 200
+        (child,) = runner._children
+        os.kill(child.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert get(client, "ASK { ?s a ?t }").status_code == 200
+        assert runner._children[0].pid != child.pid
+    finally:
+        runner.close()
+
+
+def test_an_evaluation_child_dying_mid_query_gives_500_then_recovers():
+    import os
+    import signal
+    import threading
+
+    application = make_app()
+    client = application.test_client()
+    runner = application.extensions["policykg"].runner
+    try:
+        assert get(client, "ASK {}").status_code == 200
+        (child,) = runner._children
+        threading.Timer(0.5, os.kill, (child.pid, signal.SIGKILL)).start()
+        response = get(client, CARTESIAN)
+        assert response.status_code == 500
+        assert b"failed while answering" in response.data
+        assert get(client, "ASK { ?s ?p ?o }").status_code == 200
+    finally:
+        runner.close()
 
 
 # --- service description, downloads, CORS, health -------------------------------------------

@@ -317,3 +317,42 @@ def test_link_to_a_node_described_nowhere_is_reported(minimal):
     result = validate_dataset(minimal)
     found = [r for r in result.results if r.shape == shape_iri("CitedDocumentTitle")]
     assert [str(r.focus) for r in found] == ["https://w3id.org/policykg/id/work/不存在的文件"]
+
+
+def with_copies(dataset, copies: int):
+    """The dataset with its document graph copied under other document numbers."""
+    from rdflib import Dataset
+
+    out = Dataset()
+    for graph in dataset.graphs():
+        target = out.graph(graph.identifier)
+        target.addN((s, p, o, target) for s, p, o in graph)
+    doc_graph = dataset.graph(URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99"))
+    for k in range(1, copies + 1):
+        def rename(term, k=k):
+            if isinstance(term, URIRef) and "/晋政办发/2022/99" in term:
+                return URIRef(term.replace("/晋政办发/2022/99", f"/晋政办发/2022/99{k}", 1))
+            return term
+        target = out.graph(rename(doc_graph.identifier))
+        target.addN((rename(s), p, rename(o), target) for s, p, o in doc_graph)
+    return out
+
+
+def test_a_documents_validation_does_not_grow_with_other_documents(minimal):
+    """Each document is validated with its own context only: linear cost overall."""
+    from policykg.shapes.validate import SubjectIndex, unit_data_graph
+
+    sizes = []
+    for copies in (0, 3):
+        dataset = with_copies(minimal, copies)
+        units, schema = validation_units(dataset)
+        assert len([u for u in units if "/graph/doc/" in u.name]) == copies + 1
+        unit = next(u for u in units if u.name.endswith("/graph/doc/晋政办发/2022/99"))
+        index = SubjectIndex(dataset, {g.identifier for g in schema})
+        sizes.append(len(unit_data_graph(unit, schema, index, None)))
+        result = validate_dataset(dataset)
+        assert result.conforms
+        # the unregistered agency all copies name is one node: reported once
+        assert [str(r.focus) for r in result.by_severity("Warning")] == \
+            ["https://w3id.org/policykg/id/agency/山西省测试局"]
+    assert sizes[0] == sizes[1]
