@@ -65,6 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     if engine is None:
         engine = open_engine(settings.engine, settings.data, settings.base_iri)
+    engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
     runner = QueryRunner(engine, settings.query_timeout, settings.max_result_bytes,
                          settings.query_workers)
     app.extensions["policykg"] = Service(engine=engine, config=settings, runner=runner,

@@ -132,10 +132,9 @@ class HermitRun:
         folder = Path(self._tmp.name)
         onto_path, data_path, world_path = (folder / n for n in ("ontology.nt", "data.nt", "world.nt"))
         ontology.serialize(onto_path, format="nt", encoding="utf-8")
-        merged = Graph()
-        for graph in data:
-            merged += graph
-        merged.serialize(data_path, format="nt", encoding="utf-8")
+        with data_path.open("wb") as out:  # graph after graph: no merged copy in memory
+            for graph in data:
+                graph.serialize(out, format="nt", encoding="utf-8")
         world = owlready2.World()
         try:
             for path in (onto_path, data_path):

@@ -33,7 +33,7 @@ import pyshacl
 from policykg.graph.errors import InputError
 from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, SH, bind_prefixes
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
 
@@ -41,6 +41,7 @@ from .records import ResultRecord, build_report_graph, record_from_report
 
 SHAPES_NS = "https://w3id.org/policykg/shapes#"
 Progress = Callable[[str], None]
+SCHEMA_CONTEXT = (RDFS.subClassOf, SKOS.inScheme)
 # Links that lead from a node to its many children or siblings: following them would pull a
 # whole register or taxonomy into each document's context.
 NOT_FOLLOWED = frozenset({
@@ -247,17 +248,20 @@ def context_triples(unit: Unit, index: SubjectIndex) -> Iterable[tuple[Node, Nod
                 queue.append(o)
 
 
-def unit_data_graph(unit: Unit, schema: Sequence[Graph], index: SubjectIndex,
-                    extra_schema: Graph | None) -> Graph:
-    """The data graph pySHACL validates for one unit."""
+def schema_context(schema: Iterable[Graph]) -> list[tuple[Node, Node, Node]]:
+    """What the shapes need from the ontology to validate instance data: the class
+    hierarchy (for sh:class) and which concepts belong to which scheme (roles, kinds)."""
+    return [t for graph in schema for p in SCHEMA_CONTEXT for t in graph.triples((None, p, None))]
+
+
+def unit_data_graph(unit: Unit, schema: Sequence[tuple[Node, Node, Node]],
+                    index: SubjectIndex) -> Graph:
+    """The data graph pySHACL validates for one unit: its graphs, the schema context and
+    the descriptions of the nodes it points to."""
     data = PreparedQueryGraph()
     for graph in unit.graphs:
         data += graph
-    for graph in schema:
-        if graph not in unit.graphs:
-            data += graph
-    if extra_schema is not None:
-        data += extra_schema
+    data.addN((s, p, o, data) for s, p, o in schema)
     data.addN((s, p, o, data) for s, p, o in context_triples(unit, index))
     return data
 
@@ -286,13 +290,13 @@ def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None
     dataset = as_dataset(dataset)
     shapes_graph = load_shapes(shapes)
     units, schema = validation_units(dataset)
-    extra_schema = None if any((URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in g for g in schema) \
-        else bundled_ontology()
+    has_ontology = any((URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in g for g in schema)
+    context = schema_context(schema if has_ontology else [*schema, bundled_ontology()])
     index = SubjectIndex(dataset, {g.identifier for g in schema})
     records: dict[tuple, ResultRecord] = {}
     label_graph = union_view(dataset)
     for unit in units:
-        data = unit_data_graph(unit, schema, index, extra_schema)
+        data = unit_data_graph(unit, context, index)
         t0 = time.perf_counter()
         report = run_pyshacl(data, shapes_graph)
         say(f"SHACL {unit.name}: {len(data)} triples with context, {time.perf_counter() - t0:.1f} s")
