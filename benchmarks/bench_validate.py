@@ -40,8 +40,9 @@ def cpu_seconds() -> float:
 
 def make_dataset(path: Path, docs: int) -> int:
     """Build the bundled dataset, copy its document graph ``docs`` times, write N-Quads."""
-    from policykg.graph.pipeline import build_dataset
     from rdflib import URIRef
+
+    from policykg.graph.pipeline import build_dataset
 
     dataset = build_dataset()
     originals = [g for g in dataset.graphs() if "/graph/doc/" in str(g.identifier)]
@@ -83,8 +84,9 @@ def run_one(mode: str, path: Path) -> dict:
         conforms, results = outcome.consistent, len(outcome.conflicts)
     else:
         import pyshacl
-        from policykg.shapes.validate import bundled_shapes_path
         from rdflib import Graph
+
+        from policykg.shapes.validate import bundled_shapes_path
         shapes = Graph().parse(data=bundled_shapes_path().read_text(encoding="utf-8"), format="turtle")
         conforms, report, _ = pyshacl.validate(dataset, shacl_graph=shapes, advanced=True,
                                                allow_warnings=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+
 from policykg.graph.errors import PolicyKGError
 
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 
-from policykg.graph.errors import RDFSyntaxError
-from policykg.graph.namespaces import ORG, PKG, PKGRAPH, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
+
+from policykg.graph.errors import RDFSyntaxError
+from policykg.graph.namespaces import ORG, PKG, PKGRAPH, bind_prefixes
 
 ONTOLOGY_GRAPH = "ontology"
 

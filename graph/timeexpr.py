@@ -45,11 +45,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
+
 from policykg.graph.model import Span, TimeBound
 from policykg.graph.namespaces import PKG
 from policykg.graph.numerals import normalise_digits, parse_chinese_integer
-from rdflib import Graph, Literal
-from rdflib.namespace import RDF, SKOS
 
 # ---------------------------------------------------------------------------------------
 # Holiday calendar

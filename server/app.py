@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, Response, request
-from policykg.graph.errors import PolicyKGError
 from werkzeug.exceptions import HTTPException
+
+from policykg.graph.errors import PolicyKGError
 
 from .answers import AnswerCache
 from .config import DEFAULTS, Config

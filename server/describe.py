@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from itertools import islice
 
-from policykg.graph.namespaces import DCT, ELI, bind_prefixes
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 from werkzeug.datastructures import MIMEAccept
+
+from policykg.graph.namespaces import DCT, ELI, bind_prefixes
 
 from .lookup import Lookup
 

@@ -8,9 +8,10 @@ and a void:subset with its own triple count.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from policykg.graph.namespaces import PKG, PKID, SD, VOID, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
+
+from policykg.graph.namespaces import PKG, PKID, SD, VOID, bind_prefixes
 
 from .engine import Engine
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+
 from policykg.graph.errors import InputError, QueryError, QueryRefused
 
 from . import guard

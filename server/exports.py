@@ -12,9 +12,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+
+from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
 
 VIEWS = ("eli", "schema")
 

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from typing import Protocol
 
 import pyoxigraph as ox
-from policykg.graph.namespaces import PREFIXES, sparql_prologue
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
+
+from policykg.graph.namespaces import PREFIXES, sparql_prologue
 
 Row = dict[str, Node]
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

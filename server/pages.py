@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 from werkzeug.exceptions import NotFound
+
+from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
 from .describe import (
     RDF_FORMATS,

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from werkzeug.datastructures import MIMEAccept
+
 from policykg.graph.errors import PolicyKGError
 from policykg.graph.namespaces import PREFIXES
-from werkzeug.datastructures import MIMEAccept
 
 # media type -> (format= name, pyoxigraph format); the first is the default
 RESULTS_TYPES: dict[str, tuple[str, ox.QueryResultsFormat]] = {

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from policykg.graph.namespaces import BASE
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
+
+from policykg.graph.namespaces import BASE
 
 from .lookup import Lookup, iri_ref
 from .terms import Link, PropertyRow, Value, label_map, link, value_of

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policykg.graph.namespaces import ORG, PKG
 from rdflib import URIRef
 from rdflib.namespace import SKOS
+
+from policykg.graph.namespaces import ORG, PKG
 
 from . import jsonld
 from .linking import href

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policykg.graph.namespaces import ELI, PKG
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import PROV
+
+from policykg.graph.namespaces import ELI, PKG
 
 from . import jsonld
 from .linking import href

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policykg.graph.namespaces import ELI, NIF, PKG
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.term import Node
+
+from policykg.graph.namespaces import ELI, NIF, PKG
 
 from . import jsonld
 from .linking import href

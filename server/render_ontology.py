@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
+
+from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
 
 from . import jsonld
 from .lookup import Lookup, iri_ref

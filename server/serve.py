@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+
 from policykg.graph.errors import NotConforming
 
 from .app import create_app

@@ -13,8 +13,9 @@ from importlib import resources
 from urllib.parse import parse_qsl
 
 from flask import Blueprint, Response, current_app, request
-from policykg.graph.errors import InputError, PolicyKGError
 from werkzeug.datastructures import MultiDict
+
+from policykg.graph.errors import InputError, PolicyKGError
 
 from .description import DUMPS, description_graph, serialize_graph
 from .executor import QueryJob

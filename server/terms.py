@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from policykg.graph.namespaces import PREFIXES
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
+
+from policykg.graph.namespaces import PREFIXES
 
 from .linking import href, local_path
 from .lookup import Lookup, iri_ref

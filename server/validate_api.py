@@ -20,9 +20,10 @@ import html
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request
-from policykg.graph.errors import InputError
 from rdflib import Dataset, Graph
 from rdflib.namespace import SH
+
+from policykg.graph.errors import InputError
 
 from .description import serialize_graph
 from .executor import run_isolated

@@ -17,12 +17,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from xml.sax import SAXParseException
 
-from policykg.graph.errors import InputError, RDFSyntaxError
 from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.nquads import NQuadsParser
 from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
+
+from policykg.graph.errors import InputError, RDFSyntaxError
 
 FORMAT_BY_SUFFIX: dict[str, str] = {
     ".ttl": "turtle",

@@ -24,16 +24,18 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from policykg.graph.errors import PolicyKGError
-from policykg.graph.namespaces import bind_prefixes
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
+
+from policykg.graph.errors import PolicyKGError
+from policykg.graph.namespaces import bind_prefixes
 
 from .records import ResultRecord, node_label
 
 OWL_SHAPE = URIRef("https://w3id.org/policykg/shapes#OwlConsistency")
 HERMIT_TIMEOUT = 300  # seconds
+ASSERTED = ("声明的类型", "asserted type")
 
 
 class OwlCheckError(PolicyKGError):
@@ -234,21 +236,21 @@ def disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
     return pairs
 
 
-def typed_classes(ontology: Graph, data: Graph) -> dict[Node, dict[Node, str]]:
-    """For every node, its classes and how it got each (asserted, domain or range)."""
+def typed_classes(ontology: Graph, data: Graph) -> dict[Node, dict[Node, tuple[str, str]]]:
+    """For every node, its classes and how it got each (asserted, domain or range), zh and en."""
     domains = {p: d for p, d in ontology.subject_objects(RDFS.domain) if isinstance(d, URIRef)}
     ranges = {p: r for p, r in ontology.subject_objects(RDFS.range) if isinstance(r, URIRef)}
     object_props = set(ontology.subjects(RDF.type, OWL.ObjectProperty))
-    found: dict[Node, dict[Node, str]] = defaultdict(dict)
+    found: dict[Node, dict[Node, tuple[str, str]]] = defaultdict(dict)
     for s, p, o in data:
         if p == RDF.type:
-            found[s].setdefault(o, "asserted (rdf:type)")
+            found[s][o] = ASSERTED  # an asserted type explains better than a domain or range
             continue
         short = data.namespace_manager.normalizeUri(p)
         if p in domains:
-            found[s].setdefault(domains[p], f"domain of {short}")
+            found[s].setdefault(domains[p], (f"{short} 的定义域", f"domain of {short}"))
         if p in ranges and p in object_props and not isinstance(o, Literal):
-            found[o].setdefault(ranges[p], f"range of {short}")
+            found[o].setdefault(ranges[p], (f"{short} 的值域", f"range of {short}"))
     return found
 
 
@@ -263,10 +265,11 @@ def explain(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
     pairs = disjoint_pairs(ontology)
     conflicts: list[Conflict] = []
     for node, classes in typed_classes(ontology, data).items():
-        expanded: dict[Node, str] = {}
-        for cls, why in classes.items():
+        expanded: dict[Node, tuple[str, str]] = {}
+        for cls, why in sorted(classes.items(), key=lambda item: item[1] != ASSERTED):
             for sup in supers.get(cls, {cls}):
-                expanded.setdefault(sup, f"{why}" + ("" if sup == cls else f" via {ns.normalizeUri(cls)}"))
+                via = "" if sup == cls else f" ⊑ {ns.normalizeUri(cls)}"
+                expanded.setdefault(sup, (why[0] + via, why[1] + via))
         for a, b in itertools.combinations(sorted(expanded, key=str), 2):
             if frozenset((a, b)) in pairs:
                 conflicts.append(disjoint_conflict(data, node, a, b, expanded))
@@ -274,7 +277,7 @@ def explain(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
     return conflicts
 
 
-def disjoint_conflict(data: Graph, node: Node, a: Node, b: Node, why: dict[Node, str]) -> Conflict:
+def disjoint_conflict(data: Graph, node: Node, a: Node, b: Node, why: dict[Node, tuple[str, str]]) -> Conflict:
     """A node that is an instance of two disjoint classes."""
     ns = data.namespace_manager
     qa, qb = ns.normalizeUri(a), ns.normalizeUri(b)
@@ -282,8 +285,8 @@ def disjoint_conflict(data: Graph, node: Node, a: Node, b: Node, why: dict[Node,
     name = f"<{node}>" + (f" “{label}”" if label else "")
     return Conflict(
         node, label,
-        f"{name} is both {qa} ({why[a]}) and {qb} ({why[b]}), which the ontology declares disjoint.",
-        f"{name} 同时属于 {qa}（{why[a]}）和 {qb}（{why[b]}），而本体声明这两个类不相交。",
+        f"{name} is both {qa} ({why[a][1]}) and {qb} ({why[b][1]}), which the ontology declares disjoint.",
+        f"{name} 同时属于 {qa}（{why[a][0]}）和 {qb}（{why[b][0]}），而本体声明这两个类不相交。",
         (a, b))
 
 

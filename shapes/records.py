@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policykg.graph.namespaces import ELI, NIF, PKG, SH, bind_prefixes
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
+
+from policykg.graph.namespaces import ELI, NIF, PKG, SH, bind_prefixes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, PKG.expression, PKG.agentName,

@@ -30,12 +30,13 @@ from importlib import resources
 from pathlib import Path
 
 import pyshacl
-from policykg.graph.errors import InputError
-from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, SH, bind_prefixes
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Node
+
+from policykg.graph.errors import InputError
+from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, SH, bind_prefixes
 
 from .records import ResultRecord, build_report_graph, record_from_report
 

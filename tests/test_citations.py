@@ -7,6 +7,7 @@ import importlib.resources
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from policykg.graph.citations import (
     DOCUMENT_NUMBER_PATTERN,
     find_citations,

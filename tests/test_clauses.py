@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from policykg.graph.clauses import find_clauses, is_agency_name, parse_clause
 
 

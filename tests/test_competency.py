@@ -13,6 +13,7 @@ from importlib import resources
 
 import pytest
 from click.testing import CliRunner
+
 from policykg.cli.main import main
 
 NUMBER = "晋政办发〔2022〕77号"

@@ -13,6 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
 from policykg.graph.crosswalk import (
     LINK_THRESHOLD,
     WEAK_THRESHOLD,
@@ -28,8 +31,6 @@ from policykg.graph.crosswalk import (
 from policykg.graph.namespaces import ELI, PKG, PKID
 from policykg.graph.parse import parse_document
 from policykg.graph.source import read_source
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 TESTS = Path(__file__).parent
 DOCS = TESTS / "data" / "docs"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from policykg.graph.extract import ExtractionContext, extract_entities, reference_date
 from policykg.graph.model import Document, DocumentNumber, SourceText, Span
 from policykg.graph.numerals import decimal_lexical

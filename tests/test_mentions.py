@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from policykg.graph.mentions import DictionaryMatcher, find_places, find_programmes, find_terms
 
 GAZETTEER = {

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from policykg.graph.numerals import decimal_lexical, parse_chinese_integer, parse_number
 
 DIGITS = "零一二三四五六七八九"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import owlready2
 import pytest
-from policykg.graph.namespaces import PKG, PKID
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from policykg.graph.namespaces import PKG, PKID
 
 ONTOLOGY_IRI = URIRef("https://w3id.org/policykg/ontology")
 

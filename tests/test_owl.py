@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
 from policykg.graph.namespaces import PKG
 from policykg.shapes.loading import load_rdf_files
 from policykg.shapes.owl import OWL_SHAPE, check_consistency
 from policykg.shapes.validate import run_validate
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java")
 

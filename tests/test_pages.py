@@ -16,13 +16,14 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
+
 from policykg.graph.namespaces import ELI, PKG, PREFIXES
 from policykg.server.app import create_app
 from policykg.server.linking import local_path
 from policykg.server.render_text import Mark, marked_html, nest
 from policykg.server.svg import Partner, TimeRow, partners_svg, timeline_svg
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 SAMPLE = Path(__file__).parent / "data" / "pages-sample.trig"
 BASE = "https://w3id.org/policykg/"

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+
 from policykg.graph.errors import SourceFileError
 from policykg.graph.model import Document
 from policykg.graph.parse import document_type, parse_document

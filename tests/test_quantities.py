@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from policykg.graph.numerals import decimal_lexical
 from policykg.graph.quantities import find_quantities, link_periods
 from policykg.graph.timeexpr import find_time_bounds, load_holiday_calendar

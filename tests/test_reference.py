@@ -8,10 +8,11 @@ from __future__ import annotations
 from importlib.resources import files
 
 import pytest
-from policykg.graph.namespaces import PKG, PKGRAPH, PKID
-from policykg.graph.reference import load_reference
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from policykg.graph.namespaces import PKG, PKGRAPH, PKID
+from policykg.graph.reference import load_reference
 
 SHANXI = "140000"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from policykg.graph.errors import QueryError, QueryRefused
 from policykg.server import guard
 from policykg.server.engine import OxigraphEngine, RdflibEngine, open_engine, run_query_file

@@ -9,9 +9,10 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+from rdflib import Dataset, Graph
+
 from policykg.server.app import create_app
 from policykg.server.config import ConfigError
-from rdflib import Dataset, Graph
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 DOC77 = "https://w3id.org/policykg/graph/doc/晋政办发/2022/77"

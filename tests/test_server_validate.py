@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from policykg.server.app import create_app
 from rdflib import Graph
 from rdflib.namespace import SH
+
+from policykg.server.app import create_app
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 # The sample leaves out what the shapes require of a full build: an issuer on the second

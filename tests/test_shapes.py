@@ -8,6 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+
 from policykg.graph.errors import InputError, RDFSyntaxError
 from policykg.graph.namespaces import ELI, NIF, PKG, SH
 from policykg.shapes.loading import load_rdf_files
@@ -18,8 +21,6 @@ from policykg.shapes.validate import (
     validate_dataset,
     validation_units,
 )
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 DATA = Path(__file__).parent / "data" / "shapes"
 MINIMAL = DATA / "minimal.trig"

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from policykg.graph.namespaces import ELI, NIF, PKG, PKID
-from policykg.shapes.validate import shape_iri, validate_dataset
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from policykg.graph.namespaces import ELI, NIF, PKG, PKID
+from policykg.shapes.validate import shape_iri, validate_dataset
 
 Mutation = Callable[[Dataset], None]
 

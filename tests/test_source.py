@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+
 from policykg.graph.errors import InputError, SourceFileError
 from policykg.graph.source import looks_chinese, read_source, read_source_text
 

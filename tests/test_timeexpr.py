@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from policykg.graph.timeexpr import find_time_bounds, load_holiday_calendar
 
 CN_DIGITS = "〇一二三四五六七八九"

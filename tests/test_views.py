@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
+from pyshacl import validate
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+
 from policykg.graph.linkset import linkset_graph
 from policykg.graph.namespaces import ELI, PKG, PKID, SCHEMA, VOID, WD
 from policykg.server.exports import (
@@ -22,10 +27,6 @@ from policykg.server.exports import (
     schema_view,
     view_query,
 )
-from pyshacl import validate
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 DATA = Path(__file__).parent / "data" / "views"
 NATIONAL_GRAPH = "https://w3id.org/policykg/graph/reference/national"

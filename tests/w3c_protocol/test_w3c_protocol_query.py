@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from policykg.server.app import create_app
 
 DATASET = Path(__file__).parent / "dataset.trig"
