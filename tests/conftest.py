@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 DATA = Path(__file__).parent / "data"
@@ -31,3 +40,54 @@ def bundled_nq(bundled_build, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("bundled") / "bundled.nq"
     write_dataset(bundled_build.dataset, path)
     return path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_argv(port: int, workers: int = 2) -> list[str]:
+    """The documented production command (README) on a given loopback port."""
+    return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+            "--preload", "--timeout", "30", "policykg.server.wsgi:app"]
+
+
+@contextlib.contextmanager
+def serving(make_argv: Callable[[int], list[str]], env: dict[str, str], log_path: Path,
+            ready: str = "/healthz", timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A real server process on 127.0.0.1 until the block ends: (base URL, process)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(make_argv(port), env={**os.environ, **env}, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    if httpx.get(base + ready, timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("the server did not start:\n"
+                                + log_path.read_text(errors="replace")[-3000:])
+                time.sleep(0.2)
+            yield base, process
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def server_process():
+    """The `serving` context manager, for module-scoped server fixtures."""
+    return serving

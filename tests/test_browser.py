@@ -9,19 +9,13 @@ at the Chinese rendering. Needs Debian's chromium and chromium-driver.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-import httpx
 import pytest
+from conftest import gunicorn_argv
 
 pytestmark = pytest.mark.browser
 
@@ -32,44 +26,13 @@ DOC = "/id/doc/晋政办发/2022/77"
 SHOTS = Path(tempfile.gettempdir())
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, server_process):
     """gunicorn serving the pages' sample graph; its base URL."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    log = log_path.open("wb")
-    env = dict(os.environ, POLICYKG_DATA=str(SAMPLE))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
-         "--timeout", "30", "policykg.server.wsgi:app"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            pytest.fail("gunicorn did not start:\n" + log_path.read_text(errors="replace")[-3000:])
-        time.sleep(0.2)
-    yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    log.close()
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    with server_process(gunicorn_argv, {"POLICYKG_DATA": str(SAMPLE)}, log) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")

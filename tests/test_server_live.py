@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import httpx
 import pytest
+from conftest import gunicorn_argv
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
@@ -24,11 +22,6 @@ NUMBERS = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
 EXPECTED = ["晋政办发〔2022〕77号", "晋政发〔2023〕5号"]
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def children_of(pid: int) -> list[int]:
@@ -54,37 +47,12 @@ def alive(pid: int) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    port = free_port()
-    log = (tmp_path_factory.mktemp("gunicorn") / "gunicorn.log").open("wb")
-    env = dict(os.environ, POLICYKG_DATA=str(SAMPLE), POLICYKG_QUERY_TIMEOUT="2",
-               POLICYKG_MAX_CONTENT_LENGTH="100000")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
-         "--timeout", "30", "policykg.server.wsgi:app"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            log.close()
-            output = Path(log.name).read_text(errors="replace")
-            pytest.fail("gunicorn did not start:\n" + output[-3000:])
-        time.sleep(0.2)
-    yield {"base": base, "process": process}
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    log.close()
+def server(tmp_path_factory, server_process):
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    env = {"POLICYKG_DATA": str(SAMPLE), "POLICYKG_QUERY_TIMEOUT": "2",
+           "POLICYKG_MAX_CONTENT_LENGTH": "100000"}
+    with server_process(gunicorn_argv, env, log) as (base, process):
+        yield {"base": base, "process": process}
 
 
 @pytest.fixture
@@ -210,28 +178,17 @@ def test_a_query_past_the_deadline_gets_503_while_others_are_served(endpoint):
     assert httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
-def test_no_evaluation_child_outlives_the_server():
-    port = free_port()
-    env = dict(os.environ, POLICYKG_DATA=str(SAMPLE))
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "--preload",
-         "policykg.server.wsgi:app"], env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/sparql",
-                             params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+def test_no_evaluation_child_outlives_the_server(tmp_path, server_process):
+    def one_worker(port: int) -> list[str]:
+        return gunicorn_argv(port, workers=1)
+
+    # the readiness probe is a query, so the worker has forked its evaluation child
+    ready = "/sparql?query=ASK%7B%7D"
+    with server_process(one_worker, {"POLICYKG_DATA": str(SAMPLE)}, tmp_path / "log",
+                        ready=ready) as (_, process):
         workers = children_of(process.pid)
         evaluators = [c for w in workers for c in children_of(w)]
         assert evaluators, "each worker forks its evaluation child on its first query"
         os.kill(workers[0], signal.SIGKILL)  # a worker killed hard (as gunicorn does on timeout)
         time.sleep(1.0)
         assert not any(alive(pid) for pid in evaluators)
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)

@@ -1,0 +1,64 @@
+"""`policykg serve`: a real process that validates before it serves, and refuses a bad graph."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.server
+
+POLICYKG = [sys.executable, "-m", "policykg.cli.main"]
+
+
+def serve_argv(data: Path, *extra: str):
+    def argv(port: int) -> list[str]:
+        return [*POLICYKG, "serve", "--data", str(data), "--port", str(port), *extra]
+    return argv
+
+
+def test_serve_validates_then_answers_sparql(bundled_nq, tmp_path, server_process):
+    log = tmp_path / "serve.log"
+    with server_process(serve_argv(bundled_nq), {}, log) as (base, _):
+        answer = httpx.post(base + "/sparql", data={"query": "ASK { ?m a <https://w3id.org/policykg/ontology#Measure> }"},
+                            headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200
+        assert answer.json()["boolean"] is True
+        page = httpx.get(base + "/", headers={"Accept": "text/html"})
+        assert "晋政办发〔2022〕77号" in page.text
+    printed = log.read_text(encoding="utf-8")
+    assert "validating" in printed
+    assert f"http://127.0.0.1:{base.rsplit(':', 1)[1]}/" in printed
+
+
+def broken_copy(bundled_nq: Path, tmp_path: Path) -> Path:
+    """The bundled graph without the document's issue date (a violation of the shapes)."""
+    lines = bundled_nq.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines
+            if "<http://data.europa.eu/eli/ontology#date_document>" not in line
+            or "晋政办发" not in line.split(" ", 1)[0]]
+    assert len(kept) == len(lines) - 1
+    broken = tmp_path / "broken.nq"
+    broken.write_text("".join(kept), encoding="utf-8")
+    return broken
+
+
+def test_serve_refuses_a_graph_that_does_not_conform(bundled_nq, tmp_path):
+    broken = broken_copy(bundled_nq, tmp_path)
+    done = subprocess.run([*POLICYKG, "serve", "--data", str(broken), "--port", "1"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "does not conform" in done.stderr
+    assert "--allow-nonconforming" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_can_be_told_to_serve_anyway(bundled_nq, tmp_path, server_process):
+    broken = broken_copy(bundled_nq, tmp_path)
+    log = tmp_path / "serve.log"
+    with server_process(serve_argv(broken, "--allow-nonconforming"), {}, log) as (base, _):
+        assert httpx.get(base + "/healthz").status_code == 200
+    assert "--allow-nonconforming" in log.read_text(encoding="utf-8")
