@@ -13,6 +13,15 @@ import re
 from policykg.graph.model import Citation, DocumentNumber, Span
 from policykg.graph.numerals import normalise_digits
 
+# Titles in 《》 and names in quotes: what they contain is a name, never a time bound or a
+# quantity of the sentence around them.
+QUOTED_NAMES = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|「[^「」]*」")
+
+
+def quoted_stretches(text: str) -> list[tuple[int, int]]:
+    """The (begin, end) of every title in 《》 and every quoted name in the text."""
+    return [m.span() for m in QUOTED_NAMES.finditer(text)]
+
 _OPEN = "〔[(（［【"
 _CLOSE = "〕])）］】"
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from policykg.graph.citations import quoted_stretches
 from policykg.graph.model import Quantity, Span, TimeBound
 from policykg.graph.numerals import normalise_digits, parse_number
 
@@ -66,7 +67,6 @@ _COMPARATOR_BEFORE = re.compile(
 _COMPARATOR_AFTER = re.compile(
     r"(?:(?P<min>及以上|以上|之上)|(?P<max>及以下|以下|之下|以内|之内|内)|(?P<approx>左右|上下))"
 )
-_NAMES = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|「[^「」]*」")
 _CLAUSE_BREAK = re.compile(r"[，,。；;：:、（()）！？!?\n“”《》]")
 _SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 _FILLER_AFTER = re.compile(
@@ -143,7 +143,7 @@ def find_quantities(text: str, offset: int) -> list[Quantity]:
     """Return the quantities in ``text`` (which starts at ``offset`` in the source), in
     text order, with parts (the 0.7% of 总费率1%（单位部分0.7%…）) pointing at their whole."""
     norm = normalise_digits(text)
-    names = [m.span() for m in _NAMES.finditer(norm)]
+    names = quoted_stretches(norm)
     found: list[tuple[int, int, int, Quantity]] = []  # (number end, unit end, bracket, q)
     for m in _QUANTITY.finditer(norm):
         unit = "%" if m.group("pct") else m.group("unit")

@@ -48,6 +48,7 @@ from datetime import date, timedelta
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
+from policykg.graph.citations import quoted_stretches
 from policykg.graph.model import Span, TimeBound
 from policykg.graph.namespaces import PKG
 from policykg.graph.numerals import normalise_digits, parse_chinese_integer
@@ -174,7 +175,6 @@ _WITHIN_YEAR = re.compile(
     r"(?:(?P<which>今年|本年|明年)(?P<what1>年内|全年|年底|年末|内|底)?|(?P<what>年内|全年|年底|年末))"
     r"(?P<tail>前|以前|之前)?"
 )
-_QUOTED = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|「[^「」]*」")
 _TITLES = re.compile(r"《[^《》]*》")
 _ANY_YEAR = re.compile(rf"(?<!\d)(\d{{4}}|[{_CN_DIGIT}]{{4}})年")
 _DATE_PARTS = re.compile(
@@ -404,7 +404,7 @@ def find_time_bounds(text: str, offset: int, reference: date,
     norm = normalise_digits(text)
     scan = _Scan(
         norm, reference,
-        names=[m.span() for m in _QUOTED.finditer(norm)],
+        names=quoted_stretches(norm),
         titles=[m.span() for m in _TITLES.finditer(norm)],
     )
     passes: Iterable[tuple[Iterator[_Found], bool]] = (

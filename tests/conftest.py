@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -91,3 +92,30 @@ def serving(make_argv: Callable[[int], list[str]], env: dict[str, str], log_path
 def server_process():
     """The `serving` context manager, for module-scoped server fixtures."""
     return serving
+
+
+@pytest.fixture
+def listener():
+    """A loopback socket that counts the connections made to it: (port, hits)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.1)
+    hits: list[int] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            hits.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], hits
+    stop.set()
+    thread.join(timeout=2)
+    server.close()

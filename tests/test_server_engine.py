@@ -162,36 +162,6 @@ def test_guard_refuses_non_literal_patterns_for_backtracking_engines():
 
 # --- defence in depth: rdflib evaluation never connects anywhere ------------------------------
 
-@pytest.fixture
-def listener():
-    """A loopback socket that counts the connections made to it."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.2)
-    hits: list[int] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], hits
-    stop.set()
-    thread.join()
-    server.close()
-
-
 def test_refuse_outbound_blocks_urllib(listener):
     import urllib.request
 

@@ -572,39 +572,10 @@ def test_competency_questions_over_http_answer_as_the_cli_does(bundled_client, b
 
 # --- no outbound request, whatever the query asks -------------------------------------------
 
-@pytest.fixture
-def listener():
-    """A loopback socket that counts the connections made to it."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    server.settimeout(0.1)
-    hits: list[int] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            hits.append(1)
-            conn.close()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/", hits
-    stop.set()
-    thread.join()
-    server.close()
-
-
 @pytest.mark.parametrize("engine", ["app", "rdflib_app"])
 def test_no_query_makes_an_outbound_request(request, engine, listener):
-    url, hits = listener
+    port, hits = listener
+    url = f"http://127.0.0.1:{port}/"
     client = request.getfixturevalue(engine).test_client()
     queries = [f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
                f"SELECT * WHERE {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}",
