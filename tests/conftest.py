@@ -34,6 +34,20 @@ def bundled_dataset(bundled_build):
 
 
 @pytest.fixture(scope="session")
+def three_documents(tmp_path_factory) -> Path:
+    """One N-Quads file of the Taiyuan and Jiangxi test documents and the bundled plan."""
+    from policykg.graph.output import write_dataset
+    from policykg.graph.pipeline import build
+
+    docs = DATA / "docs"
+    paths = [docs / "taiyuan-city-plan.txt", docs / "jiangxi-measures.txt",
+             Path(__file__).parent.parent / "corpus" / "jinzhengbanfa-2022-77.txt"]
+    out = tmp_path_factory.mktemp("three") / "three.nq"
+    write_dataset(build(paths).dataset, out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def bundled_nq(bundled_build, tmp_path_factory) -> Path:
     """The bundled corpus's graph as an N-Quads file."""
     from policykg.graph.output import write_dataset

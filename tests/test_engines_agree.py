@@ -7,28 +7,15 @@ named graphs (an instant, an agency) must not multiply rows.
 from __future__ import annotations
 
 from importlib import resources
-from pathlib import Path
 
 import pytest
 
-from policykg.graph.output import write_dataset
-from policykg.graph.pipeline import build
 from policykg.server.engine import run_query_file
 
-DOCS = Path(__file__).parent / "data" / "docs"
 QUERIES = resources.files("policykg.server") / "queries"
 SHIPPED = sorted([f"{q.name}" for q in QUERIES.iterdir() if q.name.endswith(".rq")]
                  + [f"cross/{q.name}" for q in (QUERIES / "cross").iterdir()
                     if q.name.endswith(".rq")])
-
-
-@pytest.fixture(scope="module")
-def three_documents(tmp_path_factory) -> Path:
-    paths = [DOCS / "taiyuan-city-plan.txt", DOCS / "jiangxi-measures.txt",
-             Path("corpus/jinzhengbanfa-2022-77.txt")]
-    out = tmp_path_factory.mktemp("three") / "three.nq"
-    write_dataset(build(paths).dataset, out)
-    return out
 
 
 @pytest.mark.parametrize("name", SHIPPED)
