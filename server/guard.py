@@ -23,8 +23,9 @@ is never needed by a real query and is refused as malformed.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urljoin
 
 from policykg.graph.errors import QueryError, QueryRefused
@@ -216,8 +217,19 @@ def inspect(query: str, *, known_graphs: frozenset[str] | set[str], max_depth: i
     """Check a query before evaluation and say what it asks for.
 
     Raises QueryError (malformed, 400) or QueryRefused (403). `check_regex` turns on
-    the REGEX/REPLACE pattern rules needed by a backtracking engine (rdflib).
+    the REGEX/REPLACE pattern rules needed by a backtracking engine (rdflib). The outcome
+    depends only on the arguments, so a query asked again (the example queries, a client
+    polling) is not scanned again; refusals are not remembered and are raised anew.
     """
+    info = _inspect(query, frozenset(known_graphs), max_depth, max_length, check_regex)
+    # a copy, so that no caller can change what the cache holds
+    return replace(info, from_graphs=list(info.from_graphs),
+                   from_named_graphs=list(info.from_named_graphs))
+
+
+@functools.lru_cache(maxsize=1024)
+def _inspect(query: str, known_graphs: frozenset[str], max_depth: int, max_length: int,
+             check_regex: bool) -> QueryInfo:
     if len(query) > max_length:
         raise QueryError(f"query longer than {max_length} characters")
     decoded = None

@@ -202,3 +202,17 @@ def test_guard_refuses_any_spelling_of_the_refused_keywords(word, suffix):
     with pytest.raises(QueryRefused):
         guard.inspect(f"SELECT * WHERE {{ {word}{suffix} <http://127.0.0.1/> {{ }} }}",
                       known_graphs=GRAPHS)
+
+
+def test_guard_refuses_a_query_every_time_it_is_asked():
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(2):  # the guard remembers outcomes, never a refusal
+        with pytest.raises(QueryRefused):
+            guard.inspect(query, known_graphs=GRAPHS)
+
+
+def test_guard_answers_are_copies():
+    query = "SELECT * FROM <https://w3id.org/policykg/graph/a> { ?s ?p ?o }"
+    first = guard.inspect(query, known_graphs=GRAPHS)
+    first.from_graphs.append("changed")
+    assert guard.inspect(query, known_graphs=GRAPHS).from_graphs == ["https://w3id.org/policykg/graph/a"]
