@@ -54,7 +54,7 @@ from policykg.graph.namespaces import PKG
 from policykg.graph.numerals import normalise_digits, parse_chinese_integer
 
 # ---------------------------------------------------------------------------------------
-# Holiday calendar
+# Holiday calendar (and the named periods, the five-year plans, from the same data file)
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,7 @@ class HolidayCalendar:
     """The holidays that time expressions may name, looked up by any of their labels."""
 
     holidays: tuple[Holiday, ...]
+    periods: dict[str, tuple[int, int]] = field(default_factory=dict)  # 十四五 → (2021, 2025)
     _by_label: dict[str, Holiday] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -137,7 +138,18 @@ def _load_holiday_calendar_cached() -> HolidayCalendar:
             month_day = (int(month), int(day))
         occurrences = tuple(sorted(o.toPython() for o in graph.objects(node, PKG.occursOn)))
         holidays.append(Holiday(pref, tuple(zh), month_day, occurrences))
-    return HolidayCalendar(tuple(holidays))
+    return HolidayCalendar(tuple(holidays), named_periods(graph))
+
+
+def named_periods(graph: Graph) -> dict[str, tuple[int, int]]:
+    """The named periods (五年规划) of the calendar data: Chinese label → (first, last year)."""
+    periods = {}
+    for node in graph.subjects(RDF.type, PKG.NamedPeriod):
+        years = (graph.value(node, PKG.firstYear), graph.value(node, PKG.lastYear))
+        for label in graph.objects(node, SKOS.prefLabel):
+            if isinstance(label, Literal) and label.language == "zh" and None not in years:
+                periods[str(label)] = (int(years[0]), int(years[1]))
+    return periods
 
 
 # ---------------------------------------------------------------------------------------
@@ -204,17 +216,6 @@ def _parse_date_parts(s: str) -> tuple[int | None, int | None, int | None]:
 
 def _last_day_of_month(year: int, month: int) -> date:
     return date(year, month, _calendar.monthrange(year, month)[1])
-
-
-def _five_year_plan_start(ordinal: int) -> int:
-    """The first year of the Nth five-year plan. The 1st began in 1953, the 2nd in 1958;
-    1963–65 were an adjustment period, so from the 3rd (1966) on they run back to back
-    (十三五 2016, 十四五 2021, 十五五 2026)."""
-    if ordinal == 1:
-        return 1953
-    if ordinal == 2:
-        return 1958
-    return 1966 + 5 * (ordinal - 3)
 
 
 @dataclass
@@ -296,18 +297,20 @@ def _ranges(scan: _Scan) -> Iterator[_Found]:
             yield _Found(m.start(), m.end(), date(a, 1, 1), date(b, 12, 31), "year", "period")
 
 
-def _five_year_plans(scan: _Scan) -> Iterator[_Found]:
+def _five_year_plans(scan: _Scan, periods: dict[str, tuple[int, int]]) -> Iterator[_Found]:
     for m in _FIVE_YEAR.finditer(scan.text):
         opened, closed = m.group("q1"), m.group("q2")
         if bool(opened) != bool(closed):
             continue
-        ordinal = parse_chinese_integer(m.group("label")[:-1])
-        first = _five_year_plan_start(ordinal)
+        years = periods.get(m.group("label"))
+        if years is None:  # a period the calendar data does not know: no bound
+            continue
+        first, last = years
         if m.group("tail") in ("期末", "末"):
-            yield _Found(m.start(), m.end(), None, date(first + 4, 12, 31), "year", "deadline",
+            yield _Found(m.start(), m.end(), None, date(last, 12, 31), "year", "deadline",
                          label=m.group("label"))
         else:
-            yield _Found(m.start(), m.end(), date(first, 1, 1), date(first + 4, 12, 31), "year",
+            yield _Found(m.start(), m.end(), date(first, 1, 1), date(last, 12, 31), "year",
                          "period", label=m.group("label"))
 
 
@@ -408,7 +411,7 @@ def find_time_bounds(text: str, offset: int, reference: date,
         titles=[m.span() for m in _TITLES.finditer(norm)],
     )
     passes: Iterable[tuple[Iterator[_Found], bool]] = (
-        (_five_year_plans(scan), True),
+        (_five_year_plans(scan, holidays.periods), True),
         (_ranges(scan), False),
         (_recurring(scan), False),
         (_holidays(scan, holidays), False),

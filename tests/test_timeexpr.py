@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policykg.graph.timeexpr import find_time_bounds, load_holiday_calendar
+from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds, load_holiday_calendar
 
 CN_DIGITS = "〇一二三四五六七八九"
 REFERENCE = date(2022, 9, 19)  # the bundled document's date
@@ -303,3 +303,14 @@ def test_bundled_corpus(holidays, corpus, first, last, expected):
     assert summary(found) == expected
     for tb in found:
         assert corpus[tb.span.begin:tb.span.end] == tb.span.text
+
+
+def test_five_year_plans_come_from_the_calendar_data():
+    calendar = load_holiday_calendar()
+    assert calendar.periods["十三五"] == (2016, 2020)
+    assert calendar.periods["十五五"] == (2026, 2030)
+    text = "“十四五”期间筹集保障性租赁住房"
+    (bound,) = find_time_bounds(text, 0, date(2022, 9, 19), calendar)
+    assert (bound.start, bound.end) == (date(2021, 1, 1), date(2025, 12, 31))
+    without = HolidayCalendar(calendar.holidays)  # a calendar that names no periods
+    assert find_time_bounds(text, 0, date(2022, 9, 19), without) == []
