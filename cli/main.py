@@ -57,10 +57,10 @@ def main() -> None:
 @reports_errors
 def build_command(text_files: tuple[Path, ...], output: Path, quiet: bool) -> None:
     """Build the graph of TEXT_FILES (default: the bundled corpus) into --output."""
-    from policykg.graph.output import format_for, write_dataset
+    from policykg.graph.output import check_destination, write_dataset
     from policykg.graph.pipeline import build
 
-    format_for(output)  # refuse an unknown extension before doing any work
+    check_destination(output)  # refuse an unknown extension or folder before any work
     started = time.perf_counter()
     result = build(list(text_files) or None, progress=None if quiet else progress)
     size = write_dataset(result.dataset, output)

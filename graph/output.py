@@ -64,12 +64,20 @@ def write_dataset(dataset: Dataset, path: Path) -> int:
     return write_bytes(serialize_dataset(dataset, fmt, keeps_graphs), path)
 
 
+def check_destination(path: Path) -> tuple[str, bool]:
+    """Refuse, before any work, a destination whose format or folder will not do."""
+    found = format_for(path)
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise InputError(f"cannot write {path}: the folder {folder} does not exist",
+                         hint="create the folder first or choose another --output")
+    return found
+
+
 def write_bytes(data: bytes, path: Path) -> int:
     """Write ``data`` to ``path`` through a temporary file, so no partial file is left."""
+    check_destination(path)
     path = path.resolve()
-    if not path.parent.is_dir():
-        raise InputError(f"cannot write {path}: the folder {path.parent} does not exist",
-                         hint="create the folder first or choose another --output")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as out:

@@ -173,10 +173,10 @@ def _collect_ids(value: Any, out: set[str]) -> None:
 
 def write_view(name: str, data: Path | None, output: Path) -> int:
     """Write a view of a graph file (None: the bundled corpus) to ``output``; return its size."""
-    from policykg.graph.output import format_for, write_bytes
+    from policykg.graph.output import check_destination, write_bytes
     from policykg.shapes.validate import load_input
 
-    fmt, _ = format_for(output)
+    fmt, _ = check_destination(output)
     source = load_input([data] if data else None)
     view = construct_view(source, name)
     if name == "schema" and fmt == "json-ld":

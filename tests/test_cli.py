@@ -176,3 +176,11 @@ def test_export_refuses_unknown_view(tmp_path):
     result = run("export", "frbr", "--output", str(tmp_path / "x.ttl"))
     assert result.exit_code == 2
     assert not (tmp_path / "x.ttl").exists()
+
+
+def test_missing_output_folder_is_refused_before_work(tmp_path):
+    out = tmp_path / "no-such-folder" / "g.nq"
+    result = run("build", "--output", str(out))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    assert "parsed" not in result.output  # nothing was built
