@@ -19,7 +19,6 @@ from conftest import gunicorn_argv
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).parent / "data" / "pages-sample.trig"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 DOC = "/id/doc/晋政办发/2022/77"
@@ -28,10 +27,10 @@ SHOTS = Path(tempfile.gettempdir())
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, server_process):
-    """gunicorn serving the pages' sample graph; its base URL."""
+def site(tmp_path_factory, server_process, bundled_nq):
+    """gunicorn serving the bundled corpus's graph; its base URL."""
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with server_process(gunicorn_argv, {"POLICYKG_DATA": str(SAMPLE)}, log) as (base, _):
+    with server_process(gunicorn_argv, {"POLICYKG_DATA": str(bundled_nq)}, log) as (base, _):
         yield base
 
 
@@ -156,7 +155,7 @@ def test_measure_page_shows_its_text_and_agencies(site, browser):
     for agency in ("山西省人力资源和社会保障厅", "山西省财政厅", "国家税务总局山西省税务局"):
         assert agency in table
     quantities = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#measure-text .mark-quantity")]
-    assert quantities == ["1%", "0.7%", "0.3%", "90%", "50%"]
+    assert quantities == ["1%", "0.7%", "0.3%", "提高至90%", "提高至50%"]
     assert outside_requests(requested_urls(browser), site) == []
     browser.save_screenshot(str(SHOTS / "policykg-measure.png"))
 
