@@ -19,6 +19,7 @@ import click
 from policykg.graph.errors import PolicyKGError
 
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)
+READABLE_FILE = click.Path(path_type=Path, exists=True, dir_okay=False, readable=True)
 
 
 def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,6 +32,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except PolicyKGError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
+        except OSError as err:  # a file that vanished or cannot be read past click's checks
+            click.echo(f"error: {err.filename or ''}: {err.strerror}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
@@ -77,8 +81,8 @@ def build_command(text_files: tuple[Path, ...], output: Path, quiet: bool) -> No
 
 
 @main.command("query")
-@click.argument("query_file", type=EXISTING_FILE)
-@click.option("--data", type=EXISTING_FILE, help="Graph file (default: the bundled corpus).")
+@click.argument("query_file", type=READABLE_FILE)
+@click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json"]), default="csv",
               show_default=True)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
@@ -111,7 +115,7 @@ def validate_command(graph_files: tuple[Path, ...], shapes: Path | None, fmt: st
 
 @main.command("export")
 @click.argument("view", type=click.Choice(["eli", "schema"]))
-@click.option("--data", type=EXISTING_FILE, help="Graph file (default: the bundled corpus).")
+@click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).")
 @reports_errors
@@ -124,7 +128,7 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 
 
 @main.command("serve")
-@click.option("--data", type=EXISTING_FILE, help="Graph file (default: build the bundled corpus).")
+@click.option("--data", type=READABLE_FILE, help="Graph file (default: build the bundled corpus).")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)

@@ -9,6 +9,7 @@ two agencies.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Forms of names, in the order they are tried: the first that matches decides the kind.
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -36,12 +37,31 @@ def kind_from_form(name: str) -> str:
     return "provincial-department"
 
 
-def scoped_name(name: str, province: str | None, city: str | None) -> str:
-    """The name qualified by its jurisdiction: 省财政厅 → 山西省财政厅, 市商务局 → 太原市商务局."""
-    if name.startswith("省") and province:
-        return province + name[1:]
-    if name.startswith("市") and city:
-        return city + name[1:]
-    if "省" in name and province:
-        return province + name
+@dataclass(frozen=True)
+class Jurisdiction:
+    """Where a document's short agency names (省…, 市…, 县…) point: place code and names."""
+
+    code: str | None = None
+    province: str | None = None  # 山西省
+    city: str | None = None  # 太原市, for a city's or a county's document
+    county: str | None = None  # 清徐县, for a county's document
+
+
+# 团省委, 团市委: a mass organisation named after the level of the Party committee it serves
+_LEVEL_INSIDE = re.compile(r"^[\u4e00-\u9fff]{1,2}(?P<level>省|市|县)委")
+
+
+def scoped_name(name: str, where: Jurisdiction) -> str:
+    """The name qualified by its jurisdiction: 省财政厅 → 山西省财政厅, 市商务局 → 太原市商务局.
+
+    Only names that begin with the level (省, 市, 县, 区) or name it inside (团省委) are
+    qualified; a name that already says its place (河北省商务厅) stays as it is.
+    """
+    by_level = {"省": where.province, "市": where.city, "县": where.county, "区": where.county}
+    first = name[:1]
+    if first in by_level and by_level[first] and not name.startswith("市场"):
+        return by_level[first] + name[1:]
+    inside = _LEVEL_INSIDE.match(name)
+    if inside and by_level[inside.group("level")]:
+        return by_level[inside.group("level")] + name
     return name

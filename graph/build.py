@@ -6,6 +6,7 @@ triples. It invents nothing: every value comes from the tree or from a register.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
 
 from . import iris
-from .agencies import kind_from_form, scoped_name
+from .agencies import Jurisdiction, kind_from_form, scoped_name
 from .model import (
     Citation,
     Clause,
@@ -41,15 +42,6 @@ _MENTION_PROPERTY = {"place": PKG.mentionsPlace, "programme": PKG.mentionsProgra
 
 
 @dataclass
-class Jurisdiction:
-    """Where a document's short agency names point: its place code and names."""
-
-    code: str | None
-    province: str | None  # 山西省
-    city: str | None  # 太原市, for a city's document
-
-
-@dataclass
 class BuildContext:
     """What the builder needs besides the document: registers and resolvers."""
 
@@ -58,6 +50,14 @@ class BuildContext:
     jurisdiction: Jurisdiction
     version: str
     new_agencies: dict[URIRef, str] = field(default_factory=dict)  # unregistered: IRI → kind
+
+
+_NOT_PUBLIC = re.compile(r"不(?:予|宜|得)?公开|非公开")
+
+
+def is_public_release(note: str) -> bool:
+    """Whether a release note (此件公开发布, 此件主动公开, 此件不予公开) releases the document."""
+    return "公开" in note and not _NOT_PUBLIC.search(note)
 
 
 def zh(text: str) -> Literal:
@@ -132,7 +132,7 @@ class DocumentBuilder:
             self.add(d, PKG.addressee, zh(addressee.text))
         if doc.release_note:
             self.add(d, PKG.releaseNote, zh(doc.release_note.text))
-            self.add(d, PKG.publiclyReleased, Literal("公开" in doc.release_note.text))
+            self.add(d, PKG.publiclyReleased, Literal(is_public_release(doc.release_note.text)))
         if doc.printed_by:
             self.add(d, PKG.printedBy, self.agency(doc.printed_by.text))
         if doc.printed:
@@ -302,7 +302,7 @@ class DocumentBuilder:
         if registered:
             return URIRef(registered)
         j = self.ctx.jurisdiction
-        full = scoped_name(name, j.province, j.city)
+        full = scoped_name(name, j)
         node = iris.agency_iri(full)
         kind = kind_from_form(name)
         self.ctx.new_agencies[node] = kind

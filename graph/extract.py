@@ -35,16 +35,17 @@ class ReferenceMaps(Protocol):
     def terms(self) -> Mapping[str, list[tuple[str, str]]]: ...
 
 
-def reference_date(doc: Document) -> date:
+def reference_date(doc: Document) -> date | None:
     """The date relative expressions (年内, 春节前, 3月底前) are read against: the date the
-    document was issued, else printed, else January 1 of its number's year, else today."""
+    document was issued, else printed, else January 1 of its number's year, else None (no
+    date is made up: the build must give the same graph any day)."""
     if doc.issued is not None:
         return doc.issued
     if doc.printed is not None:
         return doc.printed
     if doc.number is not None:
         return date(doc.number.year, 1, 1)
-    return date.today()
+    return None
 
 
 @dataclass(eq=False)
@@ -53,7 +54,7 @@ class ExtractionContext:
     the holiday calendar, the gazetteer (surface form → place key) and the term map
     (surface form → [(kind, concept IRI)])."""
 
-    reference: date
+    reference: date | None
     holidays: HolidayCalendar = field(default_factory=load_holiday_calendar)
     gazetteer: Mapping[str, str] = field(default_factory=dict)
     terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)

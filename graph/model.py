@@ -31,6 +31,13 @@ class Warning_:
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
 
+    @classmethod
+    def at(cls, text: str, offset: int, message: str) -> Warning_:
+        """A warning about the character at ``offset`` of ``text``."""
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return cls(line, column, message)
+
 
 @dataclass(frozen=True)
 class SourceText:

@@ -9,6 +9,7 @@ BASE = "https://w3id.org/policykg/"
 PKG = Namespace(BASE + "ontology#")
 PKID = Namespace(BASE + "id/")
 PKGRAPH = Namespace(BASE + "graph/")
+PKGSH = Namespace(BASE + "shapes#")  # policykg's SHACL shapes
 ONTOLOGY_IRI = BASE + "ontology"
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")

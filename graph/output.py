@@ -78,12 +78,28 @@ def write_bytes(data: bytes, path: Path) -> int:
     """Write ``data`` to ``path`` through a temporary file, so no partial file is left."""
     check_destination(path)
     path = path.resolve()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}",
+                         hint="choose an --output in a folder you can write to") from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the graph from others
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror}",
+                         hint="check the free space and the permissions of the folder") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return len(data)
+
+
+def _umask() -> int:
+    """The process's file-creation mask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

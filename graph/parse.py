@@ -281,8 +281,9 @@ class _Parser:
             elif item is not None and find_clauses(text):
                 self._continue_item(item, line, line.begin)
             elif dm := _DATE_LINE.match(text):  # a signature's date; the header's comes first
-                if doc.issuer is None:
+                if doc.issued is None:
                     doc.issued = parse_date(dm)
+                if doc.issuer is None:
                     if dm.group("who"):
                         doc.issuer = self.span(line.begin, line.begin + dm.end("who"))
                     elif k > 0 and is_agency_name(lines[k - 1].text):

@@ -18,12 +18,14 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import iris
-from .build import BuildContext, Jurisdiction, add_document_graph
+from .agencies import Jurisdiction
+from .build import BuildContext, add_document_graph
 from .citations import find_citations
+from .errors import InputError
 from .extract import ExtractionContext, extract_entities
 from .linkset import linkset_graph
 from .mentions import find_places
-from .model import Citation, Document, Entities
+from .model import Citation, Document, Entities, Warning_
 from .namespaces import ELI, PKG, bind_prefixes
 from .parse import parse_document
 from .reference import Reference, load_reference
@@ -86,9 +88,26 @@ def read_documents(paths: Sequence[Path] | None) -> list[Document]:
     return [parse_document(read_source_text(text, name)) for name, text in bundled_corpus()]
 
 
+def refuse_duplicates(docs: Sequence[Document]) -> None:
+    """Two files of one document (its number, or its title) would merge into one graph."""
+    seen: dict[URIRef, str] = {}
+    for doc in docs:
+        iri = iris.document_iri(doc.number, doc.title.text)
+        if iri in seen:
+            what = doc.number.text if doc.number else doc.title.text
+            raise InputError(f"{seen[iri]} and {doc.source.file_name} are the same document ({what})",
+                             hint="give each document once")
+        seen[iri] = doc.source.file_name
+
+
 def extract_document(doc: Document, ref: Reference) -> None:
     """Fill in the entities of every measure and the places named outside measures."""
     ctx = ExtractionContext.for_document(doc, ref)
+    if ctx.reference is None:
+        doc.warnings.append(Warning_.at(
+            doc.source.text, doc.title.begin,
+            "the document has no date and no number: relative time expressions "
+            "(年内, 春节前, 3月底前) are not resolved"))
     for measure in doc.measures:
         measure.entities = extract_entities(measure.span.text, measure.span.begin, ctx)
         if measure.clause is not None:
@@ -138,13 +157,19 @@ def normalise_title(title: str) -> str:
 
 
 def jurisdiction_of(doc: Document, ref: Reference) -> Jurisdiction:
-    """The place whose short agency names (省…, 市…) the document uses."""
+    """The place whose short agency names (省…, 市…, 县…) the document uses."""
     code = ref.jurisdiction_of_issuer(doc.issuer.text) if doc.issuer else None
     if code is None:
-        return Jurisdiction(None, None, None)
+        return Jurisdiction()
     province = ref.place_name(ref.province_of(code))
-    city = ref.place_name(code) if code != ref.province_of(code) else None
-    return Jurisdiction(code, province, city)
+    prefecture = code[:4] + "00"
+    if code == ref.province_of(code):
+        # a municipality directly under the central government is its own city
+        city = province if province and province.endswith("市") else None
+    else:
+        city = ref.place_name(prefecture)
+    county = ref.place_name(code) if code[4:] != "00" else None
+    return Jurisdiction(code, province, city, county)
 
 
 def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
@@ -158,6 +183,7 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
 
     t0 = time.perf_counter()
     docs = read_documents(paths)
+    refuse_duplicates(docs)
     for doc in docs:
         say(f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} measures")
         extract_document(doc, ref)

@@ -275,10 +275,10 @@ class Reference:
     def _jurisdiction_distance(self, agency: AgencyInfo, doc_code: str | None) -> int | None:
         """0 same place; 1, 2 … the agency's place contains the document's; 10, 11 … the
         document's contains the agency's; None unrelated."""
-        if doc_code is None:
-            return 0
         if agency.jurisdiction in self._country:
             return 5  # a national agency: contains everything, farther than any province
+        if doc_code is None:  # a document of unknown place: no province's short names apply
+            return None
         code = agency.jurisdiction_code
         if code is None:
             return None

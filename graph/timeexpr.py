@@ -223,7 +223,7 @@ class _Scan:
     """The state of one scan: the text, its regions of names and what is taken."""
 
     text: str
-    reference: date
+    reference: date | None
     names: list[tuple[int, int]]
     titles: list[tuple[int, int]]
     taken: list[tuple[int, int]] = field(default_factory=list)
@@ -253,10 +253,13 @@ class _Found:
     emit: bool = True  # False: the text is a time expression this calendar cannot date
 
 
-def _resolve_year(scan: _Scan, pos: int, month: int, day: int | None) -> int:
+def _resolve_year(scan: _Scan, pos: int, month: int, day: int | None) -> int | None:
+    """The year of a date written without one; None when nothing can tell it."""
     explicit = scan.year_before(pos)
     if explicit is not None:
         return explicit
+    if scan.reference is None:
+        return None
     year = scan.reference.year
     last = _last_day_of_month(year, month)
     if day is not None:
@@ -279,6 +282,8 @@ def _ranges(scan: _Scan) -> Iterator[_Found]:
         yb, mb, db = _parse_date_parts(m.group("b"))
         if ya is None:
             ya = _resolve_year(scan, m.start(), ma or 1, da)
+            if ya is None:
+                continue
         if yb is None:
             yb = ya
         if mb is None and ma is not None:
@@ -332,8 +337,10 @@ def _holidays(scan: _Scan, holidays: HolidayCalendar) -> Iterator[_Found]:
             continue
         if m.group("year"):
             day = holiday.in_year(parse_chinese_integer(m.group("year")[:-1]))
-        else:
+        elif scan.reference is not None:
             day = holidays.next_occurrence(m.group("name"), scan.reference)
+        else:
+            day = None
         if day is None:
             # a holiday the calendar has no date for: no bound, but no bare year either
             yield _Found(m.start(), m.end(), None, None, "day", "deadline", emit=False)
@@ -352,6 +359,8 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
             continue
         if y is None:
             y = _resolve_year(scan, m.start(), mo or 1, d)
+            if y is None:
+                continue
         try:
             first, last, precision = _bounds_of(y, mo, d)
         except ValueError:
@@ -390,6 +399,8 @@ def _bare_year(scan: _Scan, m: re.Match[str], first: date, last: date) -> _Found
 
 
 def _within_year(scan: _Scan) -> Iterator[_Found]:
+    if scan.reference is None:  # 年内 of an undated document: no year to speak of
+        return
     year = scan.reference.year
     for m in _WITHIN_YEAR.finditer(scan.text):
         which, what = m.group("which"), m.group("what") or m.group("what1")
@@ -400,10 +411,11 @@ def _within_year(scan: _Scan) -> Iterator[_Found]:
             yield _Found(m.start(), m.end(), date(y, 1, 1), date(y, 12, 31), "year", "period")
 
 
-def find_time_bounds(text: str, offset: int, reference: date,
+def find_time_bounds(text: str, offset: int, reference: date | None,
                      holidays: HolidayCalendar) -> list[TimeBound]:
     """Return the time bounds in ``text`` (which starts at ``offset`` in the source), in
-    text order. ``reference`` is the document's date: it resolves 年内, 春节前, 3月底前."""
+    text order. ``reference`` is the document's date: it resolves 年内, 春节前, 3月底前;
+    without it (an undated document) those expressions give no bound."""
     norm = normalise_digits(text)
     scan = _Scan(
         norm, reference,

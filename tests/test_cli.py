@@ -184,3 +184,47 @@ def test_missing_output_folder_is_refused_before_work(tmp_path):
     assert result.exit_code == 2
     assert "does not exist" in result.output
     assert "parsed" not in result.output  # nothing was built
+
+
+@pytest.mark.parametrize("note, public", [("此件公开发布", True), ("此件主动公开", True),
+                                          ("此件不予公开", False), ("此件不公开", False)])
+def test_release_note(note, public):
+    from policykg.graph.build import is_public_release
+
+    assert is_public_release(note) is public
+
+
+def test_the_same_document_twice_is_refused(tmp_path):
+    out = tmp_path / "g.nq"
+    result = run("build", str(DOCS / "taiyuan-city-plan.txt"),
+                 str(DOCS / "taiyuan-city-plan.gb18030.txt"), "--output", str(out))
+    assert result.exit_code == 2
+    assert "same document" in result.output and "并政办发〔2022〕58号" in result.output
+    assert not out.exists()
+
+
+def test_written_graph_is_readable_by_others(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "g.nq"
+    old = os.umask(0o022)
+    try:
+        assert run("build", "-q", str(DOCS / "jiangxi-measures.txt"), "--output", str(out)).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+
+
+def test_unwritable_folder_exits_2():
+    # /proc refuses new files even to root, which ignores permission bits
+    result = run("build", "-q", str(DOCS / "jiangxi-measures.txt"), "--output", "/proc/g.nq")
+    assert result.exit_code == 2
+    assert "cannot write" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_query_with_missing_data_file_exits_2(tmp_path):
+    result = run("query", "server/queries/cq01-documents.rq", "--data", str(tmp_path / "none.nq"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

@@ -197,3 +197,7 @@ def test_any_text_extracts_without_error_and_with_true_spans(text, offset, refer
     for q in entities.quantities:
         assert q.whole is None or 0 <= q.whole < len(entities.quantities)
         assert q.period is None or 0 <= q.period < len(entities.time_bounds)
+
+
+def test_reference_date_is_never_made_up():
+    assert reference_date(document(None, None, None)) is None

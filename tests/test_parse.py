@@ -391,3 +391,12 @@ def test_crlf_and_bom_copy_parses_like_the_original(tmp_path):
     a, b = parse_document(original), parse_document(read_source(copy))
     assert [(m.span, m.clause) for m in a.measures] == [(m.span, m.clause) for m in b.measures]
     assert b.source.encoding == "utf-8-sig"
+
+
+def test_a_later_date_line_does_not_replace_the_header_date():
+    text = ("某某市人民政府关于印发某某市促进消费若干措施的通知\n\n某政发〔2022〕3号\n\n"
+            "各县（市、区）人民政府：\n　　现将《某某市促进消费若干措施》印发给你们。\n\n2022年3月1日\n\n"
+            "某某市促进消费若干措施\n\n一、总体要求\n"
+            "（一）加强组织领导。建立工作机制。（市商务局牵头负责）\n\n2023年1月1日\n")
+    doc = parse_document(read_source_text(text, "dated.txt"))
+    assert doc.issued == date(2022, 3, 1)

@@ -231,3 +231,7 @@ def test_reference_graphs_are_rdflib_graphs_and_include_the_ontology(ref):
 
 def test_load_reference_is_cached():
     assert load_reference() is load_reference()
+
+
+def test_short_names_of_a_document_of_unknown_place_resolve_to_no_province(ref):
+    assert ref.find_agency("省商务厅", None) is None

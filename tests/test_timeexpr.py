@@ -314,3 +314,10 @@ def test_five_year_plans_come_from_the_calendar_data():
     assert (bound.start, bound.end) == (date(2021, 1, 1), date(2025, 12, 31))
     without = HolidayCalendar(calendar.holidays)  # a calendar that names no periods
     assert find_time_bounds(text, 0, date(2022, 9, 19), without) == []
+
+
+def test_an_undated_document_resolves_no_relative_expression():
+    calendar = load_holiday_calendar()
+    text = "年内完成，春节前到位，3月底前启动，2023年3月底前验收"
+    bounds = find_time_bounds(text, 0, None, calendar)
+    assert [(b.span.text, b.end) for b in bounds] == [("2023年3月底前", date(2023, 3, 31))]
