@@ -21,7 +21,7 @@ import pyoxigraph
 from rdflib import Dataset
 
 from policykg.graph.output import write_dataset
-from policykg.graph.pipeline import build, extract_document, read_documents
+from policykg.graph.pipeline import build, extract_document, jurisdiction_of, read_documents
 from policykg.graph.reference import load_reference
 
 
@@ -43,7 +43,7 @@ def main() -> None:
 
     def extraction() -> None:
         for doc in read_documents(None):
-            extract_document(doc, ref)
+            extract_document(doc, ref, jurisdiction_of(doc, ref))
 
     result = build(reference=ref)
     with tempfile.TemporaryDirectory() as tmp:

@@ -86,15 +86,18 @@ class DocumentBuilder:
         self.triples: list[Triple] = []
 
     def add(self, s: URIRef, p: URIRef, o: object) -> None:
+        """Collect one triple of the graph."""
         self.triples.append((s, p, o))
 
     def build(self) -> list[Triple]:
         """All triples of the document's graph."""
         self.add_document()
         for part in self.doc.parts:
-            self.add_part(part)
-        for item in self.doc.items:
-            self.add_item(item)
+            parent = self.add_part(part)
+            for item in part.items:
+                self.add_item(item, parent)
+        for item in self.doc.items_without_part:
+            self.add_item(item, self.iri)
         self.add_mentions(self.iri, self.doc.entities.mentions)
         return self.triples
 
@@ -111,6 +114,7 @@ class DocumentBuilder:
 
     # -- the document ----------------------------------------------------------------
     def add_document(self) -> None:
+        """The document node: number, titles, issuer, dates, addressees, basis, source."""
         doc, d = self.doc, self.iri
         self.add(d, RDF.type, PKG.PolicyDocument)
         self.add(d, DCTERMS.title, zh(doc.title.text))
@@ -146,6 +150,7 @@ class DocumentBuilder:
         self.add_source()
 
     def add_source(self) -> None:
+        """The source text and the build activity that read it (provenance)."""
         src, s = self.doc.source, self.source
         self.add(self.iri, PKG.source, s)
         self.add(s, RDF.type, PKG.SourceText)
@@ -164,7 +169,8 @@ class DocumentBuilder:
         self.add(software, SKOS.prefLabel, Literal(f"policykg {self.ctx.version}", lang="en"))
 
     # -- structure -------------------------------------------------------------------
-    def add_part(self, part: Part) -> None:
+    def add_part(self, part: Part) -> URIRef:
+        """A part of the document, with its number and title; its IRI."""
         p = iris.part_iri(self.iri, part.ordinal)
         self.add(p, RDF.type, PKG.Part)
         self.add(p, ELI.is_part_of, self.iri)
@@ -172,17 +178,13 @@ class DocumentBuilder:
         self.add(p, ELI.number, Literal(part.label))
         self.add(p, DCTERMS.title, zh(part.title.text))
         self.add(p, PROV.wasDerivedFrom, self.span(part.span))
+        return p
 
-    def parent_of(self, item: Item) -> URIRef:
-        for part in self.doc.parts:
-            if item in part.items:
-                return iris.part_iri(self.iri, part.ordinal)
-        return self.iri
-
-    def add_item(self, item: Item) -> None:
+    def add_item(self, item: Item, parent: URIRef) -> None:
+        """An item under its part (or the document), with its measures."""
         i = iris.item_iri(self.iri, item.ordinal)
         self.add(i, RDF.type, PKG.Item)
-        self.add(i, ELI.is_part_of, self.parent_of(item))
+        self.add(i, ELI.is_part_of, parent)
         self.add(i, PKG.ordinal, integer(item.ordinal))
         self.add(i, ELI.number, Literal(item.label))
         self.add(i, DCTERMS.title, zh(item.title.text))
@@ -191,6 +193,7 @@ class DocumentBuilder:
             self.add_measure(i, measure)
 
     def add_measure(self, item: URIRef, measure: Measure) -> None:
+        """A measure: its text and span, its clause and its entities."""
         m = iris.measure_iri(item, measure.ordinal)
         self.add(m, RDF.type, PKG.Measure)
         self.add(m, ELI.is_part_of, item)
@@ -202,6 +205,7 @@ class DocumentBuilder:
         self.add_entities(m, measure.entities)
 
     def add_clause(self, m: URIRef, clause: Clause) -> None:
+        """The measure's responsibility clause and one responsibility per agency named."""
         self.add(m, PKG.clause, self.span(clause.span))
         self.add(m, PKG.openResponsibilityList, Literal(clause.open_list))
         for k, resp in enumerate(clause.responsibilities, start=1):
@@ -216,6 +220,7 @@ class DocumentBuilder:
 
     # -- entities --------------------------------------------------------------------
     def add_entities(self, m: URIRef, entities: Entities) -> None:
+        """The time bounds, quantities, citations and mentions found in a measure."""
         bounds = [self.add_time_bound(m, k, tb) for k, tb in enumerate(entities.time_bounds, 1)]
         quantities = [iris.child_iri(m, "quantity", k) for k in range(1, len(entities.quantities) + 1)]
         for q_iri, q in zip(quantities, entities.quantities, strict=True):
@@ -225,6 +230,7 @@ class DocumentBuilder:
         self.add_mentions(m, entities.mentions)
 
     def add_time_bound(self, m: URIRef, k: int, tb: TimeBound) -> URIRef:
+        """A time bound of a measure as an OWL-Time interval; its IRI."""
         t = iris.child_iri(m, "time", k)
         self.add(m, PKG.hasTimeBound, t)
         self.add(t, RDF.type, PKG.TimeBound)
@@ -244,6 +250,7 @@ class DocumentBuilder:
         return t
 
     def instant(self, value: date) -> URIRef:
+        """The instant of a day (shared by every graph), described here too."""
         node = iris.instant_iri(value)
         self.add(node, RDF.type, TIME.Instant)
         self.add(node, TIME.inXSDDate, day(value))
@@ -251,6 +258,7 @@ class DocumentBuilder:
 
     def add_quantity(self, m: URIRef, q_iri: URIRef, q: Quantity,
                      quantities: list[URIRef], bounds: list[URIRef]) -> None:
+        """A quantity with its value, unit, comparator, whole and period."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)
         self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
@@ -280,6 +288,7 @@ class DocumentBuilder:
         return target
 
     def add_mentions(self, subject: URIRef, mentions: Iterable[Mention]) -> None:
+        """Places, programmes and terms mentioned, each with its span."""
         for mention in mentions:
             target = self.mention_target(mention)
             node = self.span(mention.span, mention=True)
@@ -288,6 +297,7 @@ class DocumentBuilder:
             self.add(subject, _MENTION_PROPERTY[mention.kind], target)
 
     def mention_target(self, mention: Mention) -> URIRef:
+        """What a mention refers to: a programme node made here, or a reference IRI."""
         if mention.kind == "programme":
             node = iris.programme_iri(mention.key)
             self.add(node, RDF.type, PKG.Programme)

@@ -18,9 +18,17 @@ from policykg.graph.numerals import normalise_digits
 QUOTED_NAMES = re.compile(r"《[^《》]*》|“[^“”]*”|\"[^\"]*\"|「[^「」]*」")
 
 
+TITLES = re.compile(r"《[^《》]*》")
+
+
 def quoted_stretches(text: str) -> list[tuple[int, int]]:
     """The (begin, end) of every title in 《》 and every quoted name in the text."""
     return [m.span() for m in QUOTED_NAMES.finditer(text)]
+
+
+def title_stretches(text: str) -> list[tuple[int, int]]:
+    """The (begin, end) of every title in 《》, brackets included."""
+    return [m.span() for m in TITLES.finditer(text)]
 
 _OPEN = "〔[(（［【"
 _CLOSE = "〕])）］】"

@@ -24,7 +24,8 @@ from policykg.graph.mentions import (
 )
 from policykg.graph.model import Document, Entities
 from policykg.graph.quantities import find_quantities, link_periods
-from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds, load_holiday_calendar
+from policykg.graph.reference import load_holiday_calendar
+from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds
 
 
 class ReferenceMaps(Protocol):
@@ -33,6 +34,8 @@ class ReferenceMaps(Protocol):
     def gazetteer(self) -> Mapping[str, str]: ...
 
     def terms(self) -> Mapping[str, list[tuple[str, str]]]: ...
+
+    def place_code(self, iri: str) -> str | None: ...
 
 
 def reference_date(doc: Document) -> date | None:
@@ -60,15 +63,14 @@ class ExtractionContext:
     terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
-    def for_document(cls, doc: Document, reference: ReferenceMaps) -> ExtractionContext:
+    def for_document(cls, doc: Document, reference: ReferenceMaps,
+                     jurisdiction_code: str | None) -> ExtractionContext:
         """The context of one document: its date and the reference data's maps, the
-        gazetteer without short names of far places (see mentions.local_gazetteer)."""
+        gazetteer without short names of places far from the document's jurisdiction
+        (see mentions.local_gazetteer)."""
         gazetteer = reference.gazetteer()
-        jurisdiction_of = getattr(reference, "jurisdiction_of_issuer", None)
-        place_code = getattr(reference, "place_code", None)
-        if doc.issuer is not None and jurisdiction_of and place_code:
-            code = jurisdiction_of(doc.issuer.text)
-            gazetteer = local_gazetteer(gazetteer, place_code, code)
+        if jurisdiction_code is not None:
+            gazetteer = local_gazetteer(gazetteer, reference.place_code, jurisdiction_code)
         return cls(reference=reference_date(doc), gazetteer=gazetteer, terms=reference.terms())
 
     @functools.cached_property

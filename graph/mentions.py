@@ -29,13 +29,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 
+from policykg.graph.citations import title_stretches
 from policykg.graph.model import Mention, Span
 
 _QUOTED = re.compile(r"“(?P<a>[^“”\n]{2,30})”|\"(?P<b>[^\"\n]{2,30})\"|「(?P<c>[^「」\n]{2,30})」")
 _SLOGAN_PUNCTUATION = re.compile(r"[、，,。；;！？!?]")
-_TITLES = re.compile(r"《[^《》]*》")
 _FIVE_YEAR_LABEL = re.compile(r"十?[一二三四五六七八九]?五")  # “十四五”: a period, not a name
 _FEATURE_AFTER = frozenset("山河湖江路街")
 _ADMINISTRATIVE_SUFFIX = re.compile(r"(?:省|市|县|区|旗|州|盟|自治区|特别行政区)$")
@@ -75,27 +74,6 @@ class DictionaryMatcher:
         return found
 
 
-@dataclass
-class _Cached:
-    mapping: object
-    matcher: DictionaryMatcher
-
-
-_CACHE: dict[int, _Cached] = {}
-
-
-def matcher_for(mapping: Mapping[str, object]) -> DictionaryMatcher:
-    """The matcher of a mapping's keys, built once per mapping object (treat the mapping as
-    immutable once it is used)."""
-    cached = _CACHE.get(id(mapping))
-    if cached is None or cached.mapping is not mapping:
-        if len(_CACHE) > 32:
-            _CACHE.clear()
-        cached = _Cached(mapping, DictionaryMatcher(mapping.keys()))
-        _CACHE[id(mapping)] = cached
-    return cached.matcher
-
-
 def local_gazetteer(gazetteer: Mapping[str, str], place_code: Callable[[str], str | None],
                     province_code: str | None) -> dict[str, str]:
     """The gazetteer without unsuffixed short forms of cities and counties outside the
@@ -113,10 +91,6 @@ def local_gazetteer(gazetteer: Mapping[str, str], place_code: Callable[[str], st
         if not far_short_form:
             kept[surface] = key
     return kept
-
-
-def _title_regions(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _TITLES.finditer(text)]
 
 
 def _inside(regions: list[tuple[int, int]], b: int, e: int) -> bool:
@@ -141,8 +115,8 @@ def find_places(text: str, offset: int, gazetteer: Mapping[str, str],
                 matcher: DictionaryMatcher | None = None) -> list[Mention]:
     """Return the places in ``text`` (which starts at ``offset``): the gazetteer's surface
     forms, longest match first; key is the gazetteer's value for the surface form."""
-    matcher = matcher or matcher_for(gazetteer)
-    titles = _title_regions(text)
+    matcher = matcher or DictionaryMatcher(gazetteer.keys())
+    titles = title_stretches(text)
     mentions = []
     for begin, end, surface in matcher.matches(text):
         if end < len(text) and text[end] in _FEATURE_AFTER:
@@ -158,8 +132,8 @@ def find_terms(text: str, offset: int, terms: Mapping[str, list[tuple[str, str]]
                matcher: DictionaryMatcher | None = None) -> list[Mention]:
     """Return the taxonomy terms in ``text`` (which starts at ``offset``), longest match
     first: one mention per (kind, concept IRI) of the matched surface form."""
-    matcher = matcher or matcher_for(terms)
-    titles = _title_regions(text)
+    matcher = matcher or DictionaryMatcher(terms.keys())
+    titles = title_stretches(text)
     mentions = []
     for begin, end, surface in matcher.matches(text):
         if _inside(titles, begin, end):

@@ -16,9 +16,6 @@ _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = (("亿", 10**8), ("万", 10**4))
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
 
-# Characters a Chinese numeral is written with (for callers building patterns).
-CHINESE_NUMERAL_CHARS = "零〇○一二两三四五六七八九十百千万亿"
-
 _ARABIC_WITH_MULTIPLIER = re.compile(r"(\d+(?:\.\d+)?)([十百千万亿]*)")
 
 

@@ -173,13 +173,13 @@ class _Parser:
             if _PART.match(line.text):
                 if first is None:
                     first = k
-                if self._is_item_paragraph(line, _PART):
+                if self._is_item_paragraph(line):
                     return first, "part-as-item"
         return first, "cn-paren"
 
-    def _is_item_paragraph(self, line: _Line, pattern: re.Pattern[str]) -> bool:
-        """A numbered line that holds a responsibility clause (an item, not a part title)."""
-        m = pattern.match(line.text)
+    def _is_item_paragraph(self, line: _Line) -> bool:
+        """A 一、 line that holds a responsibility clause (an item, not a part title)."""
+        m = _PART.match(line.text)
         return bool(find_clauses(line.text[m.end():] if m else line.text))
 
     # -- header ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from . import iris
 from .agencies import Jurisdiction
 from .build import BuildContext, add_document_graph
 from .citations import find_citations
+from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
 from .errors import InputError
 from .extract import ExtractionContext, extract_entities
 from .linkset import linkset_graph
@@ -100,9 +101,9 @@ def refuse_duplicates(docs: Sequence[Document]) -> None:
         seen[iri] = doc.source.file_name
 
 
-def extract_document(doc: Document, ref: Reference) -> None:
+def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None:
     """Fill in the entities of every measure and the places named outside measures."""
-    ctx = ExtractionContext.for_document(doc, ref)
+    ctx = ExtractionContext.for_document(doc, ref, where.code)
     if ctx.reference is None:
         doc.warnings.append(Warning_.at(
             doc.source.text, doc.title.begin,
@@ -112,10 +113,12 @@ def extract_document(doc: Document, ref: Reference) -> None:
         measure.entities = extract_entities(measure.span.text, measure.span.begin, ctx)
         if measure.clause is not None:
             clause = measure.clause.span
-            measure.entities.mentions.extend(find_places(clause.text, clause.begin, ctx.gazetteer))
+            measure.entities.mentions.extend(find_places(clause.text, clause.begin, ctx.gazetteer,
+                                                       ctx.place_matcher))
     doc.entities = Entities()
     for span in filter(None, (doc.title, doc.preamble)):
-        doc.entities.mentions.extend(find_places(span.text, span.begin, ctx.gazetteer))
+        doc.entities.mentions.extend(find_places(span.text, span.begin, ctx.gazetteer,
+                                                 ctx.place_matcher))
 
 
 class CitationResolver:
@@ -184,9 +187,10 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
     t0 = time.perf_counter()
     docs = read_documents(paths)
     refuse_duplicates(docs)
-    for doc in docs:
+    places = [jurisdiction_of(doc, ref) for doc in docs]
+    for doc, where in zip(docs, places, strict=True):
         say(f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} measures")
-        extract_document(doc, ref)
+        extract_document(doc, ref, where)
     timings["extraction"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -197,9 +201,10 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
         target.addN((s, p, o, target) for s, p, o in graph)
     resolver = CitationResolver(docs, ref)
     warnings = [f"{doc.source.file_name}: {w}" for doc in docs for w in doc.warnings]
-    for doc in docs:
+    release = version()
+    for doc, where in zip(docs, places, strict=True):
         ctx = BuildContext(find_agency=ref.find_agency, resolve_citation=resolver,
-                           jurisdiction=jurisdiction_of(doc, ref), version=version())
+                           jurisdiction=where, version=release)
         graph = add_document_graph(dataset, doc, ctx)
         warnings.extend(f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
                         for a, kind in sorted(ctx.new_agencies.items()))
@@ -214,8 +219,6 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
 def link_items(dataset: Dataset, docs: Sequence[Document], ref: Reference,
                say: Progress) -> list[str]:
     """Crosswalk each document's items to the items of the document it implements."""
-    from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
-
     warnings: list[str] = []
     union = ReadOnlyGraphAggregate(list(dataset.graphs()))
     for doc in docs:

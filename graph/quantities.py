@@ -81,6 +81,7 @@ _LEADING_FILLER = re.compile(r"^(?:力争|争取|确保|其中|对|在|将)+")
 _BARE_YEAR = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年")
 # units that are themselves lengths of time: no target over a period
 DURATION_UNITS = frozenset(("个月", "个工作日", "天", "年", "周", "小时"))
+_CLOSING_BRACKET = re.compile(r"[）)]")
 _NOUN_AFTER_STOP = re.compile(r"的|实施|实行|开展|缓缴|应|以内|以上|左右|[^\u4e00-\u9fff]")
 
 
@@ -175,7 +176,7 @@ def _link_parts(text: str, found: list[tuple[int, int, int, Quantity]]) -> list[
     for i, (_, _, end, whole) in enumerate(found):
         if end >= len(text) or text[end] not in "（(":
             continue
-        close = re.compile(r"[）)]").search(text, end)
+        close = _CLOSING_BRACKET.search(text, end)
         if close is None:
             continue
         for j in range(i + 1, len(found)):

@@ -19,6 +19,7 @@ from rdflib.term import Node
 
 from policykg.graph.errors import RDFSyntaxError
 from policykg.graph.namespaces import ORG, PKG, PKGRAPH, bind_prefixes
+from policykg.graph.timeexpr import HolidayCalendar, calendar_from_graph
 
 ONTOLOGY_GRAPH = "ontology"
 
@@ -194,6 +195,14 @@ class Reference:
 
     # --- public lookups --------------------------------------------------------
 
+    @functools.cached_property
+    def _calendar(self) -> HolidayCalendar:
+        return calendar_from_graph(self._graphs.get("holidays", Graph()))
+
+    def holiday_calendar(self) -> HolidayCalendar:
+        """The holidays and named periods (五年规划) time expressions may name."""
+        return self._calendar
+
     def graphs(self) -> dict[str, Graph]:
         """Name -> graph: 'ontology' and one per graph/data file (the name the file gives
         its own pkgraph:reference/{name} node, else its file name stem), for the builder to
@@ -299,6 +308,11 @@ def _graph_name(graph: Graph, stem: str) -> str:
     prefix = str(PKGRAPH["reference/"])
     named = {str(s)[len(prefix):] for s in graph.subjects() if str(s).startswith(prefix)}
     return named.pop() if len(named) == 1 else stem
+
+
+def load_holiday_calendar() -> HolidayCalendar:
+    """The holiday calendar of the reference data (graph/data/holidays.ttl)."""
+    return load_reference().holiday_calendar()
 
 
 @functools.cache

@@ -5,10 +5,8 @@ Implements the time table of genre.md: deadlines (执行期限至2023年4月30�
 “十四五”期间, 全年), holidays (春节前, from the holiday calendar in data/holidays.ttl) and
 recurring deadlines (每月5日前, 每年…). ``end`` is always the last day an expression covers.
 
-The nth five-year plan (“十四五”期间) is computed from its ordinal: the 1st began in 1953,
-the 2nd in 1958, and from the 3rd (1966) on they run back to back, so 十三五 is 2016–2020,
-十四五 2021–2025 and 十五五 2026–2030. (1953 + 5(n−1) would be wrong: 1963–65 were an
-adjustment period between the 2nd and the 3rd.)
+The five-year plans (“十四五”期间 2021–2025) are named periods of the calendar data in
+data/holidays.ttl, like the holidays; a plan the data does not name gives no bound.
 
 Rules for years that are not time bounds (documented here because they are judgement):
 
@@ -39,7 +37,6 @@ from __future__ import annotations
 
 import calendar as _calendar
 import functools
-import importlib.resources
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,7 +45,7 @@ from datetime import date, timedelta
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
-from policykg.graph.citations import quoted_stretches
+from policykg.graph.citations import quoted_stretches, title_stretches
 from policykg.graph.model import Span, TimeBound
 from policykg.graph.namespaces import PKG
 from policykg.graph.numerals import normalise_digits, parse_chinese_integer
@@ -112,16 +109,9 @@ class HolidayCalendar:
         )
 
 
-def load_holiday_calendar() -> HolidayCalendar:
-    """Read the holiday calendar from graph/data/holidays.ttl."""
-    return _load_holiday_calendar_cached()
-
-
-@functools.lru_cache(maxsize=1)
-def _load_holiday_calendar_cached() -> HolidayCalendar:
-    resource = importlib.resources.files("policykg.graph") / "data" / "holidays.ttl"
-    graph = Graph()
-    graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+def calendar_from_graph(graph: Graph) -> HolidayCalendar:
+    """The holiday calendar (holidays and named periods) described by an RDF graph
+    (graph/data/holidays.ttl, read by policykg.graph.reference)."""
     holidays = []
     for node in sorted(graph.subjects(RDF.type, PKG.Holiday)):
         zh = [
@@ -187,7 +177,6 @@ _WITHIN_YEAR = re.compile(
     r"(?:(?P<which>今年|本年|明年)(?P<what1>年内|全年|年底|年末|内|底)?|(?P<what>年内|全年|年底|年末))"
     r"(?P<tail>前|以前|之前)?"
 )
-_TITLES = re.compile(r"《[^《》]*》")
 _ANY_YEAR = re.compile(rf"(?<!\d)(\d{{4}}|[{_CN_DIGIT}]{{4}})年")
 _DATE_PARTS = re.compile(
     r"(?:(?P<y>\d{4}|[〇○零一二三四五六七八九]{4})年)?(?:(?P<m>[\d一二三四五六七八九十]{1,2})月)?"
@@ -420,7 +409,7 @@ def find_time_bounds(text: str, offset: int, reference: date | None,
     scan = _Scan(
         norm, reference,
         names=quoted_stretches(norm),
-        titles=[m.span() for m in _TITLES.finditer(norm)],
+        titles=title_stretches(norm),
     )
     passes: Iterable[tuple[Iterator[_Found], bool]] = (
         (_five_year_plans(scan, holidays.periods), True),

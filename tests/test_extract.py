@@ -157,13 +157,10 @@ class FakeReference:
     def place_code(self, iri):
         return iri.rsplit("/", 1)[1]
 
-    def jurisdiction_of_issuer(self, name):
-        return "140000" if name.startswith("山西省") else None
-
 
 def test_for_document_keeps_far_short_forms_out():
     doc = document(date(2022, 9, 19), issuer=Span(0, 10, "山西省人民政府办公厅"))
-    context = ExtractionContext.for_document(doc, FakeReference())
+    context = ExtractionContext.for_document(doc, FakeReference(), "140000")
     assert context.reference == date(2022, 9, 19)
     assert sorted(context.gazetteer) == ["保定市", "太原", "浙江"]
     entities = extract_entities("在环保定期检验有效期内，太原、保定市、浙江餐饮", 0, context)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from policykg.graph.numerals import decimal_lexical
 from policykg.graph.quantities import find_quantities, link_periods
-from policykg.graph.timeexpr import find_time_bounds, load_holiday_calendar
+from policykg.graph.reference import load_holiday_calendar
+from policykg.graph.timeexpr import find_time_bounds
 
 
 def summary(found):

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds, load_holiday_calendar
+from policykg.graph.reference import load_holiday_calendar
+from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds
 
 CN_DIGITS = "〇一二三四五六七八九"
 REFERENCE = date(2022, 9, 19)  # the bundled document's date
