@@ -7,13 +7,18 @@ RDF/XML or TriX with a DOCTYPE or ENTITY declaration (entity expansion costs qua
 time in rdflib's SAX handler) and JSON-LD whose ``@context`` (or ``@import``) is a
 reference to a document, which rdflib would fetch from the network or the filesystem.
 A file that does not parse raises :class:`RDFSyntaxError` with its line and column.
+
+The bundled ontology is read here too, once per process (:func:`bundled_ontology`), for
+both the SHACL context and the OWL check.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from xml.sax import SAXParseException
 
@@ -66,9 +71,14 @@ def parse_rdf_file(path: Path, dataset: Dataset) -> Dataset:
 
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, refusing missing, empty and undecodable files."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not an RDF file", hint="name the RDF files inside it")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
         raise InputError(f"{path}: the file is empty", hint="an RDF file must hold at least one triple")
     try:
@@ -201,3 +211,11 @@ def graph_of_file(path: str | Path) -> Graph:
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         union.add((s, p, o))
     return union
+
+
+@functools.cache
+def bundled_ontology() -> Graph:
+    """The policykg ontology shipped with the package, parsed once per process for the
+    SHACL context and the OWL check (treat as read-only)."""
+    text = (resources.files("policykg.ontology") / "policykg.ttl").read_text(encoding="utf-8")
+    return Graph().parse(data=text, format="turtle")

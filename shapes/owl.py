@@ -21,7 +21,6 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -29,11 +28,12 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from policykg.graph.errors import PolicyKGError
-from policykg.graph.namespaces import bind_prefixes
+from policykg.graph.namespaces import PKGSH, bind_prefixes
 
+from .loading import bundled_ontology
 from .records import ResultRecord, node_label
 
-OWL_SHAPE = URIRef("https://w3id.org/policykg/shapes#OwlConsistency")
+OWL_SHAPE = PKGSH.OwlConsistency
 HERMIT_TIMEOUT = 300  # seconds
 ASSERTED = ("声明的类型", "asserted type")
 
@@ -89,12 +89,6 @@ class OwlOutcome:
 
 
 # -- running HermiT ------------------------------------------------------------------------
-
-def ontology_graph() -> Graph:
-    """The bundled ontology, read through a real file path as owlready2 would need one."""
-    with resources.as_file(resources.files("policykg.ontology") / "policykg.ttl") as path:
-        return Graph().parse(path, format="turtle")
-
 
 def data_graphs(dataset: Dataset | Graph) -> list[Graph]:
     """The graphs holding instance data (everything but ontology declarations)."""
@@ -153,6 +147,17 @@ class HermitRun:
             raise OwlCheckError("the OWL reasoner could not run: no Java runtime found",
                                 hint="HermiT needs java (OpenJDK 11 or newer) on PATH") from None
 
+    def cancel(self) -> None:
+        """Stop HermiT if it still runs and remove its temporary folder (idempotent)."""
+        try:
+            if self._process.poll() is None:
+                self._process.kill()
+            self._process.wait()
+            if self._process.stdout is not None:
+                self._process.stdout.close()
+        finally:
+            self._tmp.cleanup()
+
     def consistent(self) -> bool:
         """Wait for HermiT: True when consistent, False when not; raise on other failures."""
         try:
@@ -182,9 +187,13 @@ class ConsistencyCheck:
 
     def __init__(self, dataset: Dataset | Graph) -> None:
         self.started = time.perf_counter()
-        self.ontology = ontology_graph()
+        self.ontology = bundled_ontology()
         self.graphs = data_graphs(dataset)
         self.run = HermitRun(self.ontology, self.graphs)
+
+    def cancel(self) -> None:
+        """Stop the check without waiting for its verdict (when the validation failed)."""
+        self.run.cancel()
 
     def outcome(self) -> OwlOutcome:
         """The verdict, explained when inconsistent."""

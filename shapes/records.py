@@ -150,8 +150,11 @@ def path_to_text(graph: Graph, node: Node | None) -> str | None:
 
 
 def record_from_report(report: Graph, result: Node, shapes: Graph, data: Graph) -> ResultRecord:
-    """A typed record of one sh:ValidationResult, labelled from ``data``."""
-    bind_prefixes(report.namespace_manager)
+    """A typed record of one sh:ValidationResult, labelled from ``data``.
+
+    Paths are written with the prefixes bound on ``report``: bind policykg's once per
+    report (:func:`bind_prefixes`) before reading its results.
+    """
     shape = report.value(result, SH.sourceShape)
     focus = report.value(result, SH.focusNode)
     value = report.value(result, SH.value)

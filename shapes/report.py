@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from rdflib import Literal
 from rdflib.term import Node
 
+from policykg.graph.namespaces import PKGSH, PREFIXES
+
 from .records import SEVERITY_ORDER, ResultRecord
 
 if TYPE_CHECKING:
@@ -22,13 +24,10 @@ if TYPE_CHECKING:
 SEVERITY_NAMES = {"Violation": ("违规", "violation"), "Warning": ("警告", "warning"),
                   "Info": ("提示", "info")}
 SENTENCE_LENGTH = 160
-JSONLD_CONTEXT = {
-    "sh": "http://www.w3.org/ns/shacl#",
-    "pkgsh": "https://w3id.org/policykg/shapes#",
-    "pkg": "https://w3id.org/policykg/ontology#",
-    "pkid": "https://w3id.org/policykg/id/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+# The compacting context of the JSON-LD report: the vocabularies a report uses, as declared
+# in graph/namespaces.py, and the shapes' own namespace.
+JSONLD_CONTEXT = {"sh": PREFIXES["sh"], "pkgsh": str(PKGSH), "pkg": PREFIXES["pkg"],
+                  "pkid": PREFIXES["pkid"], "xsd": PREFIXES["xsd"]}
 
 
 def render_text(result: ValidationResult) -> str:
@@ -97,7 +96,7 @@ def describe(node: Node, label: str | None) -> str:
 def short(node: Node) -> str:
     """A shape IRI written with the pkgsh: prefix when it has it."""
     text = str(node)
-    prefix = JSONLD_CONTEXT["pkgsh"]
+    prefix = str(PKGSH)
     return "pkgsh:" + text[len(prefix):] if text.startswith(prefix) else f"<{text}>"
 
 

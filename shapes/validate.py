@@ -21,26 +21,39 @@ merged, without duplicates, into one standard ``sh:ValidationReport``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyshacl
+import rdflib.plugins.sparql
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
 from rdflib.term import Node
 
-from policykg.graph.errors import InputError
-from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, SH, bind_prefixes
+from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused
+from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, PKGSH, SH, bind_prefixes
 
+from .loading import bundled_ontology, graph_of_file, load_rdf_files
+from .owl import start_consistency_check
 from .records import ResultRecord, build_report_graph, record_from_report
+from .report import render_json, render_text, render_turtle
 
-SHAPES_NS = "https://w3id.org/policykg/shapes#"
+if TYPE_CHECKING:
+    from .owl import OwlOutcome
+
 Progress = Callable[[str], None]
 SCHEMA_CONTEXT = (RDFS.subClassOf, SKOS.inScheme)
 # Links that lead from a node to its many children or siblings: following them would pull a
@@ -53,23 +66,94 @@ NOT_FOLLOWED = frozenset({
 
 
 class PreparedQueryGraph(Graph):
-    """A Graph that parses each distinct SPARQL query text once per process.
+    """A Graph that parses each distinct SPARQL query text once per process, and never
+    lets a query reach outside the graph.
 
     pySHACL hands rdflib the text of a SHACL-SPARQL query for every focus node and every
     validation, and rdflib's pyparsing-based parser costs tens of milliseconds a query;
     the parsed algebra does not depend on the focus node, which arrives as a binding.
+
+    The queries come from the shapes, which the user may supply (``--shapes``): a query
+    with a ``SERVICE`` clause is refused before evaluation (rdflib would request the
+    service), and so are FROM clauses and every update (``LOAD`` fetches a document);
+    :func:`no_graph_loading` around the validation keeps rdflib from loading graphs too.
     """
 
-    _prepared: dict[str, object] = {}
+    _prepared: dict[tuple[str, tuple[tuple[str, str], ...], str | None], Query] = {}
 
-    def query(self, query_object, *args, **kwargs):  # noqa: ANN001, ANN201 - rdflib's signature
-        if isinstance(query_object, str) and not kwargs.get("initNs"):
-            key = canonical_query_text(query_object)
-            prepared = self._prepared.get(key)
-            if prepared is None:
-                prepared = self._prepared[key] = prepareQuery(query_object)
-            query_object = prepared
-        return super().query(query_object, *args, **kwargs)
+    def query(self, query_object: str | Query, processor: str = "sparql", result: str = "sparql",
+              initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's names
+              initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+              use_store_provided: bool = True, **kwargs: Any) -> Result:
+        """rdflib's Graph.query, with the query parsed once and refused when unsafe."""
+        if isinstance(query_object, str):  # checked once, when prepared
+            query_object = self.prepared(query_object, initNs, kwargs.pop("base", None))
+            initNs = None  # noqa: N806 - applied when the query was prepared
+        elif isinstance(query_object, Query):
+            refuse_outside_access(query_object)
+        return super().query(query_object, processor, result, initNs, initBindings,
+                             use_store_provided, **kwargs)
+
+    def update(self, update_object: object, *args: Any, **kwargs: Any) -> None:
+        """Refused: validation never changes the data or loads documents."""
+        raise QueryRefused("a SPARQL update (INSERT, DELETE, LOAD …) is refused during validation",
+                           hint="shapes may only use SELECT, ASK and CONSTRUCT queries")
+
+    @classmethod
+    def prepared(cls, text: str, init_ns: Mapping[str, Any] | None, base: str | None) -> Query:
+        """The parsed and checked query of a text (with its extra prefixes and base), once
+        per process; raise QueryError when it does not parse, QueryRefused when unsafe."""
+        namespaces = tuple(sorted((k, str(v)) for k, v in (init_ns or {}).items()))
+        key = (canonical_query_text(text), namespaces, base)
+        prepared = cls._prepared.get(key)
+        if prepared is None:
+            try:
+                prepared = prepareQuery(text, initNs=dict(namespaces) or None, base=base)
+            except Exception as exc:  # pyparsing's and rdflib's errors share no base class
+                raise QueryError(f"a SHACL-SPARQL query of the shapes does not parse: {exc}",
+                                 hint="check the sh:select / sh:ask / sh:construct queries") from None
+            refuse_outside_access(prepared)
+            cls._prepared[key] = prepared
+        return prepared
+
+
+def refuse_outside_access(query: Query) -> None:
+    """Raise QueryRefused when the query names a graph to load (FROM, FROM NAMED) or its
+    algebra holds a SERVICE clause (anywhere: in a subquery, an OPTIONAL, a FILTER EXISTS)."""
+    if query.algebra.get("datasetClause"):
+        raise QueryRefused("a SHACL-SPARQL query of the shapes has a FROM clause; shapes "
+                           "queries run on the data graph only",
+                           hint="remove FROM / FROM NAMED from the shapes")
+    stack: list[object] = [query.algebra]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                service = node.get("term")
+                raise QueryRefused(
+                    f"a SHACL-SPARQL query of the shapes asks the SERVICE <{service}>; "
+                    "validation never makes outside requests",
+                    hint="remove the SERVICE clause from the shapes")
+            stack.extend(node.values())
+        elif isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, set, frozenset)):
+            stack.extend(node)
+
+
+@contextlib.contextmanager
+def no_graph_loading() -> Iterator[None]:
+    """Keep rdflib from fetching the graphs a query's FROM / FROM NAMED names."""
+    saved = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    try:
+        yield
+    finally:
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = saved
 
 
 def canonical_query_text(text: str) -> str:
@@ -95,8 +179,6 @@ class ValidationResult:
     conforms: bool
     results: list[ResultRecord]
     report_graph: Graph
-    units: list[str] = field(default_factory=list)
-    seconds: float = 0.0
     owl_summary: str | None = None  # one line from the OWL check, when it ran
 
     def by_severity(self, severity: str) -> list[ResultRecord]:
@@ -109,17 +191,14 @@ class ValidationResult:
 
     def text(self) -> str:
         """The text report, both languages, grouped by severity and shape."""
-        from .report import render_text
         return render_text(self)
 
     def turtle(self) -> str:
         """The standard SHACL validation report as Turtle."""
-        from .report import render_turtle
         return render_turtle(self)
 
     def json(self) -> str:
         """The standard SHACL validation report as JSON-LD."""
-        from .report import render_json
         return render_json(self)
 
     def render(self, fmt: str) -> str:
@@ -149,18 +228,7 @@ def load_shapes(shapes: Graph | str | Path | None = None) -> Graph:
         return shapes
     if shapes is None:
         return bundled_shapes()
-    graph = Graph()
-    from .loading import load_rdf_files
-    for s, p, o, _ in load_rdf_files([shapes]).quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
-
-
-@functools.cache
-def bundled_ontology() -> Graph:
-    """The policykg ontology shipped with the package (parsed once; treat as read-only)."""
-    text = (resources.files("policykg.ontology") / "policykg.ttl").read_text(encoding="utf-8")
-    return Graph().parse(data=text, format="turtle")
+    return graph_of_file(shapes)
 
 
 # -- units ----------------------------------------------------------------------------------
@@ -276,10 +344,22 @@ def own_nodes(unit: Unit) -> set[Node]:
 # -- running ----------------------------------------------------------------------------------
 
 def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
-    """pySHACL's report graph for one data graph (SHACL-AF on, no inference, in place)."""
-    _conforms, report, _text = pyshacl.validate(
-        data, shacl_graph=shapes, advanced=True, inference="none", inplace=True,
-        allow_warnings=True, allow_infos=True)
+    """pySHACL's report graph for one data graph (SHACL-AF on, no inference, in place).
+
+    SHACL-SPARQL queries run on ``data`` (a :class:`PreparedQueryGraph`, which refuses
+    SERVICE and updates) with rdflib's loading of FROM graphs switched off."""
+    try:
+        with no_graph_loading():
+            _conforms, report, _text = pyshacl.validate(
+                data, shacl_graph=shapes, advanced=True, inference="none", inplace=True,
+                allow_warnings=True, allow_infos=True)
+    except ReportableRuntimeError as exc:  # shapes pySHACL cannot load or apply
+        raise InputError(f"the shapes cannot be applied: {exc.message}",
+                         hint="check the SHACL shapes file") from None
+    if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure instead of a report
+        message = getattr(report, "message", report)
+        raise InputError(f"the shapes cannot be applied: {message}",
+                         hint="check the SHACL shapes file")
     return report
 
 
@@ -287,7 +367,6 @@ def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None
                      progress: Progress | None = None) -> ValidationResult:
     """Validate every unit of the dataset and merge the results into one report."""
     say = progress or (lambda _message: None)
-    started = time.perf_counter()
     dataset = as_dataset(dataset)
     shapes_graph = load_shapes(shapes)
     units, schema = validation_units(dataset)
@@ -300,6 +379,7 @@ def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None
         data = unit_data_graph(unit, context, index)
         t0 = time.perf_counter()
         report = run_pyshacl(data, shapes_graph)
+        bind_prefixes(report.namespace_manager)  # paths are written with policykg's prefixes
         say(f"SHACL {unit.name}: {len(data)} triples with context, {time.perf_counter() - t0:.1f} s")
         mine = own_nodes(unit)
         for result in report.objects(None, SH.result):
@@ -311,8 +391,7 @@ def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None
     ordered = sorted(records.values(), key=lambda r: r.sort_key)
     conforms = not any(r.severity == "Violation" for r in ordered)
     graph = build_report_graph(conforms, ordered)
-    return ValidationResult(conforms, ordered, graph, [u.name for u in units],
-                            time.perf_counter() - started)
+    return ValidationResult(conforms, ordered, graph)
 
 
 def as_dataset(data: Dataset | Graph) -> Dataset:
@@ -328,7 +407,6 @@ def as_dataset(data: Dataset | Graph) -> Dataset:
 
 def union_view(dataset: Dataset) -> Graph:
     """A read-only union of every graph, for looking up labels and source sentences."""
-    from rdflib.graph import ReadOnlyGraphAggregate
     return ReadOnlyGraphAggregate(list(dataset.graphs()))
 
 
@@ -337,46 +415,59 @@ def union_view(dataset: Dataset) -> Graph:
 def run_validate(paths: Sequence[str | Path] | None, shapes: str | Path | None = None,
                  fmt: str = "text", owl: bool = True,
                  progress: Progress | None = None) -> tuple[int, str]:
-    """``policykg validate``: exit code (0 conforms, 1 not, 2 bad input) and the report.
+    """``policykg validate``: the exit code (0 conforms, 1 does not) and the report.
 
     Without paths the bundled corpus is built and validated. The OWL consistency check
-    runs after SHACL; an inconsistency is added to the report as a violation.
+    runs in the background while SHACL validates; an inconsistency is added to the report
+    as a violation. Bad input (a file, the shapes, the format) raises a PolicyKGError whose
+    exit code is never 1, which means "does not conform": the caller reports it.
     """
-    from policykg.graph.errors import PolicyKGError
-
     try:
-        if fmt not in ("text", "ttl", "json"):
-            raise InputError(f"unknown report format {fmt!r}", hint="use text, ttl or json")
-        say = progress or (lambda _message: None)
-        say("loading the graph …" if paths else "building the bundled graph …")
-        dataset = load_input(paths)
-        check = None
+        return _validate_and_render(paths, shapes, fmt, owl, progress)
+    except PolicyKGError as exc:
+        if exc.exit_code == 1:  # 1 is the verdict "does not conform", never an error
+            raise InputError(exc.message, hint=exc.hint) from exc
+        raise
+
+
+def _validate_and_render(paths: Sequence[str | Path] | None, shapes: str | Path | None,
+                     fmt: str, owl: bool, progress: Progress | None) -> tuple[int, str]:
+    """The work of :func:`run_validate`: HermiT only starts once the input and the shapes
+    have been read, and is stopped if the validation fails."""
+    say = progress or (lambda _message: None)
+    say("loading the graph …" if paths else "building the bundled graph …")
+    dataset = load_input(paths)
+    shapes_graph = load_shapes(shapes)
+    check = None
+    try:
         if owl:  # HermiT runs in a subprocess while pySHACL validates
-            from .owl import start_consistency_check
             say("OWL: HermiT started")
             check = start_consistency_check(dataset)
-        result = validate_dataset(dataset, shapes, progress=progress)
+        result = validate_dataset(dataset, shapes_graph, progress=progress)
         if check is not None:
-            outcome = check.outcome()
+            running, check = check, None
+            outcome = running.outcome()
             say(f"OWL: {'consistent' if outcome.consistent else 'INCONSISTENT'} ({outcome.seconds:.1f} s)")
             add_owl_outcome(result, outcome)
-        return (0 if result.conforms else 1), result.render(fmt)
-    except PolicyKGError as exc:
-        return exc.exit_code, f"error: {exc}"
+    finally:
+        if check is not None:
+            check.cancel()
+    return (0 if result.conforms else 1), result.render(fmt)
 
 
 def load_input(paths: Sequence[str | Path] | None) -> Dataset:
     """The dataset to validate: the given RDF files, or the bundled graph."""
     if paths:
-        from .loading import load_rdf_files
         return load_rdf_files(paths)
+    # the whole extraction stack, needed only here: imported on demand
     from policykg.graph.pipeline import build_dataset
+
     dataset = build_dataset()
     bind_prefixes(dataset.namespace_manager)
     return dataset
 
 
-def add_owl_outcome(result: ValidationResult, outcome) -> None:  # noqa: ANN001 - OwlOutcome
+def add_owl_outcome(result: ValidationResult, outcome: OwlOutcome) -> None:
     """Fold the OWL check's findings into the SHACL result as violations."""
     result.owl_summary = outcome.text().splitlines()[0]
     if outcome.consistent:
@@ -388,7 +479,7 @@ def add_owl_outcome(result: ValidationResult, outcome) -> None:  # noqa: ANN001 
 
 def shape_iri(name: str) -> URIRef:
     """The IRI of one of policykg's shapes by its local name."""
-    return URIRef(SHAPES_NS + name)
+    return PKGSH[name]
 
 
 __all__ = ["ValidationResult", "ResultRecord", "validate_dataset", "run_validate", "load_shapes",

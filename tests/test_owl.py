@@ -78,3 +78,76 @@ def test_inconsistency_makes_validate_fail_with_a_readable_report(tmp_path):
     assert str(measure) in text
     code, ttl = run_validate([path], fmt="ttl")
     assert code == 1 and str(OWL_SHAPE) in ttl
+
+
+@pytest.fixture()
+def hermit_processes(monkeypatch, tmp_path):
+    """The HermiT processes started during a test, and the folder of their temporary files."""
+    import subprocess
+    import tempfile
+
+    from policykg.shapes import owl
+
+    started: list[subprocess.Popen] = []
+    real = subprocess.Popen
+
+    def spy(*args, **kwargs):
+        process = real(*args, **kwargs)
+        started.append(process)
+        return process
+
+    monkeypatch.setattr(owl.subprocess, "Popen", spy)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    yield started, temp
+    for process in started:  # whatever the outcome, leave no Java behind
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_bad_shapes_file_leaves_no_reasoner_behind(tmp_path, hermit_processes):
+    """The shapes are read before HermiT starts: a bad --shapes file starts no Java."""
+    from policykg.graph.errors import RDFSyntaxError
+
+    started, temp = hermit_processes
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("@prefix ex <x> .", encoding="utf-8")
+    with pytest.raises(RDFSyntaxError):
+        run_validate([DATA / "minimal.trig"], shapes=shapes)
+    assert [p for p in started if p.poll() is None] == []
+    assert list(temp.iterdir()) == []
+
+
+def test_failed_validation_stops_the_reasoner(tmp_path, hermit_processes):
+    """An error during SHACL validation, while HermiT runs, stops it and removes its files."""
+    from policykg.graph.errors import InputError
+
+    started, temp = hermit_processes
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <http://ex/> .
+        ex:Remote a sh:NodeShape ; sh:nodeKind sh:IRI ;
+            sh:target [ a sh:SPARQLTarget ;
+                sh:select "SELECT ?this WHERE { SERVICE <http://127.0.0.1:9/> { ?this ?p ?o } }" ] .
+    """, encoding="utf-8")
+    with pytest.raises(InputError, match="SERVICE"):
+        run_validate([DATA / "minimal.trig"], shapes=shapes)
+    assert len(started) == 1
+    assert started[0].poll() is not None
+    assert list(temp.iterdir()) == []
+
+
+def test_the_check_uses_the_one_parsed_ontology(hermit_processes):
+    from policykg.shapes.owl import start_consistency_check
+    from policykg.shapes.validate import bundled_ontology
+
+    check = start_consistency_check(load_rdf_files([DATA / "minimal.trig"]))
+    try:
+        assert check.ontology is bundled_ontology()
+    finally:
+        check.cancel()
+    check.cancel()  # stopping twice is harmless
+    assert hermit_processes[0][0].poll() is not None

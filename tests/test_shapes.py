@@ -226,6 +226,27 @@ def test_missing_file_is_refused(tmp_path):
         load_rdf_files([tmp_path / "missing.nq"])
 
 
+def test_folder_is_refused_as_a_folder(tmp_path):
+    folder = tmp_path / "graphs.nq"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder") as info:
+        load_rdf_files([folder])
+    assert "no such file" not in str(info.value)
+
+
+def test_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
+    path = write(tmp_path, "secret.ttl", "@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n")
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)  # root reads any file: refuse by hand
+    with pytest.raises(InputError, match="secret.ttl: cannot be read") as info:
+        load_rdf_files([path])
+    assert info.value.exit_code == 2
+    assert "Permission denied" in str(info.value)
+
+
 def test_rdfxml_with_doctype_is_refused(tmp_path):
     text = ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>\n'
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
@@ -286,12 +307,14 @@ def test_run_validate_exit_codes(tmp_path, bundled_nq):
     assert code == 1
     assert json.loads(output)
 
-    code, output = run_validate([write(tmp_path, "bad.ttl", "@prefix ex <x> .")], owl=False)
-    assert code == 2
-    assert "line 1" in output
+    with pytest.raises(RDFSyntaxError) as info:
+        run_validate([write(tmp_path, "bad.ttl", "@prefix ex <x> .")], owl=False)
+    assert info.value.exit_code == 2
+    assert "line 1" in str(info.value)
 
-    code, output = run_validate([path], fmt="yaml", owl=False)
-    assert code == 2
+    with pytest.raises(InputError) as info:
+        run_validate([path], fmt="yaml", owl=False)
+    assert info.value.exit_code == 2
 
 
 def test_run_validate_with_own_shapes_file(tmp_path):
@@ -308,6 +331,141 @@ def test_run_validate_with_own_shapes_file(tmp_path):
     report = Graph().parse(data=output, format="turtle")
     assert {report.value(r, SH.sourceShape) for r in report.objects(None, SH.result)} == \
         {URIRef("http://ex/NeedsNotice")}
+
+
+def test_validate_command_keeps_errors_out_of_the_report(tmp_path):
+    """`policykg validate --format ttl > report.ttl`: an error goes to stderr, not stdout."""
+    from click.testing import CliRunner
+
+    from policykg.cli.main import main
+
+    bad = write(tmp_path, "bad.ttl", "@prefix ex <x> .")
+    result = CliRunner().invoke(main, ["validate", str(bad), "--format", "ttl", "--no-owl"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "error:" in result.stderr and "line 1" in result.stderr
+
+
+SERVICE_SHAPES = """
+    @prefix sh: <http://www.w3.org/ns/shacl#> .
+    @prefix pkg: <https://w3id.org/policykg/ontology#> .
+    @prefix ex: <http://ex/> .
+"""
+
+
+@pytest.mark.parametrize("select", [
+    "SELECT ?this WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?this ?p ?o }} }}",
+    "SELECT ?this WHERE {{ ?this ?q ?r . "
+    "OPTIONAL {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?this ?p ?o }} }} }}",
+    "SELECT ?this WHERE {{ ?this ?q ?r . "
+    "FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/> {{ ?this ?p ?o }} }} }}",
+    "SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ SERVICE <http://127.0.0.1:{port}/> "
+    "{{ ?this ?p ?o }} }} }} }}",
+])
+def test_shapes_query_with_service_is_refused_without_a_request(tmp_path, listener, select):
+    """A SPARQL target of user-supplied shapes naming a SERVICE: refused, nothing requested."""
+    port, hits = listener
+    query = select.format(port=port)
+    shapes = write(tmp_path, "service.ttl", SERVICE_SHAPES + f"""
+        ex:Remote a sh:NodeShape ; sh:nodeKind sh:IRI ;
+            sh:target [ a sh:SPARQLTarget ; sh:select \"\"\"{query}\"\"\" ] .
+    """)
+    with pytest.raises(InputError, match="SERVICE") as info:
+        run_validate([MINIMAL], shapes=shapes, owl=False)
+    assert info.value.exit_code == 2
+    assert hits == []
+
+
+def test_shapes_constraint_with_service_is_an_input_error(tmp_path, listener):
+    """pySHACL refuses SERVICE in a SPARQL constraint itself: a clear error, no crash."""
+    port, hits = listener
+    shapes = write(tmp_path, "service.ttl", SERVICE_SHAPES + f"""
+        ex:Remote a sh:NodeShape ; sh:targetClass pkg:PolicyDocument ;
+            sh:sparql [ sh:select \"\"\"SELECT $this WHERE {{
+                SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}\"\"\" ] .
+    """)
+    with pytest.raises(InputError, match="SERVICE"):
+        run_validate([MINIMAL], shapes=shapes, owl=False)
+    assert hits == []
+
+
+def test_shapes_query_with_from_is_refused_without_a_request(tmp_path, listener):
+    port, hits = listener
+    shapes = write(tmp_path, "from.ttl", SERVICE_SHAPES + f"""
+        ex:Remote a sh:NodeShape ; sh:nodeKind sh:IRI ;
+            sh:target [ a sh:SPARQLTarget ; sh:select \"\"\"SELECT ?this
+                FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?this ?p ?o }}\"\"\" ] .
+    """)
+    with pytest.raises(InputError, match="FROM"):
+        run_validate([MINIMAL], shapes=shapes, owl=False)
+    assert hits == []
+
+
+def test_shapes_query_that_does_not_parse_is_an_input_error(tmp_path):
+    shapes = write(tmp_path, "broken.ttl", SERVICE_SHAPES + """
+        ex:Broken a sh:NodeShape ; sh:nodeKind sh:IRI ;
+            sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this" ] .
+    """)
+    with pytest.raises(InputError, match="does not parse") as info:
+        run_validate([MINIMAL], shapes=shapes, owl=False)
+    assert info.value.exit_code == 2
+
+
+def test_updates_are_refused_on_the_validated_graph(listener):
+    from policykg.graph.errors import QueryRefused
+    from policykg.shapes.validate import PreparedQueryGraph
+
+    port, hits = listener
+    graph = PreparedQueryGraph()
+    for update in (f"LOAD <http://127.0.0.1:{port}/data.ttl>",
+                   "INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }"):
+        with pytest.raises(QueryRefused):
+            graph.update(update)
+    assert hits == [] and len(graph) == 0
+
+
+def test_prepared_query_with_service_is_refused(listener):
+    from rdflib.plugins.sparql import prepareQuery
+
+    from policykg.graph.errors import QueryRefused
+    from policykg.shapes.validate import PreparedQueryGraph
+
+    port, hits = listener
+    query = prepareQuery(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        PreparedQueryGraph().query(query)
+    assert hits == []
+
+
+def test_shapes_queries_are_still_answered(minimal):
+    """The refusal leaves ordinary queries alone, including those with prefixes from initNs."""
+    from policykg.shapes.validate import PreparedQueryGraph
+
+    graph = PreparedQueryGraph()
+    for g in minimal.graphs():
+        graph += g
+    found = graph.query("SELECT ?d WHERE { ?d a pkg:PolicyDocument }", initNs={"pkg": PKG})
+    assert {row.d for row in found} == set(graph.subjects(RDF.type, PKG.PolicyDocument))
+    assert len(found) > 0
+    assert bool(graph.query(f"ASK {{ ?d a <{PKG.PolicyDocument}> }}").askAnswer)
+
+
+def test_graph_loading_is_restored_after_validation(minimal):
+    import rdflib.plugins.sparql
+
+    validate_dataset(minimal)
+    assert rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS is True
+
+
+def test_shapes_namespace_is_declared_once():
+    from policykg.graph.namespaces import PKGSH, PREFIXES
+    from policykg.shapes.owl import OWL_SHAPE
+    from policykg.shapes.report import JSONLD_CONTEXT
+
+    assert shape_iri("DocumentTitle") == PKGSH.DocumentTitle
+    assert PKGSH.OwlConsistency == OWL_SHAPE
+    assert JSONLD_CONTEXT["pkgsh"] == str(PKGSH)
+    assert all(PREFIXES[p] == iri for p, iri in JSONLD_CONTEXT.items() if p != "pkgsh")
 
 
 def test_link_to_a_node_described_nowhere_is_reported(minimal):
