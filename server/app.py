@@ -13,7 +13,7 @@ bodies are plain text, or JSON when the client prefers application/json.
 
 from __future__ import annotations
 
-import logging
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,10 +29,11 @@ from .config import DEFAULTS, Config
 from .engine import Engine, open_engine
 from .executor import QueryRunner
 
-log = logging.getLogger(__name__)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Retry-After, Allow",
+    "Access-Control-Expose-Headers": "Content-Type, Content-Length, Retry-After, Allow, "
+                                     "X-Policykg-Cache, X-Policykg-Conforms, Link, "
+                                     "Content-Location",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -66,6 +67,8 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     if engine is None:
         engine = open_engine(settings.engine, settings.data, settings.base_iri)
+    else:
+        engine.base_iri = settings.base_iri  # the Config is the one place of configuration
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
     runner = QueryRunner(engine, settings.query_timeout, settings.max_result_bytes,
                          settings.query_workers)
@@ -78,19 +81,13 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .pages import pages_bp
     from .sparql import sparql_bp
     from .validate_api import validate_bp
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(validate_bp)
-    try:
-        from .pages import pages_bp
-    except ModuleNotFoundError as exc:
-        if exc.name != "policykg.server.pages":
-            raise
-        app.logger.warning("policykg.server.pages is not there yet: serving without pages")
-    else:
-        app.register_blueprint(pages_bp)
+    app.register_blueprint(pages_bp)
 
 
 def _cors(response: Response) -> Response:
@@ -129,6 +126,14 @@ _TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method 
            503: "Service Unavailable"}
 
 
+def _retry_after(app: Flask) -> str:
+    """Whole seconds a client should wait: the timeout of what it asked for."""
+    settings: Config = app.extensions["policykg"].config
+    seconds = (settings.validate_timeout if request.blueprint == "validate"
+               else settings.query_timeout)
+    return str(math.ceil(seconds))
+
+
 def _register_errors(app: Flask) -> None:
     @app.errorhandler(PolicyKGError)
     def policykg_error(exc: PolicyKGError) -> Response:
@@ -139,7 +144,7 @@ def _register_errors(app: Flask) -> None:
         response = error_response(status, _TITLES.get(status, "Error"), exc.message, exc.hint,
                                   extra)
         if status == 503:
-            response.headers["Retry-After"] = "10"
+            response.headers["Retry-After"] = _retry_after(app)
         return response
 
     @app.errorhandler(HTTPException)

@@ -15,7 +15,7 @@ from typing import Any
 
 from policykg.graph.errors import InputError
 
-ENGINES = ("oxigraph", "rdflib")
+from .engine import ENGINES
 
 DEFAULTS: dict[str, Any] = {
     "DATA": None,                        # N-Quads/TriG/… file; None = build the bundled corpus
@@ -27,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised result size; larger answers are refused
     "QUERY_WORKERS": 1,                  # evaluation child processes per server process
     "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,  # LRU of complete answers per process; 0 = off
-    "VALIDATE_TIMEOUT": 60.0,            # seconds for one /validate request
+    "VALIDATE_TIMEOUT": 20.0,            # seconds for one /validate request (see serve.py:
+                                         # gunicorn's --timeout must exceed it)
     "BASE_IRI": "https://w3id.org/policykg/",
 }
 
@@ -49,7 +50,7 @@ class Config:
     max_result_bytes: int = 64 * 1024 * 1024
     query_workers: int = 1
     answer_cache_bytes: int = 32 * 1024 * 1024
-    validate_timeout: float = 60.0
+    validate_timeout: float = 20.0
     base_iri: str = "https://w3id.org/policykg/"
 
     @classmethod

@@ -27,11 +27,10 @@ import pyoxigraph as ox
 from policykg.graph.errors import InputError, QueryError, QueryRefused
 
 from . import guard
+from .linking import is_safe_iri
 from .outbound import install_outbound_guard, refuse_outbound
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 UNLIMITED_DEPTH = 400   # for trusted callers; still far below pyoxigraph's crash depth
 
 
@@ -209,7 +208,8 @@ class Engine(ABC):
                 max_length: int = sys.maxsize) -> guard.QueryInfo:
         """Run the guard with this engine's rules (regex rules for rdflib)."""
         return guard.inspect(sparql, known_graphs=self.graph_set, max_depth=max_depth,
-                             max_length=max_length, check_regex=self.check_regex)
+                             max_length=max_length, check_regex=self.check_regex,
+                             base=self.base_iri)
 
     def query(self, sparql: str, default_graph_uris: Sequence[str] = (),
               named_graph_uris: Sequence[str] = (), info: guard.QueryInfo | None = None) -> Result:
@@ -236,7 +236,7 @@ class Engine(ABC):
 
     def describe(self, iri: str) -> Result:
         """Every triple with `iri` as subject, from all graphs (a graph Result)."""
-        if any(c in iri for c in '<>"{}|^`\\ \n'):
+        if not is_safe_iri(iri):
             raise QueryError(f"not an IRI: {iri!r}")
         return self.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
 

@@ -17,7 +17,9 @@ child process and the server process only waits:
   answers 503 with Retry-After: a cancelled query never produces a 2xx or a truncated
   body. A child that dies on its own (a crash in the engine) gives a 500 and is
   replaced the same way.
-- The child ignores the server's signal handlers, refuses outbound connections (the
+- The child lets go of every descriptor it inherited but its own pipes and stdin/out/err
+  (the listening socket, client connections, gunicorn's pipes point at /dev/null in it),
+  ignores the server's signal handlers, refuses outbound connections (the
   audit hook; it covers rdflib only, the guard covers pyoxigraph) and asks the kernel
   to kill it when its parent dies (PR_SET_PDEATHSIG), so no orphan outlives a worker.
 
@@ -128,14 +130,45 @@ def _rebuild_error(name: str, message: str, hint: str | None, status: int) -> Po
 
 # --- the child ------------------------------------------------------------------------------
 
+def _open_fds() -> list[int]:
+    """The file descriptors open in this process."""
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:  # no /proc: every number up to the limit
+        return list(range(min(os.sysconf("SC_OPEN_MAX"), 1 << 16)))
+    return [int(name) for name in names]
+
+
+def _release_inherited_fds(keep: tuple[int, ...]) -> None:
+    """Let go of every inherited descriptor except stdin/out/err and `keep`.
+
+    The server's listening socket, its clients' connections and gunicorn's pipes must not
+    stay open in a child that may outlive a request. Each one is pointed at /dev/null
+    rather than closed, so that its number stays taken: a Python object of the server
+    that still holds that number and is collected in the child then closes /dev/null, not
+    a file the child has opened since.
+    """
+    kept = {0, 1, 2, *keep}
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in _open_fds():
+        if fd in kept or fd == null:
+            continue
+        with contextlib.suppress(OSError):
+            os.fstat(fd)  # not open (the listing's own descriptor): leave it alone
+            os.dup2(null, fd)
+    os.close(null)
+
+
 def _become_child(keep: tuple[int, ...]) -> None:
-    """Detach a freshly forked child from the server's signal handling."""
+    """Detach a freshly forked child from the server's signal handling and its descriptors
+    (all but 0, 1, 2 and `keep`)."""
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
                 signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGABRT, signal.SIGALRM):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C goes to the server, which kills us
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
+    _release_inherited_fds(keep)
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     block_outbound_for_good()
@@ -256,14 +289,18 @@ class QueryRunner:
         self._ensure_started()
         deadline = time.monotonic() + self.timeout
         try:
-            child = self._idle.get(timeout=self.timeout)
+            child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise QueryTimeout(f"no evaluation slot free within {self.timeout:g} s",
                                hint="the service is busy; retry later") from None
         if not child.alive():  # died while idle (killed from outside): use a fresh one
             log.warning("evaluation child %d had died; replacing it", child.pid)
             self._replace(child)
-            child = self._idle.get()
+            try:
+                child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(f"no evaluation slot free within {self.timeout:g} s",
+                                   hint="the service is busy; retry later") from None
         try:
             _send(child.jobs, job)
             reply = _receive(child.replies, deadline)

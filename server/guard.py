@@ -112,13 +112,14 @@ def _check_pattern(pattern: str | None, where: str) -> None:
 class _Scan:
     """One pass over the tokens of a query text, collecting what inspect() reports."""
 
-    def __init__(self, text: str, max_depth: int, check_regex: bool) -> None:
+    def __init__(self, text: str, max_depth: int, check_regex: bool,
+                 base: str | None = None) -> None:
         self.text = text
         self.max_depth = max_depth
         self.check_regex = check_regex
         self.info = QueryInfo(form=None)
         self.prefixes: dict[str, str] = {}
-        self.base: str | None = None
+        self.base: str | None = base
 
     def run(self) -> QueryInfo:
         depth = 0
@@ -164,7 +165,7 @@ class _Scan:
                 expect = None
                 continue
             if expect == "base" and kind == "iri":
-                self.base = value[1:-1]
+                self.base = self._resolve(value[1:-1])
                 expect = None
                 continue
             if expect == "from":
@@ -213,15 +214,19 @@ class _Scan:
 
 
 def inspect(query: str, *, known_graphs: frozenset[str] | set[str], max_depth: int = 64,
-            max_length: int = 100_000, check_regex: bool = False) -> QueryInfo:
+            max_length: int = 100_000, check_regex: bool = False,
+            base: str | None = None) -> QueryInfo:
     """Check a query before evaluation and say what it asks for.
 
     Raises QueryError (malformed, 400) or QueryRefused (403). `check_regex` turns on
-    the REGEX/REPLACE pattern rules needed by a backtracking engine (rdflib). The outcome
+    the REGEX/REPLACE pattern rules needed by a backtracking engine (rdflib). `base` is
+    the base IRI the engine resolves relative IRIs against (a BASE in the query, itself
+    resolved against it, takes over), so that FROM <relative> is checked as the engine
+    will read it. The outcome
     depends only on the arguments, so a query asked again (the example queries, a client
     polling) is not scanned again; refusals are not remembered and are raised anew.
     """
-    info = _inspect(query, frozenset(known_graphs), max_depth, max_length, check_regex)
+    info = _inspect(query, frozenset(known_graphs), max_depth, max_length, check_regex, base)
     # a copy, so that no caller can change what the cache holds
     return replace(info, from_graphs=list(info.from_graphs),
                    from_named_graphs=list(info.from_named_graphs))
@@ -229,14 +234,14 @@ def inspect(query: str, *, known_graphs: frozenset[str] | set[str], max_depth: i
 
 @functools.lru_cache(maxsize=1024)
 def _inspect(query: str, known_graphs: frozenset[str], max_depth: int, max_length: int,
-             check_regex: bool) -> QueryInfo:
+             check_regex: bool, base: str | None) -> QueryInfo:
     if len(query) > max_length:
         raise QueryError(f"query longer than {max_length} characters")
     decoded = None
     if "\\u" in query or "\\U" in query:
         # refusals found after decoding win over the raw scan's "unexpected backslash"
-        decoded = _Scan(_decode_escapes(query), max_depth, check_regex).run()
-    info = _Scan(query, max_depth, check_regex).run()
+        decoded = _Scan(_decode_escapes(query), max_depth, check_regex, base).run()
+    info = _Scan(query, max_depth, check_regex, base).run()
     if decoded is not None:
         info.from_graphs += [g for g in decoded.from_graphs if g not in info.from_graphs]
         info.from_named_graphs += [g for g in decoded.from_named_graphs

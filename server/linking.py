@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+import pyoxigraph as ox
+
 from policykg.graph.namespaces import BASE, ONTOLOGY_IRI, PKG
 
 TERM_PREFIX = str(PKG)
@@ -56,5 +58,12 @@ def term_iri(local_name: str) -> str:
 
 
 def is_safe_iri(iri: str) -> bool:
-    """True when the IRI can be written as <…> in a SPARQL query without escaping."""
-    return not _NOT_IN_IRIREF.search(iri)
+    """True when the IRI can be written as <…> in a SPARQL query without escaping and
+    the store takes it as an IRI (pyoxigraph refuses e.g. U+007F and a bad %-escape)."""
+    if _NOT_IN_IRIREF.search(iri):
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True

@@ -25,7 +25,7 @@ from .describe import (
     serialize,
 )
 from .examples import examples
-from .linking import encode_path, href, is_safe_iri, resource_iri, term_iri
+from .linking import encode_path, is_safe_iri, resource_iri, term_iri
 from .lookup import Lookup, OxigraphLookup, RdflibLookup
 from .protocol import NotAcceptable, content_type
 from .render import Page, build_page
@@ -34,7 +34,7 @@ from .render_docs import build_document, build_item, build_part
 from .render_graph import build_graph, build_landing
 from .render_measure import build_measure, build_source, build_span
 from .render_ontology import build_ontology, build_term
-from .terms import qname
+from .terms import link, qname
 
 pages_bp = Blueprint("pages", __name__, template_folder="templates",
                      static_folder="static", static_url_path="/assets")
@@ -89,8 +89,22 @@ def _alternates(response: Response, media_type: str) -> Response:
 
 
 def _rdf_response(graph_data: Any, media_type: str) -> Response:
-    return _alternates(Response(serialize(graph_data, media_type),
-                                content_type=content_type(media_type)), media_type)
+    return _rdf_body_response(serialize(graph_data, media_type), media_type)
+
+
+def _rdf_body_response(body: bytes, media_type: str) -> Response:
+    return _alternates(Response(body, content_type=content_type(media_type)), media_type)
+
+
+def _named_graph_response(iri: str, media_type: str) -> Response:
+    """A whole named graph as RDF, serialised once per (graph, media type): the dataset
+    never changes while the server runs, and the graph IRIs are the dataset's own."""
+    cache: dict[tuple[str, str], bytes] = current_app.extensions["policykg"].cache.setdefault(
+        "pages.named_graphs", {})
+    key = (iri, media_type)
+    if key not in cache:
+        cache[key] = serialize(named_graph(lookup(), iri), media_type)
+    return _rdf_body_response(cache[key], media_type)
 
 
 def _html_response(template: str, **context: Any) -> Response:
@@ -134,6 +148,8 @@ def term(name: str) -> Response:
     media_type = _media_type()
     if media_type != "text/html":
         return _resource(iri)
+    if not is_safe_iri(iri):
+        return _not_found(iri, media_type)
     page = build_page(lookup(), iri, {})
     if page is None:
         return _not_found(iri, media_type)
@@ -146,7 +162,7 @@ def ontology() -> Response:
     """The ontology: its overview page, or the whole ontology graph for RDF clients."""
     media_type = _media_type()
     if media_type != "text/html":
-        return _rdf_response(named_graph(lookup(), ONTOLOGY_GRAPH), media_type)
+        return _named_graph_response(ONTOLOGY_GRAPH, media_type)
     page = build_page(lookup(), ONTOLOGY_IRI, {}) or Page(
         template="ontology.html", iri=ONTOLOGY_IRI, title="policykg ontology", types=[])
     build_ontology(lookup(), page)
@@ -158,10 +174,10 @@ def graph(rest: str) -> Response:
     """A named graph: a page about it, or all its triples for RDF clients."""
     iri = resource_iri("graph", rest)
     media_type = _media_type()
-    if not is_safe_iri(iri) or iri not in set(current_app.extensions["policykg"].engine.graphs()):
+    if iri not in current_app.extensions["policykg"].engine.graph_set:
         return _not_found(iri, media_type)
     if media_type != "text/html":
-        return _rdf_response(named_graph(lookup(), iri), media_type)
+        return _named_graph_response(iri, media_type)
     page = Page(template="graph.html", iri=iri, title=iri, types=[])
     build_graph(lookup(), iri, page)
     return _html_response(page.template, page=page)
@@ -195,8 +211,8 @@ def prefixes() -> Response:
 
 @pages_bp.app_template_filter("iri_href")
 def iri_href_filter(iri: str) -> str:
-    """Template filter: where a link to an IRI points."""
-    return href(iri)
+    """Template filter: where a link to an IRI points ('' for schemes never followed)."""
+    return link(iri).href
 
 
 @pages_bp.app_template_filter("qname")
@@ -207,5 +223,5 @@ def qname_filter(iri: str) -> str:
 
 @pages_bp.app_template_filter("last_segment")
 def last_segment_filter(iri: str) -> str:
-    """Template filter: the last path segment of an IRI (quantity/2 → 2)."""
-    return iri.rstrip("/").rsplit("/", 2)[-2] + "/" + iri.rstrip("/").rsplit("/", 1)[-1]
+    """Template filter: the last path segment of an IRI (quantity/2 → 2; no '/': the IRI)."""
+    return iri.rstrip("/").rsplit("/", 1)[-1]

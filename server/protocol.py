@@ -47,7 +47,7 @@ FORMAT_ALIASES = {"json": "jsonld", "xml": "rdfxml"}
 # Prefixes written in Turtle/TriG answers. pkid: and pkgraph: are left out: their IRIs have
 # slashes in the local part, which Turtle would have to escape (pkid:doc\/…).
 TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p not in ("pkid", "pkgraph")}
-CHARSET_TYPES = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
+CHARSET_TYPES = {"text/plain", "text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
                  "application/n-quads", "application/trig"}
 
 

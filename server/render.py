@@ -8,7 +8,7 @@ graph is hidden by a specialised layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -55,15 +55,18 @@ def _collect(lookup: Lookup, subject: Node, tree: dict[Node, list[tuple[Node, No
             _collect(lookup, obj, tree, depth + 1)
 
 
-def _list_members(node: Node, tree: dict[Node, list[tuple[Node, Node]]]) -> list[Node] | None:
-    """The members of an RDF list starting at node, or None when it is not a list."""
+def list_members(node: Node, pairs_of: Callable[[Node], Iterable[tuple[Node, Node]]]
+                 ) -> list[Node] | None:
+    """The members of an RDF list starting at node, or None when it is not a list (a cycle,
+    a cell that is not a blank node with exactly rdf:first and rdf:rest). `pairs_of` gives
+    a node's (predicate, object) pairs."""
     members: list[Node] = []
     seen: set[Node] = set()
     while node != RDF.nil:
         if node in seen or not isinstance(node, BNode):
             return None
         seen.add(node)
-        pairs = dict(tree.get(node, []))
+        pairs = dict(pairs_of(node))
         if set(pairs) != {RDF.first, RDF.rest}:
             return None
         members.append(pairs[RDF.first])
@@ -75,7 +78,7 @@ def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]],
            labels: dict[str, str]) -> Value:
     if not isinstance(term, BNode):
         return value_of(term, labels)
-    members = _list_members(term, tree)
+    members = list_members(term, lambda node: tree.get(node, []))
     if members is not None:
         return Value(items=[_value(m, tree, labels) for m in members])
     return Value(rows=_rows(term, tree, labels))
@@ -172,15 +175,11 @@ def build_page(lookup: Lookup, iri: str, builders: dict[str, Builder]) -> Page |
     return page
 
 
-def literal_text(term: Node | None) -> str | None:
-    """A literal's text, or None."""
-    return str(term) if isinstance(term, Literal) else None
-
-
-def values(lookup: Lookup, iri: str) -> dict[str, list[Node]]:
-    """The resource's objects by predicate IRI."""
+def values(lookup: Lookup, iri: str | Node) -> dict[str, list[Node]]:
+    """The resource's (an IRI's, or a blank node's) objects by predicate IRI."""
+    subject = iri if isinstance(iri, Node) else URIRef(iri)
     found: dict[str, list[Node]] = {}
-    for _, p, o in lookup.triples(URIRef(iri), None, None):
+    for _, p, o in lookup.triples(subject, None, None):
         found.setdefault(str(p), []).append(o)
     return found
 

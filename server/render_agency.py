@@ -12,7 +12,6 @@ from rdflib.namespace import SKOS
 from policykg.graph.namespaces import ORG, PKG
 
 from . import jsonld
-from .linking import href
 from .lookup import Lookup, iri_ref
 from .render import Page, first, to_int, values
 from .svg import Partner, partners_svg
@@ -106,7 +105,7 @@ def partners(lookup: Lookup, agency: str) -> tuple[list[tuple[Link, int]], objec
              if str(r["x"]) in index and str(r["y"]) in index]
     chart = partners_svg(
         short.get(agency, labels.get(agency, agency)),
-        [Partner(short.get(i, labels.get(i, i)), href(i), n)
+        [Partner(short.get(i, labels.get(i, i)), link(i).href, n)
          for (_, n), i in zip(table, drawn, strict=False)],
         edges)
     return table, chart

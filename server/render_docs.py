@@ -12,7 +12,6 @@ from rdflib.namespace import PROV
 from policykg.graph.namespaces import ELI, PKG
 
 from . import jsonld
-from .linking import href
 from .lookup import Lookup, iri_ref
 from .render import Page, first, to_date, to_int, values
 from .svg import TimeRow, timeline_svg
@@ -21,12 +20,10 @@ from .terms import Link, label_map, link
 
 @dataclass
 class ItemLine:
-    """An item in an outline: its link, number, title, measure count, counterparts."""
+    """An item in an outline: its link, title, measure count, counterparts."""
 
     link: Link
-    number: str
     title: str
-    ordinal: int
     measures: int = 0
     counterparts: list[Link] = field(default_factory=list)
 
@@ -36,7 +33,6 @@ class PartLine:
     """A part in an outline, with its items."""
 
     link: Link | None
-    number: str
     title: str
     items: list[ItemLine] = field(default_factory=list)
 
@@ -78,6 +74,7 @@ SELECT ?measure ?mOrd ?itemOrd ?itemNum ?bound ?expr ?type ?begin ?end WHERE {
 ORDER BY ?itemOrd ?mOrd ?bound
 """
 
+# What implements a document or an item (a plan implements an opinion, item by item).
 _IMPLEMENTED_BY = """
 SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of %(doc)s }
 """
@@ -101,12 +98,11 @@ def outline(lookup: Lookup, doc: str) -> list[PartLine]:
             number, title = str(row.get("partNum", "")), str(row.get("partTitle", ""))
             parts[part_iri] = PartLine(
                 link=link(part_iri, text=f"{number} {title}".strip() or None) if part_iri else None,
-                number=number, title=title)
+                title=title)
         item_iri = str(row["item"])
         parts[part_iri].items.append(ItemLine(
             link=link(item_iri, text=str(row.get("itemNum", row["itemOrd"]))),
-            number=str(row.get("itemNum", "")), title=str(row.get("itemTitle", "")),
-            ordinal=to_int(row["itemOrd"]), measures=to_int(row.get("measures", 0)),
+            title=str(row.get("itemTitle", "")), measures=to_int(row.get("measures", 0)),
             counterparts=[link(n, labels) for n in counterparts.get(item_iri, [])]))
     return list(parts.values())
 
@@ -116,7 +112,7 @@ def time_rows(lookup: Lookup, doc: str) -> list[TimeRow]:
     rows = []
     for row in lookup.select(_TIME_BOUNDS % {"doc": iri_ref(doc)}):
         number = str(row.get("itemNum", row["itemOrd"]))
-        rows.append(TimeRow(label=f"{number}措施{row['mOrd']}", href=href(str(row["measure"])),
+        rows.append(TimeRow(label=f"{number}措施{row['mOrd']}", href=link(str(row["measure"])).href,
                             expression=str(row.get("expr", "")),
                             kind=str(row.get("type", "")),
                             start=to_date(row.get("begin")), end=to_date(row.get("end"))))
@@ -212,11 +208,6 @@ SELECT ?item ?ord WHERE { ?item a pkg:Item ; pkg:ordinal ?ord ; eli:is_part_of+ 
 ORDER BY ?ord
 """
 
-_IMPLEMENTING_ITEMS = """
-SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of %(item)s }
-"""
-
-
 @dataclass
 class MeasureLine:
     """A measure in an item's list, with its agencies and their roles."""
@@ -250,7 +241,7 @@ def build_item(lookup: Lookup, iri: str, page: Page) -> None:
     found = values(lookup, iri)
     chain = container_chain(lookup, iri)
     counterparts = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
-    implementing = [str(r["x"]) for r in lookup.select(_IMPLEMENTING_ITEMS % {"item": iri_ref(iri)})]
+    implementing = [str(r["x"]) for r in lookup.select(_IMPLEMENTED_BY % {"doc": iri_ref(iri)})]
     labels = label_map(lookup, counterparts + implementing)
     siblings = [str(r["item"]) for r in
                 lookup.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})] if chain else []

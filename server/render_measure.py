@@ -13,7 +13,6 @@ from rdflib.term import Node
 from policykg.graph.namespaces import ELI, NIF, PKG
 
 from . import jsonld
-from .linking import href
 from .lookup import Lookup, iri_ref
 from .render import Page, first, to_int, values
 from .render_docs import container_chain, counterpart
@@ -150,12 +149,12 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
     for t in bounds:
         if "b" in t:
             marks.append(Mark(to_int(t["b"]), to_int(t["e"]), "time",
-                              f"{t.get('start', '…')} – {t.get('end', '…')}", href(str(t["t"]))))
+                              f"{t.get('start', '…')} – {t.get('end', '…')}", link(str(t["t"])).href))
     for q in quantities:
         if "b" in q:
             marks.append(Mark(to_int(q["b"]), to_int(q["e"]), "quantity",
                               f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
-                              href(str(q["q"]))))
+                              link(str(q["q"])).href))
     source = _source_text(lookup, str(spans["source"])) if "source" in spans else None
     text_html = clause_html = None
     if source is not None and "textBegin" in spans:
@@ -172,7 +171,7 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
     page.template = "measure.html"
     page.title = f"{item_number}{first(item_found, DCT.title) or ''} 措施 {ordinal or ''}".strip()
     page.context.update(
-        chain=chain, ordinal=str(ordinal or ""), text=str(spans.get("text", "")),
+        chain=chain, text=str(spans.get("text", "")),
         text_html=text_html, clause_html=clause_html,
         open_list=str(spans.get("open", "")) == "true",
         agencies=agencies, bounds=bounds, quantities=quantities, mentions=mentions,
@@ -231,9 +230,9 @@ def build_source(lookup: Lookup, iri: str, page: Page) -> None:
     text = first(found, NIF.isString)
     marks = []
     for row in lookup.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
-        marks.append(Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", href(str(row["m"]))))
+        marks.append(Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", link(str(row["m"])).href))
         if "cb" in row:
-            marks.append(Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", href(str(row["m"]))))
+            marks.append(Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", link(str(row["m"])).href))
     documents = [str(s) for s, _, _ in lookup.triples(None, PKG.source, URIRef(iri))]
     labels = label_map(lookup, documents)
     page.template = "source.html"

@@ -15,7 +15,7 @@ from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
 
 from . import jsonld
 from .lookup import Lookup, iri_ref
-from .render import Page, values
+from .render import Page, list_members, values
 from .terms import Link, label_map, link
 
 # The kinds of term, in the order the overview lists them.
@@ -107,10 +107,11 @@ def _class_expression(lookup: Lookup, node: Node, labels: dict[str, str]) -> lis
     """A named class as a link, a union or intersection as its members joined by or/and."""
     if isinstance(node, URIRef):
         return [link(str(node), labels)]
-    found = values_of_node(lookup, node)
+    found = values(lookup, node)
     for operator, word in ((OWL.unionOf, " or "), (OWL.intersectionOf, " and ")):
         if str(operator) in found:
-            members = _list_items(lookup, found[str(operator)][0])
+            members = list_members(found[str(operator)][0], lambda n: (
+                (p, o) for _, p, o in lookup.triples(n, None, None))) or []
             parts: list[Link | str] = []
             for k, member in enumerate(members):
                 parts.extend(([word] if k else []) + _class_expression(lookup, member, labels))
@@ -124,7 +125,7 @@ def restrictions(lookup: Lookup, iri: str) -> list[list[Link | str]]:
     for node in values(lookup, iri).get(str(RDFS.subClassOf), []):
         if not isinstance(node, BNode):
             continue
-        found = values_of_node(lookup, node)
+        found = values(lookup, node)
         labels = label_map(lookup, [str(o) for objs in found.values() for o in objs
                                     if isinstance(o, URIRef)])
         on_property = found.get(str(OWL.onProperty), [])
@@ -140,28 +141,6 @@ def restrictions(lookup: Lookup, iri: str) -> list[list[Link | str]]:
                     phrase.extend(_class_expression(lookup, filler, labels))
         phrases.append(phrase)
     return phrases
-
-
-def _list_items(lookup: Lookup, node: Node) -> list[Node]:
-    """The members of an RDF list (stops at rdf:nil, a cycle or a malformed cell)."""
-    items: list[Node] = []
-    seen: set[Node] = set()
-    while isinstance(node, BNode) and node not in seen:
-        seen.add(node)
-        cell = values_of_node(lookup, node)
-        if str(RDF.first) not in cell or str(RDF.rest) not in cell:
-            break
-        items.append(cell[str(RDF.first)][0])
-        node = cell[str(RDF.rest)][0]
-    return items
-
-
-def values_of_node(lookup: Lookup, node: Node) -> dict[str, list[Node]]:
-    """A node's (blank or not) objects by predicate IRI."""
-    found: dict[str, list[Node]] = {}
-    for _, p, o in lookup.triples(node, None, None):
-        found.setdefault(str(p), []).append(o)
-    return found
 
 
 _RELATED = """

@@ -6,6 +6,7 @@ gunicorn master and shared copy-on-write by two sync workers, as `--preload` doe
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,18 @@ from gunicorn.app.base import BaseApplication
 from policykg.graph.errors import NotConforming
 
 from .app import create_app
+from .config import Config
 from .engine import ENGINES
+
+# Seconds gunicorn gives a sync worker beyond the longest request timeout of the Config,
+# so that the service's own deadline (a clean 503) always fires before gunicorn kills
+# the worker (a reset connection).
+GUNICORN_MARGIN = 10.0
+
+
+def gunicorn_timeout(config: Config) -> int:
+    """gunicorn's --timeout for a Config: max(query, validate timeout) + the margin."""
+    return math.ceil(max(config.query_timeout, config.validate_timeout) + GUNICORN_MARGIN)
 
 
 class _Gunicorn(BaseApplication):
@@ -67,7 +79,8 @@ def serve(data: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
     config = {"ENGINE": engine} if engine else {}
     name = engine or "oxigraph"
     app = create_app(config, engine=ENGINES[name].from_dataset(dataset))
+    settings: Config = app.extensions["policykg"].config
     say(f"policykg is serving at http://{host}:{port}/  (SPARQL endpoint "
         f"http://{host}:{port}/sparql, query page http://{host}:{port}/query)")
-    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "timeout": 30,
+    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers, "timeout": gunicorn_timeout(settings),
                     "worker_class": "sync", "accesslog": None}).run()

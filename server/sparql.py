@@ -104,8 +104,6 @@ def sparql() -> Response:
         return service_description()
     state = service()
     config, engine = state.config, state.engine
-    if len(queries[0]) > config.max_query_length:
-        raise InputError(f"query longer than {config.max_query_length} characters")
     info = engine.inspect(queries[0], max_depth=config.max_nesting_depth,
                           max_length=config.max_query_length)
     choice = negotiate(kind_of_form(info.form), request.accept_mimetypes, params.get("format"))
@@ -148,7 +146,7 @@ def healthz() -> Response:
     state = service()
     return current_app.json.response(status="ok", engine=state.engine.name,
                                      triples=state.engine.stats().triples,
-                                     graphs=len(state.engine.graphs()))
+                                     graphs=len(state.engine.graph_set))
 
 
 @sparql_bp.route("/download/<name>")
@@ -178,16 +176,6 @@ class NotFound(PolicyKGError):
 
 
 def _package_file(package: str, name: str) -> bytes:
-    """A data file shipped in a package; the only .ttl there if `name` is absent."""
-    try:
-        folder = resources.files(package)
-    except ModuleNotFoundError:
-        raise NotFound(f"{package} is not installed") from None
-    target = folder / name
-    if not target.is_file():
-        candidates = sorted(p for p in folder.iterdir() if p.name.endswith(".ttl"))
-        if len(candidates) != 1:
-            raise NotFound(f"{name} is not available yet")
-        target = candidates[0]
-    return target.read_bytes()
+    """A data file shipped in a package (package_data in setup.cfg)."""
+    return (resources.files(package) / name).read_bytes()
 

@@ -9,8 +9,9 @@ refuses outbound connections and is killed at VALIDATE_TIMEOUT (503).
 
 The answer is the SHACL validation report: Turtle (the default), JSON-LD (for
 application/json too), the bilingual text report (text/plain) or any other RDF type by
-Accept, or a readable HTML page for browsers; the header X-Policykg-Conforms says true or
-false. A validation that runs is answered 200 whatever its verdict.
+Accept (RDF/XML for application/xml and text/xml too), or a readable HTML page for
+browsers; an Accept none of these meets gets 406 listing them all. The header
+X-Policykg-Conforms says true or false. A validation that runs is answered 200 whatever its verdict.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from policykg.graph.errors import InputError
 
 from .description import serialize_graph
 from .executor import run_isolated
-from .protocol import GRAPH_TYPES, content_type, negotiate
+from .protocol import GRAPH_TYPES, NotAcceptable, content_type
 from .sparql import UnsupportedMediaType
 
 validate_bp = Blueprint("validate", __name__)
@@ -74,11 +75,8 @@ def _upload() -> tuple[str, str]:
 def _validate_text(text: str, fmt: str) -> dict[str, object]:
     """Parse and validate (runs in the child): the verdict and the report in every rendering."""
     from policykg.shapes.loading import parse_text, refuse_unsafe
+    from policykg.shapes.validate import validate_dataset
 
-    try:
-        from policykg.shapes.validate import validate_dataset
-    except ModuleNotFoundError as exc:
-        raise ValidationUnavailable("SHACL validation is not available in this build") from exc
     if not text.strip():
         raise InputError("the upload is empty")
     refuse_unsafe(UPLOAD_NAME, text, fmt)
@@ -94,20 +92,12 @@ def _validate_text(text: str, fmt: str) -> dict[str, object]:
 def _warm_up() -> None:
     """Import pySHACL and parse the shapes and ontology once, in the server process, so that
     every forked validation child starts with them (seconds otherwise, per upload)."""
-    try:
-        from policykg.shapes import validate as shapes_validate
-    except ModuleNotFoundError:
-        return
     import pyshacl  # noqa: F401  (the import itself is the slow part)
+
+    from policykg.shapes import validate as shapes_validate
 
     shapes_validate.bundled_shapes()
     shapes_validate.bundled_ontology()
-
-
-class ValidationUnavailable(InputError):
-    """The shapes stage is missing (503)."""
-
-    http_status = 503
 
 
 @validate_bp.route("/validate", methods=["GET", "POST"])
@@ -116,11 +106,7 @@ def validate() -> Response:
     if request.method == "GET":
         return Response(_FORM_PAGE, content_type="text/html; charset=utf-8")
     text, fmt = _upload()
-    accept = request.accept_mimetypes
-    wanted = accept.best_match(["text/turtle", "application/ld+json", "application/json",
-                                "text/html", "text/plain"] + list(GRAPH_TYPES))
-    if wanted is None and accept:
-        negotiate("graph", accept)  # raises 406 with the acceptable types
+    wanted = _report_type()
     _warm_up()
     timeout = current_app.extensions["policykg"].config.validate_timeout
     report = run_isolated(_validate_text, text, fmt, timeout=timeout)
@@ -129,17 +115,35 @@ def validate() -> Response:
         graph = Graph().parse(data=report["nt"], format="nt")
         response = Response(_report_page(conforms, graph, report["text/plain"]),
                             content_type="text/html; charset=utf-8")
-    elif wanted == "application/json" or wanted == "application/ld+json":
+    elif wanted == "application/ld+json":
         response = Response(report["application/ld+json"], content_type="application/ld+json")
-    elif wanted in ("text/turtle", "text/plain") or wanted is None:
-        media_type = wanted or "text/turtle"
-        response = Response(report[media_type], content_type=content_type(media_type))
+    elif wanted in ("text/turtle", "text/plain"):
+        response = Response(report[wanted], content_type=content_type(wanted))
     else:
         graph = Graph().parse(data=report["nt"], format="nt")
         response = Response(serialize_graph(graph, wanted), content_type=content_type(wanted))
     response.headers["X-Policykg-Conforms"] = "true" if conforms else "false"
     response.vary.add("Accept")
     return response
+
+
+# What a report can be written in, the default first; then what clients send for them.
+REPORT_TYPES = ["text/turtle", "application/ld+json", "text/html", "text/plain",
+                *(t for t in GRAPH_TYPES if t not in ("text/turtle", "application/ld+json"))]
+REPORT_ALIASES = {"application/json": "application/ld+json",
+                  "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}
+
+
+def _report_type() -> str:
+    """The media type of the report from Accept (Turtle without one), or 406."""
+    accept = request.accept_mimetypes
+    if not accept:
+        return REPORT_TYPES[0]
+    best = accept.best_match([*REPORT_TYPES, *REPORT_ALIASES])
+    if best is None:
+        raise NotAcceptable("none of the media types in Accept can be served for this report",
+                            REPORT_TYPES)
+    return REPORT_ALIASES.get(best, best)
 
 
 def _report_page(conforms: bool, report: Graph, text_report: str) -> str:

@@ -9,7 +9,9 @@ Sync workers (the default class), not gthread or async ones: gunicorn's --timeou
 bounds a request's time for sync workers (../shared/reference/reliability.md). --preload
 loads the graph once in the master; each worker shares it copy-on-write and forks its
 own evaluation child on its first query (server/executor.py), which enforces
-POLICYKG_QUERY_TIMEOUT (10 s) with a clean 503; --timeout 30 is the backstop.
+POLICYKG_QUERY_TIMEOUT (10 s) with a clean 503; --timeout 30 is the backstop. It must be
+at least max(POLICYKG_QUERY_TIMEOUT, POLICYKG_VALIDATE_TIMEOUT) + 10 s (serve.py's
+gunicorn_timeout): 30 s for the defaults of 10 s and 20 s.
 """
 
 from __future__ import annotations

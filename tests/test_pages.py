@@ -395,3 +395,100 @@ def test_every_measure_of_the_bundled_graph_keeps_its_text_when_marked(bundled_c
         expected = row["text"].value + (f"（{row['clause'].value}）" if row["clause"] else "")
         assert unescape(re.sub(r"<[^>]+>", "", marked)) == expected, row["m"].value
         assert 'class="mark mark-agency"' in marked or not row["clause"], row["m"].value
+
+
+# --- requests and data that must never give a 500 or a live unsafe link --------------------------
+
+@pytest.mark.parametrize("path", ["/ontology/term/a%20b", "/ontology/term/a%3Cb",
+                                  "/ontology/term/%7F"])
+def test_a_term_name_that_is_no_iri_is_404_not_500(ox_client, path):
+    assert ox_client.get(path, headers={"Accept": "text/html"}).status_code == 404
+    assert ox_client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/id/%7F", "/id/doc/%25zz", "/graph/%7F", "/graph/doc/%25zz"])
+def test_an_iri_the_store_refuses_is_404_not_500(ox_client, path):
+    assert ox_client.get(path, headers={"Accept": "text/html"}).status_code == 404
+    assert ox_client.get(path + "?format=ttl").status_code == 404
+
+
+def test_is_safe_iri_agrees_with_the_store():
+    from policykg.server.linking import is_safe_iri
+
+    assert is_safe_iri(DOC)
+    for bad in (BASE + "id/\x7f", BASE + "id/doc/%zz", BASE + "id/a b", BASE + "id/a<b"):
+        assert not is_safe_iri(bad), bad
+
+
+def test_last_segment_is_the_last_path_segment_and_never_fails():
+    from policykg.server.pages import last_segment_filter
+
+    assert last_segment_filter(MEASURE + "/quantity/2") == "2"
+    assert last_segment_filter(MEASURE + "/quantity/2/") == "2"
+    assert last_segment_filter("urn:x-policykg:whole") == "urn:x-policykg:whole"
+    assert last_segment_filter("") == ""
+
+
+def test_the_iri_href_filter_never_makes_an_unsafe_link():
+    from policykg.server.pages import iri_href_filter
+
+    assert iri_href_filter(FINANCE) == path_of(FINANCE)
+    assert iri_href_filter("https://example.org/a") == "https://example.org/a"
+    assert iri_href_filter("javascript:alert(1)") == ""
+    assert iri_href_filter("data:text/html,<b>x</b>") == ""
+
+
+UNSAFE = {MEASURE + "/time/1": "javascript:alert(1)",
+          MEASURE + "/quantity/1": "javascript:alert(2)",
+          MEASURE + "/quantity/3": "data:text/html,x"}
+
+
+@pytest.fixture(scope="module")
+def unsafe_client():
+    """The sample with a time bound and quantities of MEASURE renamed to unsafe IRIs."""
+    from policykg.server.engine import OxigraphEngine
+
+    source = ox.Store()
+    source.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
+    store = ox.Store()
+
+    def rename(term):
+        if isinstance(term, ox.NamedNode) and term.value in UNSAFE:
+            return ox.NamedNode(UNSAFE[term.value])
+        return term
+
+    store.extend(ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name)
+                 for q in source)
+    return create_app({"TESTING": True}, engine=OxigraphEngine(store)).test_client()
+
+
+def test_unsafe_iris_in_the_data_never_become_live_links(unsafe_client):
+    html = get_html(unsafe_client, MEASURE)
+    hrefs = [h for h in re.findall(r'href="([^"]*)"', html) if h != "data:,"]  # the favicon
+    assert hrefs
+    assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
+    assert "javascript:alert(2)" in html  # shown as text (the whole of quantity/2)
+
+
+
+def test_named_graphs_and_the_ontology_are_serialised_once_per_media_type(monkeypatch):
+    from policykg.server import pages
+
+    client = create_app({"DATA": str(SAMPLE), "TESTING": True}).test_client()
+    calls = []
+    original = pages.named_graph
+
+    def counting(lookup, iri):
+        calls.append(iri)
+        return original(lookup, iri)
+
+    monkeypatch.setattr(pages, "named_graph", counting)
+    places = path_of(BASE + "graph/reference/places")
+    for _ in range(2):
+        for path in (places, "/ontology"):
+            first = client.get(path, headers={"Accept": "text/turtle"})
+            assert first.status_code == 200 and first.mimetype == "text/turtle"
+            assert len(Graph().parse(data=first.data, format="turtle"))
+    assert len(calls) == 2
+    assert client.get(places + "?format=nt").status_code == 200
+    assert len(calls) == 3

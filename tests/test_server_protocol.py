@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -588,3 +589,196 @@ def test_no_query_makes_an_outbound_request(request, engine, listener):
     assert response.status_code == 403
     time.sleep(0.3)
     assert hits == []
+
+
+# --- configuration reaches every part; headers; the evaluation children ---------------------
+
+RELATIVE_ASK = "ASK { <id/doc/晋政办发/2022/77> ?p ?o }"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_handed_over_engine_gets_the_configured_base(engine):
+    from policykg.server.engine import ENGINES
+
+    application = create_app({"ENGINE": engine},
+                             engine=ENGINES[engine].from_path(SAMPLE))
+    client = application.test_client()
+    try:
+        response = get(client, RELATIVE_ASK)
+        assert response.status_code == 200, response.data
+        assert json.loads(response.data)["boolean"] is True
+    finally:
+        application.extensions["policykg"].runner.close()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_from_a_relative_iri_is_resolved_against_the_configured_base(engine):
+    application = make_app(ENGINE=engine)
+    client = application.test_client()
+    try:
+        relative = "SELECT (COUNT(*) AS ?n) FROM <graph/doc/晋政办发/2022/77> WHERE { ?s ?p ?o }"
+        response = get(client, relative)
+        assert response.status_code == 200, response.data
+        assert numbers_of(response) == ["35"]
+        # a relative BASE in the query is itself resolved against the configured base (as
+        # RFC 3986 and pyoxigraph do; rdflib keeps it relative, so its FROM names no graph)
+        based = ("BASE <graph/doc/> SELECT (COUNT(*) AS ?n) FROM <晋政办发/2022/77> "
+                 "WHERE { ?s ?p ?o }")
+        assert numbers_of(get(client, based)) == (["35"] if engine == "oxigraph" else ["0"])
+        assert get(client, "SELECT * FROM <graph/doc/nothing> { ?s ?p ?o }").status_code == 403
+    finally:
+        application.extensions["policykg"].runner.close()
+
+
+def test_the_guard_remembers_answers_per_base():
+    from policykg.server import guard
+
+    graphs = frozenset({"https://w3id.org/policykg/graph/a"})
+    query = "SELECT * FROM <a> { ?s ?p ?o }"
+    info = guard.inspect(query, known_graphs=graphs, base="https://w3id.org/policykg/graph/")
+    assert info.from_graphs == ["https://w3id.org/policykg/graph/a"]
+    with pytest.raises(guard.QueryRefused):
+        guard.inspect(query, known_graphs=graphs, base="https://example.org/")
+    with pytest.raises(guard.QueryRefused):
+        guard.inspect(query, known_graphs=graphs)
+
+
+def test_serve_passes_the_base_and_a_timeout_above_the_configured_ones(monkeypatch):
+    from policykg.server import serve as serve_module
+
+    started = {}
+
+    def run(self):
+        started["app"], started["options"] = self.application, self.options
+
+    monkeypatch.setattr(serve_module, "load_checked_dataset",
+                        lambda *_: Dataset().parse(SAMPLE, format="trig"))
+    monkeypatch.setattr(serve_module._Gunicorn, "run", run)
+    monkeypatch.setenv("POLICYKG_VALIDATE_TIMEOUT", "45")
+    serve_module.serve(port=1)
+    application = started["app"]
+    settings = application.extensions["policykg"].config
+    assert started["options"]["timeout"] > max(settings.query_timeout, 45)
+    client = application.test_client()
+    try:
+        response = get(client, RELATIVE_ASK)
+        assert response.status_code == 200, response.data
+        assert json.loads(response.data)["boolean"] is True
+    finally:
+        application.extensions["policykg"].runner.close()
+
+
+def test_the_documented_gunicorn_timeout_covers_the_default_timeouts():
+    import re
+
+    from policykg.server.config import Config
+    from policykg.server.serve import gunicorn_timeout
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    documented = int(re.search(r"gunicorn .*--timeout (\d+)", readme).group(1))
+    assert gunicorn_timeout(Config()) <= documented
+    assert documented > max(Config().query_timeout, Config().validate_timeout)
+
+
+def test_retry_after_is_the_query_timeout():
+    application = make_app(QUERY_TIMEOUT=1.5)
+    client = application.test_client()
+    try:
+        response = get(client, CARTESIAN)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "2"
+    finally:
+        application.extensions["policykg"].runner.close()
+
+
+def test_cors_exposes_the_policykg_headers(client):
+    exposed = {h.strip() for h in
+               get(client, "ASK {}").headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"X-Policykg-Cache", "X-Policykg-Conforms", "Link", "Content-Location",
+            "Retry-After", "Allow"} <= exposed
+
+
+def test_a_dead_idle_child_replaced_but_taken_by_another_request_times_out():
+    import os
+    import signal
+    import threading
+
+    from policykg.graph.errors import QueryTimeout
+    from policykg.server.executor import QueryJob, QueryRunner
+
+    application = make_app()
+    engine = application.extensions["policykg"].engine
+    runner = QueryRunner(engine, timeout=1, max_result_bytes=1 << 20)
+    stolen = []
+    replace = runner._replace
+
+    def replace_then_lose_the_race(child):
+        replace(child)
+        stolen.append(runner._idle.get_nowait())  # another request took the fresh child
+
+    runner._replace = replace_then_lose_the_race
+    job = QueryJob(sparql="ASK {}", media_type="application/sparql-results+json",
+                   info=engine.inspect("ASK {}"))
+    outcome = []
+
+    def ask():
+        try:
+            runner.run(job)
+        except QueryTimeout as exc:
+            outcome.append(exc)
+
+    try:
+        runner._ensure_started()
+        (child,) = runner._children
+        os.kill(child.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        thread = threading.Thread(target=ask, daemon=True)
+        started = time.monotonic()
+        thread.start()
+        thread.join(5)
+        assert not thread.is_alive(), "run() waited past its deadline"
+        assert outcome and time.monotonic() - started < 3
+    finally:
+        for child in stolen:
+            runner._idle.put(child)
+        runner.close()
+
+
+def _descriptors() -> list[str]:
+    """What this process's file descriptors point at (runs in the children below)."""
+    import os
+
+    links = []
+    for name in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            links.append(os.readlink(f"/proc/self/fd/{name}"))
+    return links
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_evaluation_children_do_not_hold_the_servers_listening_socket():
+    import os
+    import socket
+
+    from policykg.server.executor import run_isolated
+
+    application = make_app()
+    client = application.test_client()
+    runner = application.extensions["policykg"].runner
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        held = f"socket:[{os.fstat(listener.fileno()).st_ino}]"
+        assert held in _descriptors()
+        try:
+            assert get(client, "ASK { ?s ?p ?o }").status_code == 200
+            (child,) = runner._children
+            links = []
+            for name in os.listdir(f"/proc/{child.pid}/fd"):
+                with contextlib.suppress(OSError):
+                    links.append(os.readlink(f"/proc/{child.pid}/fd/{name}"))
+            assert held not in links
+            assert get(client, "ASK { ?s a ?t }").status_code == 200  # its pipes were kept
+            assert held not in run_isolated(_descriptors, timeout=10)
+        finally:
+            runner.close()

@@ -92,3 +92,43 @@ def test_other_content_types_get_415(client):
 def test_uploads_over_the_cap_get_413(client):
     response = client.post("/validate", data=b"#" * 300_000, content_type="text/turtle")
     assert response.status_code == 413
+
+
+def test_report_types_follow_the_negotiated_choice(client):
+    as_xml = client.post("/validate", data=CONFORMING, content_type="text/turtle",
+                         headers={"Accept": "application/xml"})
+    assert as_xml.status_code == 200
+    assert as_xml.mimetype == "application/rdf+xml"
+    assert len(Graph().parse(data=as_xml.data, format="xml"))
+    as_nt = client.post("/validate", data=CONFORMING, content_type="text/turtle",
+                        headers={"Accept": "application/n-triples"})
+    assert as_nt.mimetype == "application/n-triples"
+    default = client.post("/validate", data=CONFORMING, content_type="text/turtle")
+    assert default.mimetype == "text/turtle"
+
+
+def test_unmet_accept_gets_406_listing_everything_a_report_can_be(client):
+    response = client.post("/validate", data=CONFORMING, content_type="text/turtle",
+                           headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    listed = response.get_data(as_text=True)
+    for media_type in ("text/turtle", "application/ld+json", "text/html", "text/plain",
+                       "application/rdf+xml"):
+        assert media_type in listed
+
+
+def test_the_text_report_states_its_charset(client):
+    response = client.post("/validate", data=NOT_CONFORMING, content_type="application/trig",
+                           headers={"Accept": "text/plain"})
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+
+
+def test_a_validation_past_its_timeout_says_to_retry_after_the_validate_timeout():
+    app = create_app({"DATA": str(SAMPLE), "VALIDATE_TIMEOUT": 0.01, "QUERY_TIMEOUT": 7})
+    try:
+        response = app.test_client().post("/validate", data=NOT_CONFORMING,
+                                          content_type="application/trig")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "1"
+    finally:
+        app.extensions["policykg"].runner.close()

@@ -450,11 +450,14 @@ def test_shapes_queries_are_still_answered(minimal):
     assert bool(graph.query(f"ASK {{ ?d a <{PKG.PolicyDocument}> }}").askAnswer)
 
 
-def test_graph_loading_is_restored_after_validation(minimal):
+@pytest.mark.parametrize("before", [True, False])
+def test_graph_loading_is_restored_after_validation(minimal, monkeypatch, before):
     import rdflib.plugins.sparql
 
+    # whatever the process had set (the rdflib engine turns loading off for good)
+    monkeypatch.setattr(rdflib.plugins.sparql, "SPARQL_LOAD_GRAPHS", before)
     validate_dataset(minimal)
-    assert rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS is True
+    assert rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS is before
 
 
 def test_shapes_namespace_is_declared_once():
