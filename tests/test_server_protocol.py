@@ -50,6 +50,15 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture
+def fresh_app():
+    """An app of its own (its evaluation children may be killed): (test client, runner)."""
+    application = make_app()
+    runner = application.extensions["policykg"].runner
+    yield application.test_client(), runner
+    runner.close()
+
+
 def get(client, query, **params):
     qs = "&".join([f"query={quote(query)}"] + [f"{k}={quote(v)}" for k, v in params.items()])
     return client.get(f"/sparql?{qs}", headers=params.pop("headers", None) or {})
@@ -445,42 +454,32 @@ def test_query_past_the_deadline_is_stopped_with_503(engine):
         application.extensions["policykg"].runner.close()
 
 
-def test_an_evaluation_child_killed_from_outside_is_replaced():
+def test_an_evaluation_child_killed_from_outside_is_replaced(fresh_app):
     import os
     import signal
 
-    application = make_app()
-    client = application.test_client()
-    runner = application.extensions["policykg"].runner
-    try:
-        assert get(client, "ASK { ?s ?p ?o }").status_code == 200
-        (child,) = runner._children
-        os.kill(child.pid, signal.SIGKILL)
-        time.sleep(0.2)
-        assert get(client, "ASK { ?s a ?t }").status_code == 200
-        assert runner._children[0].pid != child.pid
-    finally:
-        runner.close()
+    client, runner = fresh_app
+    assert get(client, "ASK { ?s ?p ?o }").status_code == 200
+    (child,) = runner._children
+    os.kill(child.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert get(client, "ASK { ?s a ?t }").status_code == 200
+    assert runner._children[0].pid != child.pid
 
 
-def test_an_evaluation_child_dying_mid_query_gives_500_then_recovers():
+def test_an_evaluation_child_dying_mid_query_gives_500_then_recovers(fresh_app):
     import os
     import signal
     import threading
 
-    application = make_app()
-    client = application.test_client()
-    runner = application.extensions["policykg"].runner
-    try:
-        assert get(client, "ASK {}").status_code == 200
-        (child,) = runner._children
-        threading.Timer(0.5, os.kill, (child.pid, signal.SIGKILL)).start()
-        response = get(client, CARTESIAN)
-        assert response.status_code == 500
-        assert b"failed while answering" in response.data
-        assert get(client, "ASK { ?s ?p ?o }").status_code == 200
-    finally:
-        runner.close()
+    client, runner = fresh_app
+    assert get(client, "ASK {}").status_code == 200
+    (child,) = runner._children
+    threading.Timer(0.5, os.kill, (child.pid, signal.SIGKILL)).start()
+    response = get(client, CARTESIAN)
+    assert response.status_code == 500
+    assert b"failed while answering" in response.data
+    assert get(client, "ASK { ?s ?p ?o }").status_code == 200
 
 
 # --- service description, downloads, CORS, health -------------------------------------------
