@@ -10,10 +10,10 @@ whatever documents are built.
 from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
+from .output import union_view
 
 DATASET = PKID["dataset"]
 WIKIDATA = PKID["dataset/wikidata"]
@@ -21,13 +21,6 @@ WIKIDATA = PKID["dataset/wikidata"]
 
 def _count(n: int) -> Literal:
     return Literal(str(n), datatype=XSD.integer)
-
-
-def _union(data: Graph) -> Graph:
-    """A read-only view of every graph of a dataset (or the graph itself)."""
-    if isinstance(data, Dataset):
-        return ReadOnlyGraphAggregate(list(data.graphs()))
-    return data
 
 
 def _size(data: Graph) -> int:
@@ -58,7 +51,7 @@ def implementation_links(union: Graph, document: URIRef) -> int:
 
 def linkset_graph(data: Graph) -> Graph:
     """The VoID description of the dataset's links to Wikidata and to the documents it implements."""
-    union = _union(data)
+    union = union_view(data)
     g = Graph()
     bind_prefixes(g.namespace_manager)
     g.add((DATASET, RDF.type, VOID.Dataset))

@@ -1,4 +1,5 @@
-"""Writing a dataset to a file: the format follows the extension; output is deterministic.
+"""Writing a dataset to a file (the format follows the extension; output is deterministic),
+and the two ways of seeing a dataset as one graph: a copy and a read-only view.
 
 N-Quads and N-Triples lines are sorted, so that building twice gives byte-identical
 files. A file is written next to its destination and renamed into place, so a failed
@@ -12,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.graph import ReadOnlyGraphAggregate
 
 from .errors import InputError
 from .namespaces import bind_prefixes
@@ -46,6 +48,13 @@ def union_graph(dataset: Dataset) -> Graph:
     for graph in dataset.graphs():
         union += graph
     return union
+
+
+def union_view(data: Graph) -> Graph:
+    """All graphs of a dataset as one read-only graph, without copying (a Graph as is)."""
+    if isinstance(data, Dataset):
+        return ReadOnlyGraphAggregate(list(data.graphs()))
+    return data
 
 
 def serialize_dataset(dataset: Dataset, fmt: str, keeps_graphs: bool = True) -> bytes:

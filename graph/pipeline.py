@@ -14,7 +14,6 @@ from importlib import metadata, resources
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import iris
@@ -28,6 +27,7 @@ from .linkset import linkset_graph
 from .mentions import find_places
 from .model import Citation, Document, Entities, Warning_
 from .namespaces import ELI, PKG, bind_prefixes
+from .output import union_view
 from .parse import parse_document
 from .reference import Reference, load_reference
 from .source import read_source, read_source_text
@@ -220,7 +220,7 @@ def link_items(dataset: Dataset, docs: Sequence[Document], ref: Reference,
                say: Progress) -> list[str]:
     """Crosswalk each document's items to the items of the document it implements."""
     warnings: list[str] = []
-    union = ReadOnlyGraphAggregate(list(dataset.graphs()))
+    union = union_view(dataset)
     for doc in docs:
         plan = iris.document_iri(doc.number, doc.title.text)
         graph = dataset.graph(iris.document_graph_iri(doc.number, doc.title.text))

@@ -35,7 +35,6 @@ import pyshacl
 import rdflib.plugins.sparql
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -45,6 +44,7 @@ from rdflib.term import Node
 
 from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused
 from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, PKGSH, SH, bind_prefixes
+from policykg.graph.output import union_view
 
 from .loading import bundled_ontology, graph_of_file, load_rdf_files
 from .owl import start_consistency_check
@@ -403,11 +403,6 @@ def as_dataset(data: Dataset | Graph) -> Dataset:
     target = dataset.graph(name) if name is not None else dataset.default_graph
     target.addN((s, p, o, target) for s, p, o in data)
     return dataset
-
-
-def union_view(dataset: Dataset) -> Graph:
-    """A read-only union of every graph, for looking up labels and source sentences."""
-    return ReadOnlyGraphAggregate(list(dataset.graphs()))
 
 
 # -- the command ------------------------------------------------------------------------------
