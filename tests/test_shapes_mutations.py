@@ -130,27 +130,29 @@ def drop_measure_property(prop: URIRef) -> Mutation:
     return mutate
 
 
-def span_without_context(ds: Dataset) -> None:
+def first_measure_span(ds: Dataset):
+    """The document's graph and the span its first measure was derived from."""
     g, _doc = document(ds)
-    span = g.value(measures(g)[0], PROV.wasDerivedFrom)
+    return g, g.value(measures(g)[0], PROV.wasDerivedFrom)
+
+
+def span_without_context(ds: Dataset) -> None:
+    g, span = first_measure_span(ds)
     g.remove((span, NIF.referenceContext, None))
 
 
 def span_offset_of_wrong_type(ds: Dataset) -> None:
-    g, _doc = document(ds)
-    span = g.value(measures(g)[0], PROV.wasDerivedFrom)
+    g, span = first_measure_span(ds)
     retype(g, span, NIF.beginIndex, XSD.integer)
 
 
 def span_without_text(ds: Dataset) -> None:
-    g, _doc = document(ds)
-    span = g.value(measures(g)[0], PROV.wasDerivedFrom)
+    g, span = first_measure_span(ds)
     g.remove((span, NIF.anchorOf, None))
 
 
 def span_with_wrong_text(ds: Dataset) -> None:
-    g, _doc = document(ds)
-    span = g.value(measures(g)[0], PROV.wasDerivedFrom)
+    g, span = first_measure_span(ds)
     replace(g, span, NIF.anchorOf, Literal("这不是原文"))
 
 
