@@ -22,6 +22,11 @@ child process and the server process only waits:
   ignores the server's signal handlers, refuses outbound connections (the
   audit hook; it covers rdflib only, the guard covers pyoxigraph) and asks the kernel
   to kill it when its parent dies (PR_SET_PDEATHSIG), so no orphan outlives a worker.
+- The kernel sends that signal when the *thread* that forked the child ends (prctl(2)),
+  not the process. Servers that answer requests in pooled threads retire idle threads
+  (granian's blocking threads, the development server's thread per request), so the
+  long-lived children are forked from one thread of the process's own that lives as
+  long as the process.
 
 Measured cost on top of evaluation: one pipe round trip and a pickle, well under a
 millisecond (benchmarks/bench_http.py). `run_isolated` applies the same idea, with a
@@ -42,6 +47,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,8 +244,13 @@ class QueryRunner:
         self._owner: int | None = None
         self._idle: queue.Queue[_Child] = queue.Queue()
         self._children: list[_Child] = []
+        self._forker: ThreadPoolExecutor | None = None
 
     def _spawn(self) -> _Child:
+        """A new child, forked from this process's forking thread (see the module notes)."""
+        return self._forker.submit(self._fork_child).result()
+
+    def _fork_child(self) -> _Child:
         job_r, job_w = os.pipe()
         reply_r, reply_w = os.pipe()
         inherited = [fd for c in self._children for fd in (c.jobs, c.replies)]
@@ -273,6 +284,8 @@ class QueryRunner:
             for child in self._children:
                 child.close()
             self._children, self._idle = [], queue.Queue()
+            # an idle ThreadPoolExecutor keeps its thread until shutdown
+            self._forker = ThreadPoolExecutor(1, thread_name_prefix="policykg-fork")
             for _ in range(self.workers):
                 self._idle.put(self._spawn())
             self._owner = os.getpid()
@@ -329,6 +342,9 @@ class QueryRunner:
             for child in self._children:
                 child.kill()
             self._children, self._idle, self._owner = [], queue.Queue(), None
+            if self._forker is not None:
+                self._forker.shutdown(wait=False)
+                self._forker = None
 
 
 def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
