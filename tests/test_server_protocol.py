@@ -780,3 +780,30 @@ def test_evaluation_children_do_not_hold_the_servers_listening_socket():
             assert held not in run_isolated(_descriptors, timeout=10)
         finally:
             runner.close()
+
+
+def test_an_evaluation_child_outlives_the_request_thread_that_started_it():
+    # PR_SET_PDEATHSIG fires when the forking *thread* ends; granian retires idle request
+    # threads, and the development server ends one per request.
+    import threading
+
+    from policykg.server.executor import QueryJob, QueryRunner
+
+    application = make_app()
+    engine = application.extensions["policykg"].engine
+    runner = QueryRunner(engine, timeout=5, max_result_bytes=1 << 20)
+    job = QueryJob(sparql="ASK { ?s ?p ?o }", media_type="application/sparql-results+json",
+                   info=engine.inspect("ASK { ?s ?p ?o }"))
+    answers = []
+    try:
+        thread = threading.Thread(target=lambda: answers.append(runner.run(job)))
+        thread.start()
+        thread.join(10)
+        (child,) = runner._children
+        time.sleep(0.3)
+        assert child.alive(), "the child died with the request thread that forked it"
+        answers.append(runner.run(job))
+        assert runner._children == [child]
+        assert [a.body for a in answers] == [answers[0].body] * 2 and b"true" in answers[0].body
+    finally:
+        runner.close()
