@@ -3,10 +3,11 @@
 One run, the same data (the bundled corpus's graph as N-Quads, or --data FILE) and the
 ten competency-question queries (server/queries/cq*.rq) on all three servers:
 
-- policykg: gunicorn -w 2 --preload --timeout 30 'policykg.server.wsgi:app' (the
-  documented production command), default engine (pyoxigraph), run twice: as
-  configured by default (repeated queries are answered from its answer cache, as they
-  are here) and with the answer cache off (every request evaluated);
+- policykg under each documented production command, default engine (pyoxigraph):
+  granian --interface wsgi --workers 2 --blocking-threads 1 (the front `policykg
+  serve` runs), as configured by default (repeated queries are answered from its
+  answer cache, as they are here) and with the answer cache off (every request
+  evaluated); and gunicorn -w 2 --preload --timeout 30, as configured by default;
 - oxigraph serve-read-only --union-default-graph over a RocksDB store built with
   `oxigraph load` (PyPI package `oxigraph`, same version as pyoxigraph);
 - rdflib-endpoint serve FILE (FastAPI/uvicorn, one process, rdflib Dataset with the
@@ -15,10 +16,12 @@ ten competency-question queries (server/queries/cq*.rq) on all three servers:
 Every query is sent as a form POST with Accept: application/sparql-results+json, first
 checked to return the same number of rows everywhere. Then, per server and query: at
 concurrency 1, latency p50/p95 and throughput over at most --requests requests or
---seconds seconds; at concurrency 8 (8 client processes), throughput over at most
---seconds seconds. Servers take turns query by query. Everything binds 127.0.0.1. The
-client is Python (http.client, one process per connection), which shares the machine's
-cores with the servers: rps at c=8 is a lower bound for the fastest servers.
+--seconds seconds (Python's http.client, one connection); at concurrency 8, throughput
+over --seconds seconds with wrk (2 threads, 8 connections), the load generator in C
+that the reference measurements used, so that the client takes as little as possible of
+the cores it shares with the servers. Without wrk on PATH (or with --python-client),
+8 Python client processes stand in for it, and the fastest servers are then limited by
+the client. Servers take turns query by query. Everything binds 127.0.0.1.
 
 Prints a Markdown table and writes it to benchmarks/results/http.md.
 
@@ -33,6 +36,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -52,14 +56,22 @@ BIN = Path(sys.executable).parent
 CONCURRENCY = 8
 
 
-POLICYKG = "policykg"
-POLICYKG_NO_CACHE = "policykg, answer cache off"
+POLICYKG = "policykg (granian)"
+POLICYKG_NO_CACHE = "policykg (granian), answer cache off"
+POLICYKG_GUNICORN = "policykg (gunicorn)"
 
 
 def gunicorn(port: int) -> list[str]:
-    """The documented production command."""
+    """The documented production command under gunicorn."""
     return [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
             "--timeout", "30", "policykg.server.wsgi:app"]
+
+
+def granian(port: int) -> list[str]:
+    """The documented production command under granian."""
+    return [str(BIN / "granian"), "--interface", "wsgi", "--workers", "2",
+            "--blocking-threads", "1", "--no-ws", "--host", "127.0.0.1", "--port", str(port),
+            "policykg.server.wsgi:app"]
 
 
 def free_port() -> int:
@@ -164,6 +176,36 @@ def concurrent_run(pool, port: int, path: str, body: str, seconds: float) -> tup
     return done / max(elapsed, seconds), sum(r[1] for r in results)
 
 
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/sparql-results+json"
+local file = io.open([==[{body}]==], "rb")
+wrk.body = file:read("*a")
+file:close()
+"""
+
+
+def wrk_run(wrk: str, work: Path, port: int, path: str, body: str, seconds: float
+            ) -> tuple[float, int]:
+    """Requests per second with wrk at CONCURRENCY connections, and the count of non-2xx
+    answers and socket errors."""
+    body_file = work / "body.txt"
+    body_file.write_text(body, encoding="utf-8")
+    script = work / "post.lua"
+    script.write_text(WRK_SCRIPT.format(body=body_file), encoding="utf-8")
+    done = subprocess.run([wrk, "-t2", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s",
+                           "-s", str(script), f"http://127.0.0.1:{port}{path}"],
+                          capture_output=True, text=True, check=True)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", done.stdout))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+                              r"timeout (\d+)", done.stdout)
+    if socket_errors:
+        # a server that closes each connection shows up as read errors in wrk: not failures
+        errors += int(socket_errors.group(1)) + int(socket_errors.group(4))
+    return rps, errors
+
+
 def rows_of(data: bytes) -> int:
     parsed = json.loads(data)
     return len(parsed["results"]["bindings"]) if "results" in parsed else 1
@@ -207,7 +249,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="time cap per measurement")
     parser.add_argument("--requests", type=int, default=300, help="request cap at concurrency 1")
     parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--python-client", action="store_true",
+                        help="measure c=8 with 8 Python client processes even if wrk is found")
     args = parser.parse_args()
+    wrk = None if args.python_client else shutil.which("wrk")
 
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp, ExitStack() as stack:
@@ -219,13 +264,14 @@ def main() -> int:
         subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(work / "oxdb"),
                         "--file", str(data)], check=True, capture_output=True)
         servers: dict[str, tuple[int, str]] = {}
-        ports = {name: free_port() for name in (POLICYKG, POLICYKG_NO_CACHE, "oxigraph serve",
-                                                 "rdflib-endpoint")}
+        ports = {name: free_port() for name in (POLICYKG, POLICYKG_NO_CACHE, POLICYKG_GUNICORN,
+                                                 "oxigraph serve", "rdflib-endpoint")}
         env = dict(os.environ, POLICYKG_DATA=str(data))
         env_no_cache = dict(env, POLICYKG_ANSWER_CACHE_BYTES="0")
         commands = {
-            POLICYKG: (gunicorn(ports[POLICYKG]), "/sparql", env),
-            POLICYKG_NO_CACHE: (gunicorn(ports[POLICYKG_NO_CACHE]), "/sparql", env_no_cache),
+            POLICYKG: (granian(ports[POLICYKG]), "/sparql", env),
+            POLICYKG_NO_CACHE: (granian(ports[POLICYKG_NO_CACHE]), "/sparql", env_no_cache),
+            POLICYKG_GUNICORN: (gunicorn(ports[POLICYKG_GUNICORN]), "/sparql", env),
             "oxigraph serve": ([str(BIN / "oxigraph"), "serve-read-only", "--location",
                                 str(work / "oxdb"), "--bind", f"127.0.0.1:{ports['oxigraph serve']}",
                                 "--union-default-graph"], "/query", None),
@@ -248,7 +294,10 @@ def main() -> int:
             print(f"{query_file.name}: rows {counts}", file=sys.stderr)
             for name, (port, path) in servers.items():
                 latencies, errors1 = serial_run(port, path, body, args.requests, args.seconds)
-                rps8, errors8 = concurrent_run(pool, port, path, body, args.seconds)
+                if wrk:
+                    rps8, errors8 = wrk_run(wrk, work, port, path, body, args.seconds)
+                else:
+                    rps8, errors8 = concurrent_run(pool, port, path, body, args.seconds)
                 rows.append({
                     "query": query_file.stem, "server": name, "rows": counts[name],
                     "n": len(latencies), "p50": statistics.median(latencies),
@@ -263,11 +312,19 @@ def main() -> int:
               f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after it (the machine "
               f"is shared; the client runs on it too).\nData: {triples} quads. "
               f"Caps per measurement: {args.seconds:g} s, {args.requests} requests at c=1. "
-              f"Requests: form POST, Accept: application/sparql-results+json.\n\n")
+              f"Requests: form POST, Accept: application/sparql-results+json. Clients: c=1 "
+              f"Python http.client; c=8 {client_name(wrk)}.\n\n")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(header + table, encoding="utf-8")
     print(header + table)
     return 0
+
+
+def client_name(wrk: str | None) -> str:
+    if not wrk:
+        return f"{CONCURRENCY} Python http.client processes"
+    version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split()
+    return f"{' '.join(version[:2]) if version else 'wrk'} (-t2 -c{CONCURRENCY})"
 
 
 def render(rows: list[dict]) -> str:

@@ -134,14 +134,19 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)
 @click.option("--allow-nonconforming", is_flag=True,
               help="Serve a graph even when it does not conform to the shapes.")
+@click.option("--front", type=click.Choice(["granian", "gunicorn"]), default="granian",
+              show_default=True, help="The HTTP server in front of the app.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes.")
 @reports_errors
 def serve_command(data: Path | None, host: str, port: int, engine: str | None,
-                  allow_nonconforming: bool) -> None:
+                  allow_nonconforming: bool, front: str, workers: int) -> None:
     """Build (or load), validate and serve the graph over SPARQL and linked-data pages."""
     from policykg.server.serve import serve
 
     serve(data=data, host=host, port=port, engine=engine,
-          allow_nonconforming=allow_nonconforming, progress=progress)
+          allow_nonconforming=allow_nonconforming, progress=progress, front=front,
+          workers=workers)
 
 
 if __name__ == "__main__":

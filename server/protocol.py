@@ -9,10 +9,12 @@ answers are byte-compatible. Browsers that cannot set Accept use `format=`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from policykg.graph.errors import PolicyKGError
 from policykg.graph.namespaces import PREFIXES
@@ -111,3 +113,12 @@ def negotiate(kind: str, accept: MIMEAccept | None, format_param: str | None = N
         raise NotAcceptable("none of the media types in Accept can be served for this answer",
                             list(available))
     return Choice(ALIASES[best][kind] if best in ALIASES else best, kind)
+
+
+@functools.lru_cache(maxsize=256)
+def negotiate_header(kind: str, accept_header: str | None,
+                     format_param: str | None = None) -> Choice:
+    """negotiate() for a raw Accept header value, remembered: clients send the same few
+    headers again and again, and parsing and matching them is a tenth of a request's time."""
+    accept = parse_accept_header(accept_header, MIMEAccept) if accept_header else None
+    return negotiate(kind, accept, format_param)

@@ -65,9 +65,20 @@ def free_port() -> int:
 
 
 def gunicorn_argv(port: int, workers: int = 2) -> list[str]:
-    """The documented production command (README) on a given loopback port."""
+    """The documented production command under gunicorn (README) on a loopback port."""
     return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
             "--preload", "--timeout", "30", "policykg.server.wsgi:app"]
+
+
+def granian_argv(port: int, workers: int = 2) -> list[str]:
+    """The documented production command under granian (README) on a loopback port."""
+    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers),
+            "--blocking-threads", "1", "--no-ws", "--host", "127.0.0.1", "--port", str(port),
+            "policykg.server.wsgi:app"]
+
+
+# the production commands the live tests run, by front
+FRONT_ARGV = {"gunicorn": gunicorn_argv, "granian": granian_argv}
 
 
 @contextlib.contextmanager

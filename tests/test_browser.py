@@ -1,4 +1,4 @@
-"""The site in a real headless Chromium, against gunicorn on 127.0.0.1.
+"""The site in a real headless Chromium, against granian (what `policykg serve` runs) on 127.0.0.1.
 
 The query page runs an example query in YASGUI and shows its rows; a measure page shows
 its text with its agencies marked; no page asks any host other than this server for
@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import gunicorn_argv
+from conftest import granian_argv
 
 pytestmark = pytest.mark.browser
 
@@ -28,9 +28,9 @@ SHOTS = Path(tempfile.gettempdir())
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, server_process, bundled_nq):
-    """gunicorn serving the bundled corpus's graph; its base URL."""
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with server_process(gunicorn_argv, {"POLICYKG_DATA": str(bundled_nq)}, log) as (base, _):
+    """granian serving the bundled corpus's graph; its base URL."""
+    log = tmp_path_factory.mktemp("granian") / "granian.log"
+    with server_process(granian_argv, {"POLICYKG_DATA": str(bundled_nq)}, log) as (base, _):
         yield base
 
 

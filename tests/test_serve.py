@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -20,9 +22,10 @@ def serve_argv(data: Path, *extra: str):
     return argv
 
 
-def test_serve_validates_then_answers_sparql(bundled_nq, tmp_path, server_process):
+@pytest.mark.parametrize("front", [(), ("--front", "gunicorn")], ids=["granian", "gunicorn"])
+def test_serve_validates_then_answers_sparql(front, bundled_nq, tmp_path, server_process):
     log = tmp_path / "serve.log"
-    with server_process(serve_argv(bundled_nq), {}, log) as (base, _):
+    with server_process(serve_argv(bundled_nq, *front), {}, log) as (base, _):
         answer = httpx.post(base + "/sparql", data={"query": "ASK { ?m a <https://w3id.org/policykg/ontology#Measure> }"},
                             headers={"Accept": "application/sparql-results+json"})
         assert answer.status_code == 200
@@ -62,3 +65,18 @@ def test_serve_can_be_told_to_serve_anyway(bundled_nq, tmp_path, server_process)
     with server_process(serve_argv(broken, "--allow-nonconforming"), {}, log) as (base, _):
         assert httpx.get(base + "/healthz").status_code == 200
     assert "--allow-nonconforming" in log.read_text(encoding="utf-8")
+
+
+def test_serve_says_the_port_is_taken_before_building(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        begun = time.monotonic()
+        done = subprocess.run([*POLICYKG, "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "building" not in done.stderr  # refused before the bundled corpus is built
+    assert time.monotonic() - begun < 60

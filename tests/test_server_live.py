@@ -1,7 +1,9 @@
-"""The endpoint under a real gunicorn on 127.0.0.1, used by SPARQLWrapper and httpx."""
+"""The endpoint under each documented production server (gunicorn, granian) on 127.0.0.1,
+used by SPARQLWrapper and httpx."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import threading
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import gunicorn_argv
+from conftest import FRONT_ARGV
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
@@ -46,13 +48,13 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, server_process):
-    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+@pytest.fixture(scope="module", params=sorted(FRONT_ARGV))
+def server(request, tmp_path_factory, server_process):
+    log = tmp_path_factory.mktemp(request.param) / "server.log"
     env = {"POLICYKG_DATA": str(SAMPLE), "POLICYKG_QUERY_TIMEOUT": "2",
            "POLICYKG_MAX_CONTENT_LENGTH": "100000"}
-    with server_process(gunicorn_argv, env, log) as (base, process):
-        yield {"base": base, "process": process}
+    with server_process(FRONT_ARGV[request.param], env, log) as (base, process):
+        yield {"base": base, "process": process, "front": request.param}
 
 
 @pytest.fixture
@@ -157,6 +159,25 @@ def test_service_description_on_bare_get(endpoint, server):
     assert httpx.get(server["base"] + "/.well-known/void").status_code == 200
 
 
+def test_connections_are_kept_alive_by_granian_closed_by_gunicorn(server):
+    # gunicorn's sync workers answer one request per connection; granian keeps it open
+    connection = http.client.HTTPConnection(server["base"].removeprefix("http://"), timeout=10)
+    try:
+        peers = []
+        for _ in range(3):
+            connection.request("GET", "/sparql?query=ASK%7B%7D",
+                               headers={"Accept": "application/sparql-results+json"})
+            response = connection.getresponse()
+            assert response.status == 200 and b"boolean" in response.read()
+            peers.append(connection.sock.getsockname() if connection.sock else None)
+        if server["front"] == "granian":
+            assert peers[0] is not None and peers == [peers[0]] * 3
+        else:
+            assert response.getheader("Connection", "").lower() == "close"
+    finally:
+        connection.close()
+
+
 # --- the deadline, under load -------------------------------------------------------------------
 
 def test_a_query_past_the_deadline_gets_503_while_others_are_served(endpoint):
@@ -178,9 +199,10 @@ def test_a_query_past_the_deadline_gets_503_while_others_are_served(endpoint):
     assert httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
 
 
-def test_no_evaluation_child_outlives_the_server(tmp_path, server_process):
+@pytest.mark.parametrize("front", sorted(FRONT_ARGV))
+def test_no_evaluation_child_outlives_the_server(front, tmp_path, server_process):
     def one_worker(port: int) -> list[str]:
-        return gunicorn_argv(port, workers=1)
+        return FRONT_ARGV[front](port, workers=1)
 
     # the readiness probe is a query, so the worker has forked its evaluation child
     ready = "/sparql?query=ASK%7B%7D"

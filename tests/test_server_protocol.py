@@ -659,11 +659,31 @@ def test_serve_passes_the_base_and_a_timeout_above_the_configured_ones(monkeypat
                         lambda *_: Dataset().parse(SAMPLE, format="trig"))
     monkeypatch.setattr(serve_module._Gunicorn, "run", run)
     monkeypatch.setenv("POLICYKG_VALIDATE_TIMEOUT", "45")
-    serve_module.serve(port=1)
+    serve_module.serve(port=0, front="gunicorn")
     application = started["app"]
     settings = application.extensions["policykg"].config
     assert started["options"]["timeout"] > max(settings.query_timeout, 45)
+    assert started["options"]["worker_class"] == "sync"
     assert_relative_iris_resolve(application)
+
+
+def test_serve_hands_granian_the_app_it_built(monkeypatch):
+    import granian
+
+    from policykg.server import serve as serve_module
+
+    started = {}
+
+    def serve(self, target_loader=None, **_):
+        started["server"], started["app"] = self, target_loader(self.target)
+
+    monkeypatch.setattr(serve_module, "load_checked_dataset",
+                        lambda *_: Dataset().parse(SAMPLE, format="trig"))
+    monkeypatch.setattr(granian.Granian, "serve", serve)
+    serve_module.serve(port=0, workers=3)
+    assert started["server"].workers == 3 and started["server"].blocking_threads == 1
+    assert started["app"].extensions["policykg"].engine.stats().triples > 0
+    assert_relative_iris_resolve(started["app"])
 
 
 def test_the_documented_gunicorn_timeout_covers_the_default_timeouts():
@@ -807,3 +827,21 @@ def test_an_evaluation_child_outlives_the_request_thread_that_started_it():
         assert [a.body for a in answers] == [answers[0].body] * 2 and b"true" in answers[0].body
     finally:
         runner.close()
+
+
+def test_a_repeated_request_gets_the_same_answer_or_the_same_error(client):
+    # form bodies and Accept headers are decoded once and remembered; errors are not
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    body = "query=" + quote("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
+    for _ in range(2):
+        csv = client.post("/sparql", data=body, headers={**form, "Accept": "text/csv"})
+        assert csv.status_code == 200 and csv.mimetype == "text/csv"
+        tsv = client.post("/sparql", data=body, headers={**form, "Accept": "text/tab-separated-values"})
+        assert tsv.status_code == 200 and tsv.mimetype == "text/tab-separated-values"
+        refused = client.post("/sparql", data=body, headers={**form, "Accept": "image/png"})
+        assert refused.status_code == 406
+        bad = client.post("/sparql", data=b"query=%FF%FE", headers=form)
+        assert bad.status_code == 400 and "UTF-8" in bad.get_data(as_text=True)
+    big = "query=" + quote("ASK {}" + " " * 10_000)
+    for _ in range(2):
+        assert client.post("/sparql", data=big, headers=form).status_code == 200
