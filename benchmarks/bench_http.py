@@ -193,7 +193,7 @@ def wrk_run(wrk: str, work: Path, port: int, path: str, body: str, seconds: floa
     body_file.write_text(body, encoding="utf-8")
     script = work / "post.lua"
     script.write_text(WRK_SCRIPT.format(body=body_file), encoding="utf-8")
-    done = subprocess.run([wrk, "-t2", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s",
+    done = subprocess.run([wrk, "-t2", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s", "--timeout", "60s",
                            "-s", str(script), f"http://127.0.0.1:{port}{path}"],
                           capture_output=True, text=True, check=True)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))

@@ -4,7 +4,7 @@ pyoxigraph has no timeout and cannot be interrupted from another thread; rdflib'
 evaluator cannot either (a regex in C holds the GIL). So queries are evaluated in a
 child process and the server process only waits:
 
-- Each server process (a gunicorn sync worker, or the development server) forks its
+- Each server process (a granian or gunicorn worker, or the development server) forks its
   evaluation child lazily, on its first query, so the child shares the loaded store
   copy-on-write and costs no load time. Nothing is forked at import or in the
   gunicorn master (with --preload the master holds the store; each worker forks its

@@ -5,8 +5,8 @@ serving process and shared copy-on-write by two forked worker processes (gunicor
 `--preload`). Two HTTP fronts run the same WSGI app:
 
 - granian (the default): HTTP/1.1 parsed in Rust, keep-alive connections, one request
-  thread per worker. About 1.5× gunicorn's requests per second on cheap queries
-  (benchmarks/results/http.md).
+  thread per worker. About 1.8× gunicorn's requests per second on the competency
+  questions (benchmarks/results/http.md).
 - gunicorn, sync workers: one connection per request; its --timeout kills a worker that
   overruns, a second backstop behind the query deadline of server/executor.py.
 

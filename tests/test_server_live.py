@@ -214,3 +214,14 @@ def test_no_evaluation_child_outlives_the_server(front, tmp_path, server_process
         os.kill(workers[0], signal.SIGKILL)  # a worker killed hard (as gunicorn does on timeout)
         time.sleep(1.0)
         assert not any(alive(pid) for pid in evaluators)
+
+
+@pytest.mark.parametrize("front", sorted(FRONT_ARGV))
+def test_the_tested_commands_are_the_documented_ones(front):
+    import shlex
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    documented = [shlex.split(line)[1:] for line in readme.splitlines()
+                  if line.strip().startswith(f"POLICYKG_DATA=out/policykg.nq {front} ")]
+    assert len(documented) == 1
+    assert documented[0] == FRONT_ARGV[front](8000)[2:]  # the test runs `python -m front`
