@@ -183,3 +183,31 @@ def test_a_page_opens_its_own_sparql_on_the_query_page(site, browser):
     cells = wait_for(browser, lambda d: [c.text for c in d.find_elements(
         By.CSS_SELECTOR, ".yasr table tbody td") if "山西省财政厅" in c.text])
     assert cells, "the DESCRIBE answer is not shown"
+
+
+def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
+    import httpx
+    from selenium.webdriver.common.by import By
+
+    query = (Path(__file__).parent.parent / "server" / "queries" / "cross"
+             / "measures-per-agency.rq").read_text(encoding="utf-8")
+    expected = httpx.post(site + "/sparql", data={"query": query},
+                          headers={"Accept": "application/sparql-results+json"}).json()
+    rows = expected["results"]["bindings"]
+    browser.get(site + "/query")
+    requested_urls(browser)
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="measures-per-agency"]').click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+    browser.find_element(By.CSS_SELECTOR, ".yasr_btn.select_chart").click()
+    bars = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.policykg-chart rect.policykg-chart-bar"))
+    drawn = min(len(rows), 60)
+    assert len(bars) == 2 * drawn  # ?leads and ?shares, one bar each a row
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "svg.policykg-chart text.policykg-chart-row")]
+    assert labels[0] == rows[0]["name"]["value"]  # in the answer's order, labelled by ?name
+    # the longest bar is the largest value, drawn at full width
+    widths = [float(b.get_attribute("width")) for b in bars]
+    values = [int(r[v]["value"]) for r in rows[:drawn] for v in ("leads", "shares")]
+    assert widths.index(max(widths)) == values.index(max(values))
+    assert outside_requests(requested_urls(browser), site) == []
+    browser.save_screenshot(str(SHOTS / "policykg-chart.png"))

@@ -224,6 +224,16 @@ def test_cross_query_city_measures_without_provincial_counterpart(engine, datase
     assert rows == [("并政办发〔2022〕30号", "晋政办发〔2022〕77号", "2", "打造国际消费中心城市", "1", "建设钟楼街步行街。")]
 
 
+@pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
+def test_cross_query_measures_per_agency_counts_leads_and_shares(engine, dataset, oxigraph_store):
+    q = cross_query("measures-per-agency")
+    rows = rows_rdflib(dataset, q) if engine == "rdflib" else rows_oxigraph(oxigraph_store, q)
+    agency = "https://w3id.org/policykg/id/agency/"
+    assert rows == [(agency + "太原市商务局", "太原市商务局", "1", "0"),
+                    (agency + "山西省商务厅", "山西省商务厅", "1", "0"),
+                    (agency + "山西省财政厅", "山西省财政厅", "0", "1")]
+
+
 # -- the VoID linkset -------------------------------------------------------------------------
 
 def test_linkset_counts_the_links_to_wikidata_and_to_the_national_document(dataset):
