@@ -1,8 +1,8 @@
 """`policykg serve`: build or load the graph, validate it, and serve it.
 
 The same app factory as production (server/wsgi.py). The graph is loaded once in the
-serving process and shared copy-on-write by two forked worker processes (gunicorn's
-`--preload`). Two HTTP fronts run the same WSGI app:
+serving process and shared copy-on-write by the worker processes forked from it (two by
+default; gunicorn calls this `--preload`). Two HTTP fronts run the same WSGI app:
 
 - granian (the default): HTTP/1.1 parsed in Rust, keep-alive connections, one request
   thread per worker. About 1.8× gunicorn's requests per second on the competency
