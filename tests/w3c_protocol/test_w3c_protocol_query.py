@@ -2,14 +2,15 @@
 
 Source: w3c/rdf-tests, sparql/sparql11/protocol/manifest.ttl. Each test below carries the
 manifest's test name and sends the request the manifest describes (method, path,
-parameters, Content-Type, body) to the app under Flask's test client, with the suite's
-graphs (data0–data3.rdf) loaded as local named graphs (dataset.trig). The expected
-status classes and boolean answers are the manifest's.
+parameters, Content-Type, body) to the app, with the suite's graphs (data0–data3.rdf)
+loaded as local named graphs (dataset.trig): under Flask's test client with each engine,
+and over HTTP with httpx to a real server process (granian, what `policykg serve` runs)
+on 127.0.0.1. The expected status classes and boolean answers are the manifest's.
 
 The update tests of the manifest expect a writable store. This service is read-only
 (the protocol's policy section, REQ-7.1.1, lets a service refuse updates), so the
 update requests are checked to be refused with a 4xx instead, and never executed.
-Every test runs against both engines.
+Every test runs against both engines and against the live server.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import httpx
 import pytest
+from conftest import granian_argv
 
 from policykg.server.app import create_app
 
@@ -32,8 +35,49 @@ RDF_TYPES = {"text/turtle", "application/n-triples", "application/rdf+xml", "app
              "application/n-quads", "application/trig"}
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
-def client(request):
+class LiveResponse:
+    """The parts of a Flask test response these tests read, from an httpx response."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.status_code = response.status_code
+        self.data = response.content
+        self.headers = response.headers
+        self.mimetype = response.headers.get("content-type", "").split(";")[0].strip()
+
+
+class LiveClient:
+    """The Flask test client's calls used here, sent over HTTP to a running server."""
+
+    def __init__(self, base: str) -> None:
+        self.http = httpx.Client(base_url=base, timeout=30)
+
+    def open(self, path: str, method: str = "GET", data: bytes | str = b"",
+             headers: dict | None = None, content_type: str | None = None) -> LiveResponse:
+        headers = dict(headers or {})
+        if content_type:
+            headers["Content-Type"] = content_type
+        body = data.encode("utf-8") if isinstance(data, str) else data
+        return LiveResponse(self.http.request(method, path, content=body or None, headers=headers))
+
+    def get(self, path: str, **kwargs) -> LiveResponse:
+        return self.open(path, "GET", **kwargs)
+
+    def post(self, path: str, **kwargs) -> LiveResponse:
+        return self.open(path, "POST", **kwargs)
+
+    def put(self, path: str, **kwargs) -> LiveResponse:
+        return self.open(path, "PUT", **kwargs)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib", "live granian"])
+def client(request, tmp_path_factory, server_process):
+    if request.param == "live granian":
+        log = tmp_path_factory.mktemp("w3c-granian") / "server.log"
+        with server_process(granian_argv, {"POLICYKG_DATA": str(DATASET)}, log) as (base, _):
+            live = LiveClient(base)
+            yield live
+            live.http.close()
+        return
     app = create_app({"DATA": str(DATASET), "ENGINE": request.param})
     yield app.test_client()
     app.extensions["policykg"].runner.close()
