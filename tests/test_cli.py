@@ -228,3 +228,15 @@ def test_query_with_missing_data_file_exits_2(tmp_path):
     result = run("query", "server/queries/cq01-documents.rq", "--data", str(tmp_path / "none.nq"))
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_serve_offers_exactly_the_fronts_and_engines_the_server_has():
+    # the CLI names them literally so that `policykg --help` need not import the server
+    from policykg.cli.main import main
+    from policykg.server.engine import ENGINES
+    from policykg.server.serve import FRONTS
+
+    options = {p.name: p for p in main.commands["serve"].params}
+    assert list(options["front"].type.choices) == list(FRONTS)
+    assert sorted(options["engine"].type.choices) == sorted(ENGINES)
+    assert options["front"].default == next(iter(FRONTS))
