@@ -50,13 +50,28 @@ def main() -> None:
         out = Path(tmp) / "bundled.nq"
         rows = [
             ("read + parse + extract (target < 200 ms)", timed(extraction, runs)),
-            ("whole build in memory (reference data cached)", timed(lambda: build(reference=ref), runs)),
+            (
+                "whole build in memory (reference data cached)",
+                timed(lambda: build(reference=ref), runs),
+            ),
             ("write N-Quads (sorted)", timed(lambda: write_dataset(result.dataset, out), runs)),
-            ("load N-Quads: rdflib Dataset", timed(lambda: Dataset().parse(out, format="nquads"), runs)),
-            ("load N-Quads: pyoxigraph Store",
-             timed(lambda: pyoxigraph.Store().load(path=str(out), format=pyoxigraph.RdfFormat.N_QUADS), runs)),
+            (
+                "load N-Quads: rdflib Dataset",
+                timed(lambda: Dataset().parse(out, format="nquads"), runs),
+            ),
+            (
+                "load N-Quads: pyoxigraph Store",
+                timed(
+                    lambda: pyoxigraph.Store().load(
+                        path=str(out), format=pyoxigraph.RdfFormat.N_QUADS
+                    ),
+                    runs,
+                ),
+            ),
         ]
-    print(f"bundled corpus: {len(result.documents)} document(s), {len(result.dataset):,} triples; {runs} runs\n")
+    print(
+        f"bundled corpus: {len(result.documents)} document(s), {len(result.dataset):,} triples; {runs} runs\n"
+    )
     print("| stage | best ms | median ms |\n| --- | ---: | ---: |")
     for name, (best, median) in rows:
         print(f"| {name} | {best:.1f} | {median:.1f} |")

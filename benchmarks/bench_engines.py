@@ -50,13 +50,15 @@ def main() -> int:
             begin = time.perf_counter()
             engines[name] = open_engine(name, data)
             print(f"{name}: loaded in {time.perf_counter() - begin:.2f} s", file=sys.stderr)
-        lines = ["| query | rows | pyoxigraph ms | rdflib ms | rdflib / pyoxigraph |",
-                 "|---|---:|---:|---:|---:|"]
+        lines = [
+            "| query | rows | pyoxigraph ms | rdflib ms | rdflib / pyoxigraph |",
+            "|---|---:|---:|---:|---:|",
+        ]
         for path in QUERIES:
             query = path.read_text(encoding="utf-8")
             rows = len(engines["oxigraph"].select_rows(query))
             times: dict[str, list[float]] = {name: [] for name in engines}
-            for name in engines:       # warm-up
+            for name in engines:  # warm-up
                 timed(engines[name], query)
             for _ in range(args.runs):  # engines take turns
                 for name, engine in engines.items():
@@ -64,8 +66,11 @@ def main() -> int:
             ox, rl = (statistics.median(times[n]) for n in ("oxigraph", "rdflib"))
             lines.append(f"| {path.stem} | {rows} | {ox:.2f} | {rl:.1f} | {rl / ox:.0f} |")
             print(lines[-1], file=sys.stderr)
-    table = (f"# Engines in process (median of {args.runs} runs, JSON serialisation included)\n\n"
-             + "\n".join(lines) + "\n")
+    table = (
+        f"# Engines in process (median of {args.runs} runs, JSON serialisation included)\n\n"
+        + "\n".join(lines)
+        + "\n"
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(table, encoding="utf-8")
     print(table)

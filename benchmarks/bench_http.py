@@ -63,15 +63,36 @@ POLICYKG_GUNICORN = "policykg (gunicorn)"
 
 def gunicorn(port: int) -> list[str]:
     """The documented production command under gunicorn."""
-    return [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--preload",
-            "--timeout", "30", "policykg.server.wsgi:app"]
+    return [
+        str(BIN / "gunicorn"),
+        "-w",
+        "2",
+        "-b",
+        f"127.0.0.1:{port}",
+        "--preload",
+        "--timeout",
+        "30",
+        "policykg.server.wsgi:app",
+    ]
 
 
 def granian(port: int) -> list[str]:
     """The documented production command under granian."""
-    return [str(BIN / "granian"), "--interface", "wsgi", "--workers", "2",
-            "--blocking-threads", "1", "--no-ws", "--host", "127.0.0.1", "--port", str(port),
-            "policykg.server.wsgi:app"]
+    return [
+        str(BIN / "granian"),
+        "--interface",
+        "wsgi",
+        "--workers",
+        "2",
+        "--blocking-threads",
+        "1",
+        "--no-ws",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "policykg.server.wsgi:app",
+    ]
 
 
 def free_port() -> int:
@@ -96,14 +117,21 @@ def wait_until_up(port: int, path: str, process: subprocess.Popen, seconds: floa
     raise RuntimeError(f"server on port {port} did not come up")
 
 
-def post(port: int, path: str, body: str, conn: http.client.HTTPConnection | None = None
-         ) -> tuple[int, bytes]:
+def post(
+    port: int, path: str, body: str, conn: http.client.HTTPConnection | None = None
+) -> tuple[int, bytes]:
     own = conn is None
     conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        conn.request("POST", path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Accept": "application/sparql-results+json"})
+        conn.request(
+            "POST",
+            path,
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/sparql-results+json",
+            },
+        )
         response = conn.getresponse()
         data = response.read()
         if response.getheader("Connection", "").lower() == "close":
@@ -114,11 +142,13 @@ def post(port: int, path: str, body: str, conn: http.client.HTTPConnection | Non
             conn.close()
 
 
-def start(name: str, command: list[str], port: int, path: str, env: dict | None,
-          log: Path) -> subprocess.Popen:
+def start(
+    name: str, command: list[str], port: int, path: str, env: dict | None, log: Path
+) -> subprocess.Popen:
     out = log.open("wb")
-    process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
     out.close()
     wait_until_up(port, path, process)
     print(f"  {name} up on 127.0.0.1:{port}", file=sys.stderr)
@@ -137,8 +167,9 @@ def stop(process: subprocess.Popen) -> None:
         pass
 
 
-def serial_run(port: int, path: str, body: str, max_requests: int, seconds: float
-               ) -> tuple[list[float], int]:
+def serial_run(
+    port: int, path: str, body: str, max_requests: int, seconds: float
+) -> tuple[list[float], int]:
     """Latencies (ms) of requests sent one after another; and the count of non-200s."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     latencies, errors = [], 0
@@ -185,21 +216,38 @@ file:close()
 """
 
 
-def wrk_run(wrk: str, work: Path, port: int, path: str, body: str, seconds: float
-            ) -> tuple[float, int]:
+def wrk_run(
+    wrk: str, work: Path, port: int, path: str, body: str, seconds: float
+) -> tuple[float, int]:
     """Requests per second with wrk at CONCURRENCY connections, and the count of non-2xx
     answers and socket errors."""
     body_file = work / "body.txt"
     body_file.write_text(body, encoding="utf-8")
     script = work / "post.lua"
     script.write_text(WRK_SCRIPT.format(body=body_file), encoding="utf-8")
-    done = subprocess.run([wrk, "-t2", f"-c{CONCURRENCY}", f"-d{max(1, round(seconds))}s", "--timeout", "60s",
-                           "-s", str(script), f"http://127.0.0.1:{port}{path}"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            wrk,
+            "-t2",
+            f"-c{CONCURRENCY}",
+            f"-d{max(1, round(seconds))}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", done.stdout))
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), "
-                              r"timeout (\d+)", done.stdout)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        done.stdout,
+    )
     if socket_errors:
         # a server that closes each connection shows up as read errors in wrk: not failures
         errors += int(socket_errors.group(1)) + int(socket_errors.group(4))
@@ -239,18 +287,25 @@ def machine() -> str:
         mem = f"{kb / 1024 / 1024:.0f} GiB"
     except (OSError, ValueError, IndexError):
         pass
-    return (f"{os.cpu_count()} CPUs ({cpu or platform.processor()}), {mem} RAM, "
-            f"Linux {platform.release()}, Python {platform.python_version()}")
+    return (
+        f"{os.cpu_count()} CPUs ({cpu or platform.processor()}), {mem} RAM, "
+        f"Linux {platform.release()}, Python {platform.python_version()}"
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, help="N-Quads file (default: build the bundled corpus)")
+    parser.add_argument(
+        "--data", type=Path, help="N-Quads file (default: build the bundled corpus)"
+    )
     parser.add_argument("--seconds", type=float, default=3.0, help="time cap per measurement")
     parser.add_argument("--requests", type=int, default=300, help="request cap at concurrency 1")
     parser.add_argument("--output", type=Path, default=RESULTS)
-    parser.add_argument("--python-client", action="store_true",
-                        help="measure c=8 with 8 Python client processes even if wrk is found")
+    parser.add_argument(
+        "--python-client",
+        action="store_true",
+        help="measure c=8 with 8 Python client processes even if wrk is found",
+    )
     args = parser.parse_args()
     wrk = None if args.python_client else shutil.which("wrk")
 
@@ -261,22 +316,54 @@ def main() -> int:
         triples = sum(1 for line in data.read_text(encoding="utf-8").splitlines() if line.strip())
         print(f"data: {data} ({triples} quads)", file=sys.stderr)
 
-        subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(work / "oxdb"),
-                        "--file", str(data)], check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "oxigraph"), "load", "--location", str(work / "oxdb"), "--file", str(data)],
+            check=True,
+            capture_output=True,
+        )
         servers: dict[str, tuple[int, str]] = {}
-        ports = {name: free_port() for name in (POLICYKG, POLICYKG_NO_CACHE, POLICYKG_GUNICORN,
-                                                 "oxigraph serve", "rdflib-endpoint")}
+        ports = {
+            name: free_port()
+            for name in (
+                POLICYKG,
+                POLICYKG_NO_CACHE,
+                POLICYKG_GUNICORN,
+                "oxigraph serve",
+                "rdflib-endpoint",
+            )
+        }
         env = dict(os.environ, POLICYKG_DATA=str(data))
         env_no_cache = dict(env, POLICYKG_ANSWER_CACHE_BYTES="0")
         commands = {
             POLICYKG: (granian(ports[POLICYKG]), "/sparql", env),
             POLICYKG_NO_CACHE: (granian(ports[POLICYKG_NO_CACHE]), "/sparql", env_no_cache),
             POLICYKG_GUNICORN: (gunicorn(ports[POLICYKG_GUNICORN]), "/sparql", env),
-            "oxigraph serve": ([str(BIN / "oxigraph"), "serve-read-only", "--location",
-                                str(work / "oxdb"), "--bind", f"127.0.0.1:{ports['oxigraph serve']}",
-                                "--union-default-graph"], "/query", None),
-            "rdflib-endpoint": ([str(BIN / "rdflib-endpoint"), "serve", str(data), "--host",
-                                 "127.0.0.1", "--port", str(ports["rdflib-endpoint"])], "/", None),
+            "oxigraph serve": (
+                [
+                    str(BIN / "oxigraph"),
+                    "serve-read-only",
+                    "--location",
+                    str(work / "oxdb"),
+                    "--bind",
+                    f"127.0.0.1:{ports['oxigraph serve']}",
+                    "--union-default-graph",
+                ],
+                "/query",
+                None,
+            ),
+            "rdflib-endpoint": (
+                [
+                    str(BIN / "rdflib-endpoint"),
+                    "serve",
+                    str(data),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(ports["rdflib-endpoint"]),
+                ],
+                "/",
+                None,
+            ),
         }
         for name, (command, path, server_env) in commands.items():
             process = start(name, command, ports[name], path, server_env, work / f"{name}.log")
@@ -298,22 +385,33 @@ def main() -> int:
                     rps8, errors8 = wrk_run(wrk, work, port, path, body, args.seconds)
                 else:
                     rps8, errors8 = concurrent_run(pool, port, path, body, args.seconds)
-                rows.append({
-                    "query": query_file.stem, "server": name, "rows": counts[name],
-                    "n": len(latencies), "p50": statistics.median(latencies),
-                    "p95": percentile(latencies, 95),
-                    "rps1": len(latencies) / (sum(latencies) / 1000),
-                    "rps8": rps8, "errors": errors1 + errors8})
-                print(f"  {name:16} p50 {rows[-1]['p50']:8.2f} ms  c8 {rps8:8.1f} rps",
-                      file=sys.stderr)
+                rows.append(
+                    {
+                        "query": query_file.stem,
+                        "server": name,
+                        "rows": counts[name],
+                        "n": len(latencies),
+                        "p50": statistics.median(latencies),
+                        "p95": percentile(latencies, 95),
+                        "rps1": len(latencies) / (sum(latencies) / 1000),
+                        "rps8": rps8,
+                        "errors": errors1 + errors8,
+                    }
+                )
+                print(
+                    f"  {name:16} p50 {rows[-1]['p50']:8.2f} ms  c8 {rps8:8.1f} rps",
+                    file=sys.stderr,
+                )
 
     table = render(rows)
-    header = (f"# HTTP benchmark\n\nMachine: {machine()}; 1-minute load average "
-              f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after it (the machine "
-              f"is shared; the client runs on it too).\nData: {triples} quads. "
-              f"Caps per measurement: {args.seconds:g} s, {args.requests} requests at c=1. "
-              f"Requests: form POST, Accept: application/sparql-results+json. Clients: c=1 "
-              f"Python http.client; c=8 {client_name(wrk)}.\n\n")
+    header = (
+        f"# HTTP benchmark\n\nMachine: {machine()}; 1-minute load average "
+        f"{load_before:.1f} before the run, {os.getloadavg()[0]:.1f} after it (the machine "
+        f"is shared; the client runs on it too).\nData: {triples} quads. "
+        f"Caps per measurement: {args.seconds:g} s, {args.requests} requests at c=1. "
+        f"Requests: form POST, Accept: application/sparql-results+json. Clients: c=1 "
+        f"Python http.client; c=8 {client_name(wrk)}.\n\n"
+    )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(header + table, encoding="utf-8")
     print(header + table)
@@ -330,16 +428,19 @@ def client_name(wrk: str | None) -> str:
 def render(rows: list[dict]) -> str:
     """The Markdown table, with ratios against oxigraph serve and rdflib-endpoint at c=8."""
     by = {(r["query"], r["server"]): r for r in rows}
-    lines = ["| query | server | rows | c1 p50 ms | c1 p95 ms | c1 rps | c8 rps | "
-             "c8 vs oxigraph serve | c8 vs rdflib-endpoint | errors |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| query | server | rows | c1 p50 ms | c1 p95 ms | c1 rps | c8 rps | "
+        "c8 vs oxigraph serve | c8 vs rdflib-endpoint | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
         ox_rps = by[(r["query"], "oxigraph serve")]["rps8"]
         rl_rps = by[(r["query"], "rdflib-endpoint")]["rps8"]
         lines.append(
             f"| {r['query']} | {r['server']} | {r['rows']} | {r['p50']:.2f} | {r['p95']:.2f} | "
             f"{r['rps1']:.0f} | {r['rps8']:.0f} | {r['rps8'] / ox_rps:.2f} | "
-            f"{r['rps8'] / rl_rps:.1f} | {r['errors']} |")
+            f"{r['rps8'] / rl_rps:.1f} | {r['errors']} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -70,16 +70,19 @@ def run_one(mode: str, path: Path) -> dict:
     if mode == "policykg":
         from policykg.shapes.owl import start_consistency_check
         from policykg.shapes.validate import add_owl_outcome, validate_dataset
+
         check = start_consistency_check(dataset)
         result = validate_dataset(dataset)
         add_owl_outcome(result, check.outcome())
         conforms, results = result.conforms, len(result.results)
     elif mode == "policykg-shacl":
         from policykg.shapes.validate import validate_dataset
+
         result = validate_dataset(dataset)
         conforms, results = result.conforms, len(result.results)
     elif mode == "policykg-owl":
         from policykg.shapes.owl import check_consistency
+
         outcome = check_consistency(dataset)
         conforms, results = outcome.consistent, len(outcome.conflicts)
     else:
@@ -87,19 +90,32 @@ def run_one(mode: str, path: Path) -> dict:
         from rdflib import Graph
 
         from policykg.shapes.validate import bundled_shapes_path
-        shapes = Graph().parse(data=bundled_shapes_path().read_text(encoding="utf-8"), format="turtle")
-        conforms, report, _ = pyshacl.validate(dataset, shacl_graph=shapes, advanced=True,
-                                               allow_warnings=True)
+
+        shapes = Graph().parse(
+            data=bundled_shapes_path().read_text(encoding="utf-8"), format="turtle"
+        )
+        conforms, report, _ = pyshacl.validate(
+            dataset, shacl_graph=shapes, advanced=True, allow_warnings=True
+        )
         from policykg.graph.namespaces import SH
+
         results = len(set(report.objects(None, SH.result)))
-    return {"wall": time.perf_counter() - wall, "cpu": cpu_seconds() - cpu,
-            "conforms": bool(conforms), "results": results}
+    return {
+        "wall": time.perf_counter() - wall,
+        "cpu": cpu_seconds() - cpu,
+        "conforms": bool(conforms),
+        "results": results,
+    }
 
 
 def child(mode: str, path: Path) -> dict:
     """Run one mode in a fresh interpreter and return its timing."""
-    done = subprocess.run([sys.executable, __file__, "--child", mode, str(path)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -128,11 +144,25 @@ def main() -> None:
                     runs[mode].append(child(mode, path))
             for mode in args.modes:
                 r = runs[mode]
-                rows.append((docs, quads, mode, summary([x["wall"] for x in r]),
-                             summary([x["cpu"] for x in r]), len(r), r[0]["conforms"], r[0]["results"]))
-    print(f"{'docs':>4} {'quads':>7}  {'mode':<15} {'wall s':>20} {'cpu s':>20} {'n':>2}  conforms results")
+                rows.append(
+                    (
+                        docs,
+                        quads,
+                        mode,
+                        summary([x["wall"] for x in r]),
+                        summary([x["cpu"] for x in r]),
+                        len(r),
+                        r[0]["conforms"],
+                        r[0]["results"],
+                    )
+                )
+    print(
+        f"{'docs':>4} {'quads':>7}  {'mode':<15} {'wall s':>20} {'cpu s':>20} {'n':>2}  conforms results"
+    )
     for docs, quads, mode, wall, cpu, n, conforms, results in rows:
-        print(f"{docs:>4} {quads:>7}  {mode:<15} {wall:>20} {cpu:>20} {n:>2}  {conforms!s:<8} {results}")
+        print(
+            f"{docs:>4} {quads:>7}  {mode:<15} {wall:>20} {cpu:>20} {n:>2}  {conforms!s:<8} {results}"
+        )
 
 
 if __name__ == "__main__":

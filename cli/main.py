@@ -55,8 +55,13 @@ def main() -> None:
 
 @main.command("build")
 @click.argument("text_files", nargs=-1, type=EXISTING_FILE)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @reports_errors
 def build_command(text_files: tuple[Path, ...], output: Path, quiet: bool) -> None:
@@ -75,18 +80,22 @@ def build_command(text_files: tuple[Path, ...], output: Path, quiet: bool) -> No
     width = max(map(len, summary))
     for name, count in summary.items():
         click.echo(f"  {name:<{width}}  {count:>7,}")
-    click.echo(f"  extraction {result.timings['extraction'] * 1000:.0f} ms, "
-               f"reference data {result.timings['reference'] * 1000:.0f} ms, "
-               f"RDF {result.timings['rdf'] * 1000:.0f} ms")
+    click.echo(
+        f"  extraction {result.timings['extraction'] * 1000:.0f} ms, "
+        f"reference data {result.timings['reference'] * 1000:.0f} ms, "
+        f"RDF {result.timings['rdf'] * 1000:.0f} ms"
+    )
 
 
 @main.command("query")
 @click.argument("query_file", type=READABLE_FILE)
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "json"]), default="csv",
-              show_default=True)
-@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "tsv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True
+)
 @reports_errors
 def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) -> None:
     """Run the SPARQL query in QUERY_FILE and print its results."""
@@ -98,17 +107,18 @@ def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) ->
 @main.command("validate")
 @click.argument("graph_files", nargs=-1, type=EXISTING_FILE)
 @click.option("--shapes", type=EXISTING_FILE, help="SHACL shapes (default: policykg's).")
-@click.option("--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True
+)
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
 @reports_errors
-def validate_command(graph_files: tuple[Path, ...], shapes: Path | None, fmt: str,
-                     no_owl: bool) -> None:
+def validate_command(
+    graph_files: tuple[Path, ...], shapes: Path | None, fmt: str, no_owl: bool
+) -> None:
     """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL."""
     from policykg.shapes.validate import run_validate
 
-    code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl,
-                              progress=progress)
+    code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl, progress=progress)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(code)
 
@@ -116,8 +126,13 @@ def validate_command(graph_files: tuple[Path, ...], shapes: Path | None, fmt: st
 @main.command("export")
 @click.argument("view", type=click.Choice(["eli", "schema"]))
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).",
+)
 @reports_errors
 def export_command(view: str, data: Path | None, output: Path) -> None:
     """Write the graph in the ELI or schema.org vocabulary (VIEW: eli | schema)."""
@@ -132,21 +147,44 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)
-@click.option("--allow-nonconforming", is_flag=True,
-              help="Serve a graph even when it does not conform to the shapes.")
-@click.option("--front", type=click.Choice(["granian", "gunicorn"]), default="granian",
-              show_default=True, help="The HTTP server in front of the app.")
-@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes.")
+@click.option(
+    "--allow-nonconforming",
+    is_flag=True,
+    help="Serve a graph even when it does not conform to the shapes.",
+)
+@click.option(
+    "--front",
+    type=click.Choice(["granian", "gunicorn"]),
+    default="granian",
+    show_default=True,
+    help="The HTTP server in front of the app.",
+)
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
+)
 @reports_errors
-def serve_command(data: Path | None, host: str, port: int, engine: str | None,
-                  allow_nonconforming: bool, front: str, workers: int) -> None:
+def serve_command(
+    data: Path | None,
+    host: str,
+    port: int,
+    engine: str | None,
+    allow_nonconforming: bool,
+    front: str,
+    workers: int,
+) -> None:
     """Build (or load), validate and serve the graph over SPARQL and linked-data pages."""
     from policykg.server.serve import serve
 
-    serve(data=data, host=host, port=port, engine=engine,
-          allow_nonconforming=allow_nonconforming, progress=progress, front=front,
-          workers=workers)
+    serve(
+        data=data,
+        host=host,
+        port=port,
+        engine=engine,
+        allow_nonconforming=allow_nonconforming,
+        progress=progress,
+        front=front,
+        workers=workers,
+    )
 
 
 if __name__ == "__main__":

@@ -14,14 +14,29 @@ from dataclasses import dataclass
 # Forms of names, in the order they are tried: the first that matches decides the kind.
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("procuratorate", re.compile(r"检察院$")),
-    ("party-organ", re.compile(r"(?:省委|市委|县委|区委|党委).*(?:部|办公室|委员会)$|^(?:省|市|县)委")),
-    ("mass-organisation", re.compile(r"(?:总工会|工会|妇联|妇女联合会|^团(?:省|市|县)委|共青团|供销社|供销合作社|科协|残联|文联|侨联|工商联)")),
+    (
+        "party-organ",
+        re.compile(r"(?:省委|市委|县委|区委|党委).*(?:部|办公室|委员会)$|^(?:省|市|县)委"),
+    ),
+    (
+        "mass-organisation",
+        re.compile(
+            r"(?:总工会|工会|妇联|妇女联合会|^团(?:省|市|县)委|共青团|供销社|供销合作社|科协|残联|文联|侨联|工商联)"
+        ),
+    ),
     ("state-owned-enterprise", re.compile(r"(?:公司|集团)$")),
-    ("central-branch", re.compile(
-        r"(?:税务局|人行|人民银行|中心支行|分行|银保监局|银保监分局|证监局|金融监管局(?<!地方金融监管局)|"
-        r"通信管理局|邮政管理局|海关|气象局|调查总队|外汇管理局|铁路局|民航.*管理局)$")),
+    (
+        "central-branch",
+        re.compile(
+            r"(?:税务局|人行|人民银行|中心支行|分行|银保监局|银保监分局|证监局|金融监管局(?<!地方金融监管局)|"
+            r"通信管理局|邮政管理局|海关|气象局|调查总队|外汇管理局|铁路局|民航.*管理局)$"
+        ),
+    ),
     ("county-government", re.compile(r"(?:县|区|旗)(?:（[^）]*）)?人民政府$|^各县.*人民政府$")),
-    ("municipal-government", re.compile(r"市(?:（[^）]*）)?人民政府$|^各市.*政府$|州人民政府$|盟行政公署$")),
+    (
+        "municipal-government",
+        re.compile(r"市(?:（[^）]*）)?人民政府$|^各市.*政府$|州人民政府$|盟行政公署$"),
+    ),
     ("provincial-government", re.compile(r"(?:省|自治区)人民政府(?:办公厅)?$|^省政府")),
     ("county-government", re.compile(r"^(?:县|区)")),
     ("municipal-department", re.compile(r"^(?:市|各市)|^[\u4e00-\u9fff]{2,}市(?!场)")),

@@ -34,11 +34,19 @@ from .numerals import decimal_lexical
 
 Triple = tuple[URIRef, URIRef, object]
 
-_PRECISION = {"day": TIME.unitDay, "month": TIME.unitMonth, "year": TIME.unitYear,
-              "week": TIME.unitWeek}
-_MENTION_PROPERTY = {"place": PKG.mentionsPlace, "programme": PKG.mentionsProgramme,
-                     "sector": PKG.sector, "target-group": PKG.targetGroup,
-                     "instrument": PKG.instrument}
+_PRECISION = {
+    "day": TIME.unitDay,
+    "month": TIME.unitMonth,
+    "year": TIME.unitYear,
+    "week": TIME.unitWeek,
+}
+_MENTION_PROPERTY = {
+    "place": PKG.mentionsPlace,
+    "programme": PKG.mentionsProgramme,
+    "sector": PKG.sector,
+    "target-group": PKG.targetGroup,
+    "instrument": PKG.instrument,
+}
 
 
 @dataclass
@@ -222,7 +230,9 @@ class DocumentBuilder:
     def add_entities(self, m: URIRef, entities: Entities) -> None:
         """The time bounds, quantities, citations and mentions found in a measure."""
         bounds = [self.add_time_bound(m, k, tb) for k, tb in enumerate(entities.time_bounds, 1)]
-        quantities = [iris.child_iri(m, "quantity", k) for k in range(1, len(entities.quantities) + 1)]
+        quantities = [
+            iris.child_iri(m, "quantity", k) for k in range(1, len(entities.quantities) + 1)
+        ]
         for q_iri, q in zip(quantities, entities.quantities, strict=True):
             self.add_quantity(m, q_iri, q, quantities, bounds)
         for citation in entities.citations:
@@ -256,8 +266,9 @@ class DocumentBuilder:
         self.add(node, TIME.inXSDDate, day(value))
         return node
 
-    def add_quantity(self, m: URIRef, q_iri: URIRef, q: Quantity,
-                     quantities: list[URIRef], bounds: list[URIRef]) -> None:
+    def add_quantity(
+        self, m: URIRef, q_iri: URIRef, q: Quantity, quantities: list[URIRef], bounds: list[URIRef]
+    ) -> None:
         """A quantity with its value, unit, comparator, whole and period."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)

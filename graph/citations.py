@@ -30,6 +30,7 @@ def title_stretches(text: str) -> list[tuple[int, int]]:
     """The (begin, end) of every title in 《》, brackets included."""
     return [m.span() for m in TITLES.finditer(text)]
 
+
 _OPEN = "〔[(（［【"
 _CLOSE = "〕])）］】"
 
@@ -40,9 +41,7 @@ DOCUMENT_NUMBER_PATTERN = re.compile(
 )
 _TITLE = re.compile(r"《(?P<title>[^《》\n]{1,200})》")
 # the number in brackets right after a title: （国办发〔2022〕9号）
-_NUMBER_AFTER = re.compile(
-    rf"\s*[（(]\s*(?P<number>{DOCUMENT_NUMBER_PATTERN.pattern})\s*[）)]"
-)
+_NUMBER_AFTER = re.compile(rf"\s*[（(]\s*(?P<number>{DOCUMENT_NUMBER_PATTERN.pattern})\s*[）)]")
 
 
 def parse_document_number(s: str) -> DocumentNumber | None:
@@ -52,7 +51,9 @@ def parse_document_number(s: str) -> DocumentNumber | None:
     if match is None:
         return None
     return DocumentNumber(
-        text=stripped, issuer_code=match.group("issuer"), year=int(match.group("year")),
+        text=stripped,
+        issuer_code=match.group("issuer"),
+        year=int(match.group("year")),
         serial=int(match.group("serial")),
     )
 
@@ -70,6 +71,7 @@ def find_citations(text: str, offset: int) -> list[Citation]:
             nb, ne = after.span("number")
             number = parse_document_number(text[nb:ne])
         title = text[begin:end]
-        citations.append(Citation(span=Span(offset + begin, offset + end, title), title=title,
-                                  number=number))
+        citations.append(
+            Citation(span=Span(offset + begin, offset + end, title), title=title, number=number)
+        )
     return citations

@@ -27,10 +27,46 @@ CLOSE_BRACKETS = "）)"
 # Endings of agency names. Multi-character endings first so that they are tried before
 # their last character.
 AGENCY_SUFFIXES: tuple[str, ...] = (
-    "人民政府", "政府", "委员会", "管委会", "中心", "公司", "集团", "支行", "分行", "总队",
-    "支队", "大学", "学校", "办公室", "工作组", "领导小组", "部门", "单位",
-    "厅", "委", "局", "办", "部", "会", "行", "院", "社", "司", "署", "处", "所", "站",
-    "馆", "队", "团", "联", "室", "协", "组", "关",
+    "人民政府",
+    "政府",
+    "委员会",
+    "管委会",
+    "中心",
+    "公司",
+    "集团",
+    "支行",
+    "分行",
+    "总队",
+    "支队",
+    "大学",
+    "学校",
+    "办公室",
+    "工作组",
+    "领导小组",
+    "部门",
+    "单位",
+    "厅",
+    "委",
+    "局",
+    "办",
+    "部",
+    "会",
+    "行",
+    "院",
+    "社",
+    "司",
+    "署",
+    "处",
+    "所",
+    "站",
+    "馆",
+    "队",
+    "团",
+    "联",
+    "室",
+    "协",
+    "组",
+    "关",
 )
 # Place names end in these characters (山西省, 太原市, 阳曲县, 云州区, 恩施州, …).
 PLACE_SUFFIXES = "省市县区州盟旗"
@@ -40,22 +76,50 @@ CONJUNCTIONS = "和及与"
 _NOT_IN_NAMES = re.compile(r"[。！？：:%％；;“”\"《》]|\d{4}年")
 
 # Segment markers: (words at the end of a segment, role token). Longest first.
-_MARKERS: tuple[tuple[str, str], ...] = tuple(sorted((
-    ("按职责分工负责", "shared"), ("按照职责分工负责", "shared"), ("按职责分别负责", "shared"),
-    ("按职能分工负责", "shared"), ("按职责负责", "shared"), ("分工负责", "shared"),
-    ("分别负责", "shared"), ("共同负责", "shared"),
-    ("牵头负责", "lead"), ("牵头落实", "lead"), ("牵头", "lead"),
-    ("配合落实", "support"), ("配合", "support"), ("协助", "support"), ("参与", "support"),
-    ("负责落实", "implement"), ("具体落实", "implement"), ("组织落实", "implement"),
-    ("抓好落实", "implement"), ("落实", "implement"),
-    ("负责", "plain"),
-), key=lambda m: -len(m[0])))
-_LABEL = re.compile(r"^(牵头|配合|协办|协助|参与|主责|责任|主要责任|实施)(?:单位|部门|主体)\s*[：:]\s*")
+_MARKERS: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        (
+            ("按职责分工负责", "shared"),
+            ("按照职责分工负责", "shared"),
+            ("按职责分别负责", "shared"),
+            ("按职能分工负责", "shared"),
+            ("按职责负责", "shared"),
+            ("分工负责", "shared"),
+            ("分别负责", "shared"),
+            ("共同负责", "shared"),
+            ("牵头负责", "lead"),
+            ("牵头落实", "lead"),
+            ("牵头", "lead"),
+            ("配合落实", "support"),
+            ("配合", "support"),
+            ("协助", "support"),
+            ("参与", "support"),
+            ("负责落实", "implement"),
+            ("具体落实", "implement"),
+            ("组织落实", "implement"),
+            ("抓好落实", "implement"),
+            ("落实", "implement"),
+            ("负责", "plain"),
+        ),
+        key=lambda m: -len(m[0]),
+    )
+)
+_LABEL = re.compile(
+    r"^(牵头|配合|协办|协助|参与|主责|责任|主要责任|实施)(?:单位|部门|主体)\s*[：:]\s*"
+)
 # A segment giving the deadline inside a clause (责任单位：省商务厅；完成时限：2022年底前).
 _DEADLINE_LABEL = re.compile(r"^(?:完成时限|完成时间|时间节点|时限|时间)\s*[：:]")
-_LABEL_ROLES = {"牵头": "lead", "配合": "support", "协办": "support", "协助": "support",
-                "参与": "support", "主责": "lead", "责任": "listed", "主要责任": "listed",
-                "实施": "listed"}
+_LABEL_ROLES = {
+    "牵头": "lead",
+    "配合": "support",
+    "协办": "support",
+    "协助": "support",
+    "参与": "support",
+    "主责": "lead",
+    "责任": "listed",
+    "主要责任": "listed",
+    "实施": "listed",
+}
 _OPEN_LIST = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构|方面)?$")
 _MAX_NAME = 40
 # A bracketed list of levels after a place word: 县（市、区）.
@@ -87,7 +151,7 @@ def find_clauses(text: str, offset: int = 0) -> list[Clause]:
         if close is None:
             i += 1
             continue
-        clause = parse_clause(text[i + 1:close], offset + i + 1)
+        clause = parse_clause(text[i + 1 : close], offset + i + 1)
         if clause is not None:
             clauses.append(clause)
             i = close + 1
@@ -126,12 +190,12 @@ def parse_clause(inner: str, offset: int) -> Clause | None:
         m = _LABEL.match(seg.text)
         if m:
             label_role = _LABEL_ROLES[m.group(1)]
-            seg = _Piece(seg.text[m.end():], seg.begin + m.end())
+            seg = _Piece(seg.text[m.end() :], seg.begin + m.end())
         role = label_role
         for words, token in _MARKERS:
             if seg.text.endswith(words):
                 role = token
-                seg = _Piece(seg.text[:-len(words)], seg.begin)
+                seg = _Piece(seg.text[: -len(words)], seg.begin)
                 break
         seg = _strip(seg)
         if seg.text.startswith("由"):
@@ -140,7 +204,7 @@ def parse_clause(inner: str, offset: int) -> Clause | None:
         om = _OPEN_LIST.search(seg.text)
         if om and om.start() > 0:
             open_list = True
-            seg = _Piece(seg.text[:om.start()], seg.begin)
+            seg = _Piece(seg.text[: om.start()], seg.begin)
         names = split_names(seg)
         if names is None:
             return None
@@ -155,9 +219,11 @@ def parse_clause(inner: str, offset: int) -> Clause | None:
         role = _final_role(token, tokens, count)
         for name, span in distribute_suffix(names):
             responsibilities.append(Responsibility(name=name, role=role, span=span))
-    return Clause(span=Span(offset, offset + len(inner), inner),
-                  responsibilities=tuple(responsibilities),
-                  open_list=any(p[2] for p in parsed))
+    return Clause(
+        span=Span(offset, offset + len(inner), inner),
+        responsibilities=tuple(responsibilities),
+        open_list=any(p[2] for p in parsed),
+    )
 
 
 def _propagate_back(tokens: list[str | None]) -> list[str] | None:
@@ -205,7 +271,7 @@ def _split_conjunctions(piece: _Piece) -> list[_Piece]:
     for j, c in enumerate(text):
         if c not in CONJUNCTIONS or j == start or _depth_at(text, j) > 0:
             continue
-        left, right = text[start:j], text[j + 1:]
+        left, right = text[start:j], text[j + 1 :]
         if _joins(left, right):
             out.append(_Piece(left, piece.begin + start))
             start = j + 1
@@ -232,8 +298,12 @@ def is_agency_name(s: str) -> bool:
 def is_bare_place(s: str) -> bool:
     """Whether ``s`` looks like a place name alone (太原市, 阳曲县, 各市, 各县（市、区）)."""
     stem = _PLACE_VARIANTS.sub("", s)  # 各县（市、区） → 各县
-    return (2 <= len(stem) <= 12 and stem[-1] in PLACE_SUFFIXES
-            and not _NOT_IN_NAMES.search(s) and _depth_at(stem, len(stem) - 1) == 0)
+    return (
+        2 <= len(stem) <= 12
+        and stem[-1] in PLACE_SUFFIXES
+        and not _NOT_IN_NAMES.search(s)
+        and _depth_at(stem, len(stem) - 1) == 0
+    )
 
 
 def distribute_suffix(names: list[_Piece]) -> list[tuple[str, Span]]:
@@ -264,15 +334,19 @@ def _shared_suffix(closer: str, run: list[_Piece]) -> tuple[str, str]:
         return "", closer
     collective = run[0].text.startswith("各")
     level = run[-1].text[-1]
-    candidates = [j for j, c in enumerate(closer[:-1])
-                  if c in PLACE_SUFFIXES and closer[j + 1] not in PLACE_SUFFIXES
-                  and (j >= 1 or collective)
-                  and is_agency_name("x" + closer[j + 1:])
-                  and not _NOT_IN_NAMES.search(closer[j + 1:])]
+    candidates = [
+        j
+        for j, c in enumerate(closer[:-1])
+        if c in PLACE_SUFFIXES
+        and closer[j + 1] not in PLACE_SUFFIXES
+        and (j >= 1 or collective)
+        and is_agency_name("x" + closer[j + 1 :])
+        and not _NOT_IN_NAMES.search(closer[j + 1 :])
+    ]
     if not candidates:
         return "", closer
     j = next((j for j in candidates if closer[j] == level), candidates[0])
-    suffix = closer[j + 1:]
+    suffix = closer[j + 1 :]
     # 各市、县人民政府: the 各 belongs to 县人民政府 too
     return suffix, ("各" + closer if j == 0 else closer)
 

@@ -75,13 +75,14 @@ class CrosswalkLink:
 
 # -- text to vectors ----------------------------------------------------------------------
 
+
 def bigrams(text: str) -> Counter[str]:
     """Character bigrams of the text's letter-and-digit runs (a one-character run counts as itself)."""
     grams: Counter[str] = Counter()
     for run in _RUN.findall(text):
         if len(run) == 1:
             grams[run] += 1
-        grams.update(run[k:k + 2] for k in range(len(run) - 1))
+        grams.update(run[k : k + 2] for k in range(len(run) - 1))
     return grams
 
 
@@ -114,7 +115,9 @@ def whole_text(item: TargetItem) -> str:
     return "。".join((item.title, *item.measures))
 
 
-def similarity_matrix(plan: Sequence[TargetItem], targets: Sequence[TargetItem]) -> list[list[float]]:
+def similarity_matrix(
+    plan: Sequence[TargetItem], targets: Sequence[TargetItem]
+) -> list[list[float]]:
     """Similarity of every plan item to every target item, in [0, 1]."""
     title_bags = [bigrams(i.title) for i in (*plan, *targets)]
     text_bags = [bigrams(whole_text(i)) for i in (*plan, *targets)]
@@ -124,14 +127,23 @@ def similarity_matrix(plan: Sequence[TargetItem], targets: Sequence[TargetItem])
     titles = [tfidf(b, title_idf) for b in title_bags]
     texts = [tfidf(b, text_idf) for b in text_bags]
     n = len(plan)
-    return [[max(cosine(titles[i], titles[n + j]), cosine(texts[i], texts[n + j]))
-             for j in range(len(targets))] for i in range(len(plan))]
+    return [
+        [
+            max(cosine(titles[i], titles[n + j]), cosine(texts[i], texts[n + j]))
+            for j in range(len(targets))
+        ]
+        for i in range(len(plan))
+    ]
 
 
 # -- alignment ------------------------------------------------------------------------------
 
-def align(scores: Sequence[Sequence[float]], threshold: float = LINK_THRESHOLD,
-          repeat_penalty: float = REPEAT_PENALTY) -> dict[int, int]:
+
+def align(
+    scores: Sequence[Sequence[float]],
+    threshold: float = LINK_THRESHOLD,
+    repeat_penalty: float = REPEAT_PENALTY,
+) -> dict[int, int]:
     """The order-preserving links (plan index → target index) of greatest summed gain.
 
     A link gains its score minus the threshold, so only links above the threshold are
@@ -179,8 +191,12 @@ def align(scores: Sequence[Sequence[float]], threshold: float = LINK_THRESHOLD,
     return links
 
 
-def crosswalk_items(plan: Sequence[TargetItem], targets: Sequence[TargetItem],
-                    threshold: float = LINK_THRESHOLD, weak_below: float = WEAK_THRESHOLD) -> list[CrosswalkLink]:
+def crosswalk_items(
+    plan: Sequence[TargetItem],
+    targets: Sequence[TargetItem],
+    threshold: float = LINK_THRESHOLD,
+    weak_below: float = WEAK_THRESHOLD,
+) -> list[CrosswalkLink]:
     """One outcome per plan item: its link (or none) with its score, in plan order."""
     if not plan:
         return []
@@ -202,8 +218,15 @@ def crosswalk_items(plan: Sequence[TargetItem], targets: Sequence[TargetItem],
 def plan_items(plan: Document, plan_iri: URIRef | None = None) -> list[TargetItem]:
     """A parsed document's items, with their titles and measure texts."""
     doc = plan_iri or iris.document_iri(plan.number, plan.title.text)
-    return [TargetItem(iris.item_iri(doc, item.ordinal), item.ordinal, item.title.text,
-                       tuple(m.span.text for m in item.measures)) for item in plan.items]
+    return [
+        TargetItem(
+            iris.item_iri(doc, item.ordinal),
+            item.ordinal,
+            item.title.text,
+            tuple(m.span.text for m in item.measures),
+        )
+        for item in plan.items
+    ]
 
 
 def crosswalk(plan: Document, target_items: Sequence[TargetItem]) -> list[CrosswalkLink]:
@@ -212,6 +235,7 @@ def crosswalk(plan: Document, target_items: Sequence[TargetItem]) -> list[Crossw
 
 
 # -- RDF in and out -------------------------------------------------------------------------
+
 
 def _zh_first(values: Iterable[object]) -> str | None:
     """The Chinese literal among the values, else the first one."""
@@ -235,15 +259,20 @@ def target_items_from_graph(graph: Graph, document_iri: URIRef) -> list[TargetIt
         if (child, RDF.type, PKG.Item) in graph:
             items.add(child)
         elif (child, RDF.type, PKG.Part) in graph:
-            items.update(i for i in graph.subjects(ELI.is_part_of, child) if (i, RDF.type, PKG.Item) in graph)
+            items.update(
+                i for i in graph.subjects(ELI.is_part_of, child) if (i, RDF.type, PKG.Item) in graph
+            )
     result = []
     for item in items:
         ordinal = _ordinal(graph, item)
         title = _zh_first(graph.objects(item, DCTERMS.title))
         if ordinal is None or title is None:
             continue
-        measures = sorted((_ordinal(graph, m) or 0, _zh_first(graph.objects(m, PKG.text)) or "")
-                          for m in graph.subjects(ELI.is_part_of, item) if (m, RDF.type, PKG.Measure) in graph)
+        measures = sorted(
+            (_ordinal(graph, m) or 0, _zh_first(graph.objects(m, PKG.text)) or "")
+            for m in graph.subjects(ELI.is_part_of, item)
+            if (m, RDF.type, PKG.Measure) in graph
+        )
         result.append(TargetItem(item, ordinal, title, tuple(text for _, text in measures if text)))
     return sorted(result, key=lambda t: (t.ordinal, str(t.iri)))
 
@@ -253,8 +282,9 @@ def score_literal(score: float) -> Literal:
     return Literal(decimal_lexical(Decimal(f"{score:.3f}")), datatype=XSD.decimal)
 
 
-def crosswalk_triples(links: Iterable[CrosswalkLink], plan_iri: URIRef,
-                      method: str = METHOD) -> Iterable[Triple]:
+def crosswalk_triples(
+    links: Iterable[CrosswalkLink], plan_iri: URIRef, method: str = METHOD
+) -> Iterable[Triple]:
     """The direct links and a scored link node ``{item}/crosswalk`` for every linked item."""
     for link in links:
         if link.target_iri is None:

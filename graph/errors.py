@@ -29,8 +29,13 @@ class SourceFileError(InputError):
 class RDFSyntaxError(InputError):
     """An RDF file or upload that does not parse; carries line and column when known."""
 
-    def __init__(self, message: str, line: int | None = None, column: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         where = f" (line {line}, column {column})" if line is not None else ""
         super().__init__(message + where, hint)
         self.line = line

@@ -63,8 +63,9 @@ class ExtractionContext:
     terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
 
     @classmethod
-    def for_document(cls, doc: Document, reference: ReferenceMaps,
-                     jurisdiction_code: str | None) -> ExtractionContext:
+    def for_document(
+        cls, doc: Document, reference: ReferenceMaps, jurisdiction_code: str | None
+    ) -> ExtractionContext:
         """The context of one document: its date and the reference data's maps, the
         gazetteer without short names of places far from the document's jurisdiction
         (see mentions.local_gazetteer)."""

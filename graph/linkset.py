@@ -38,15 +38,20 @@ def wikidata_links(union: Graph) -> int:
 def implemented_documents(data: Graph) -> list[URIRef]:
     """Documents that others implement and that implement nothing themselves, in IRI order."""
     docs = set(data.subjects(RDF.type, PKG.PolicyDocument))
-    targets = {o for s, o in data.subject_objects(ELI.ensures_implementation_of) if s in docs and o in docs}
+    targets = {
+        o for s, o in data.subject_objects(ELI.ensures_implementation_of) if s in docs and o in docs
+    }
     return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
 
 
 def implementation_links(union: Graph, document: URIRef) -> int:
     """How many eli:ensures_implementation_of links point at a document or anything inside it."""
     prefix = f"{document}/"
-    return sum(1 for o in union.objects(None, ELI.ensures_implementation_of)
-               if o == document or str(o).startswith(prefix))
+    return sum(
+        1
+        for o in union.objects(None, ELI.ensures_implementation_of)
+        if o == document or str(o).startswith(prefix)
+    )
 
 
 def linkset_graph(data: Graph) -> Graph:
@@ -64,11 +69,18 @@ def linkset_graph(data: Graph) -> Graph:
     g.add((WIKIDATA, VOID.uriSpace, Literal(str(WD))))
     g.add((WIKIDATA, VOID.sparqlEndpoint, URIRef("https://query.wikidata.org/sparql")))
     places = PKID["dataset/linkset/wikidata-places"]
-    _linkset(g, places, WIKIDATA, SKOS.exactMatch, wikidata_links(union), "places matched to Wikidata items")
+    _linkset(
+        g,
+        places,
+        WIKIDATA,
+        SKOS.exactMatch,
+        wikidata_links(union),
+        "places matched to Wikidata items",
+    )
 
     for doc in implemented_documents(union):
         number = union.value(doc, ELI.id_local)
-        key = str(doc)[len(str(PKID)):]  # doc/{issuerCode}/{year}/{serial}
+        key = str(doc)[len(str(PKID)) :]  # doc/{issuerCode}/{year}/{serial}
         target = PKID[f"dataset/{key}"]
         g.add((target, RDF.type, VOID.Dataset))
         for title in union.objects(doc, DCTERMS.title):
@@ -77,12 +89,20 @@ def linkset_graph(data: Graph) -> Graph:
         g.add((target, VOID.rootResource, doc))
         for source in union.objects(doc, DCTERMS.source):
             g.add((target, DCTERMS.source, source))
-        _linkset(g, PKID[f"dataset/linkset/{key}"], target, ELI.ensures_implementation_of,
-                 implementation_links(union, doc), f"documents and items implementing {number or doc}")
+        _linkset(
+            g,
+            PKID[f"dataset/linkset/{key}"],
+            target,
+            ELI.ensures_implementation_of,
+            implementation_links(union, doc),
+            f"documents and items implementing {number or doc}",
+        )
     return g
 
 
-def _linkset(g: Graph, node: URIRef, target: URIRef, predicate: URIRef, count: int, title: str) -> None:
+def _linkset(
+    g: Graph, node: URIRef, target: URIRef, predicate: URIRef, count: int, title: str
+) -> None:
     """One void:Linkset from the policykg dataset to a target dataset."""
     g.add((node, RDF.type, VOID.Linkset))
     g.add((node, DCTERMS.title, Literal(title, lang="en")))

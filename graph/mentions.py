@@ -62,7 +62,7 @@ class DictionaryMatcher:
             candidates = lengths.get(text[i])
             if candidates:
                 for length in candidates:
-                    piece = text[i:i + length]
+                    piece = text[i : i + length]
                     if piece in surfaces:
                         found.append((i, i + length, piece))
                         i += length
@@ -74,8 +74,9 @@ class DictionaryMatcher:
         return found
 
 
-def local_gazetteer(gazetteer: Mapping[str, str], place_code: Callable[[str], str | None],
-                    province_code: str | None) -> dict[str, str]:
+def local_gazetteer(
+    gazetteer: Mapping[str, str], place_code: Callable[[str], str | None], province_code: str | None
+) -> dict[str, str]:
     """The gazetteer without unsuffixed short forms of cities and counties outside the
     province ``province_code`` (e.g. 140000); unchanged when the province is unknown."""
     if province_code is None:
@@ -84,7 +85,8 @@ def local_gazetteer(gazetteer: Mapping[str, str], place_code: Callable[[str], st
     for surface, key in gazetteer.items():
         code = place_code(key)
         far_short_form = (
-            code is not None and not code.endswith("0000")
+            code is not None
+            and not code.endswith("0000")
             and code[:2] != province_code[:2]
             and not _ADMINISTRATIVE_SUFFIX.search(surface)
         )
@@ -111,8 +113,9 @@ def find_programmes(text: str, offset: int) -> list[Mention]:
     return mentions
 
 
-def find_places(text: str, offset: int, gazetteer: Mapping[str, str],
-                matcher: DictionaryMatcher | None = None) -> list[Mention]:
+def find_places(
+    text: str, offset: int, gazetteer: Mapping[str, str], matcher: DictionaryMatcher | None = None
+) -> list[Mention]:
     """Return the places in ``text`` (which starts at ``offset``): the gazetteer's surface
     forms, longest match first; key is the gazetteer's value for the surface form."""
     matcher = matcher or DictionaryMatcher(gazetteer.keys())
@@ -123,13 +126,18 @@ def find_places(text: str, offset: int, gazetteer: Mapping[str, str],
             continue
         if _inside(titles, begin, end):
             continue
-        mentions.append(Mention(Span(offset + begin, offset + end, surface), "place",
-                                gazetteer[surface]))
+        mentions.append(
+            Mention(Span(offset + begin, offset + end, surface), "place", gazetteer[surface])
+        )
     return mentions
 
 
-def find_terms(text: str, offset: int, terms: Mapping[str, list[tuple[str, str]]],
-               matcher: DictionaryMatcher | None = None) -> list[Mention]:
+def find_terms(
+    text: str,
+    offset: int,
+    terms: Mapping[str, list[tuple[str, str]]],
+    matcher: DictionaryMatcher | None = None,
+) -> list[Mention]:
     """Return the taxonomy terms in ``text`` (which starts at ``offset``), longest match
     first: one mention per (kind, concept IRI) of the matched surface form."""
     matcher = matcher or DictionaryMatcher(terms.keys())

@@ -187,7 +187,9 @@ class Document:
     items_without_part: list[Item] = field(default_factory=list)  # documents with no parts
     printed_by: Span | None = None
     printed: date | None = None
-    document_type: str | None = None  # implementation-plan | opinion | measures | action-plan | notice
+    document_type: str | None = (
+        None  # implementation-plan | opinion | measures | action-plan | notice
+    )
     entities: Entities = field(default_factory=Entities)  # found outside measures
     warnings: list[Warning_] = field(default_factory=list)
 

@@ -10,8 +10,21 @@ import re
 from decimal import Decimal
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _LARGE_UNITS = (("亿", 10**8), ("万", 10**4))
 _MULTIPLIERS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
@@ -88,7 +101,9 @@ def parse_number(s: str) -> Decimal:
         if not fraction or any(ch not in _DIGITS for ch in fraction):
             raise ValueError(f"not a number: {s!r}")
         digits = "".join(str(_DIGITS[ch]) for ch in fraction)
-        return _plain(Decimal(parse_chinese_integer(whole) if whole else 0) + Decimal("0." + digits))
+        return _plain(
+            Decimal(parse_chinese_integer(whole) if whole else 0) + Decimal("0." + digits)
+        )
     return Decimal(parse_chinese_integer(s))
 
 

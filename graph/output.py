@@ -37,8 +37,10 @@ def format_for(path: Path) -> tuple[str, bool]:
         return FORMATS[path.suffix.lower()]
     except KeyError:
         supported = ", ".join(sorted(FORMATS))
-        raise InputError(f"cannot tell the RDF format of {path.name!r} from its extension",
-                         hint=f"use one of {supported}") from None
+        raise InputError(
+            f"cannot tell the RDF format of {path.name!r} from its extension",
+            hint=f"use one of {supported}",
+        ) from None
 
 
 def union_graph(dataset: Dataset) -> Graph:
@@ -78,8 +80,10 @@ def check_destination(path: Path) -> tuple[str, bool]:
     found = format_for(path)
     folder = path.resolve().parent
     if not folder.is_dir():
-        raise InputError(f"cannot write {path}: the folder {folder} does not exist",
-                         hint="create the folder first or choose another --output")
+        raise InputError(
+            f"cannot write {path}: the folder {folder} does not exist",
+            hint="create the folder first or choose another --output",
+        )
     return found
 
 
@@ -90,8 +94,10 @@ def write_bytes(data: bytes, path: Path) -> int:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}",
-                         hint="choose an --output in a folder you can write to") from None
+        raise InputError(
+            f"cannot write {path}: {exc.strerror}",
+            hint="choose an --output in a folder you can write to",
+        ) from None
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -99,8 +105,10 @@ def write_bytes(data: bytes, path: Path) -> int:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"cannot write {path}: {exc.strerror}",
-                         hint="check the free space and the permissions of the folder") from None
+        raise InputError(
+            f"cannot write {path}: {exc.strerror}",
+            hint="check the free space and the permissions of the folder",
+        ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

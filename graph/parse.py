@@ -38,8 +38,10 @@ _CN = "零〇一二三四五六七八九十百"
 _OPEN, _CLOSE = "（(", "）)"
 
 _NOTICE_TITLE = re.compile(r".*关于.*通知$")
-_DATE = (r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
-         r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日")
+_DATE = (
+    r"(?P<y>\d{4}|[〇零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
+)
 _DATE_LINE = re.compile(rf"^(?:(?P<who>.+?)\s+)?{_DATE}$")
 _PRINT_LINE = re.compile(rf"^(?P<who>.+?)\s+{_DATE}印发$")
 _RELEASE = re.compile(r"^[（(]\s*(此件[^（）()]*?)\s*[）)]$")
@@ -55,11 +57,18 @@ _SENTENCE_END = "。；;！？!?：:，,"
 
 # Body-title endings and the document type they give (longest first).
 _DOCUMENT_TYPES = (
-    ("行动计划", "action-plan"), ("行动方案", "action-plan"),
-    ("实施方案", "implementation-plan"), ("工作方案", "implementation-plan"),
-    ("方案", "implementation-plan"), ("实施意见", "opinion"), ("指导意见", "opinion"),
-    ("意见", "opinion"), ("若干措施", "measures"), ("政策措施", "measures"),
-    ("措施", "measures"), ("通知", "notice"),
+    ("行动计划", "action-plan"),
+    ("行动方案", "action-plan"),
+    ("实施方案", "implementation-plan"),
+    ("工作方案", "implementation-plan"),
+    ("方案", "implementation-plan"),
+    ("实施意见", "opinion"),
+    ("指导意见", "opinion"),
+    ("意见", "opinion"),
+    ("若干措施", "measures"),
+    ("政策措施", "measures"),
+    ("措施", "measures"),
+    ("通知", "notice"),
 )
 _TRAILING_BRACKETS = re.compile(r"[（(][^（）()]*[）)]$")
 
@@ -96,8 +105,11 @@ def document_type(title: str) -> str | None:
 def parse_date(m: re.Match[str]) -> date | None:
     """The date of a match of ``_DATE`` (Arabic or Chinese digits), None if impossible."""
     try:
-        return date(parse_chinese_integer(m.group("y")), parse_chinese_integer(m.group("m")),
-                    parse_chinese_integer(m.group("d")))
+        return date(
+            parse_chinese_integer(m.group("y")),
+            parse_chinese_integer(m.group("m")),
+            parse_chinese_integer(m.group("d")),
+        )
     except ValueError:
         return None
 
@@ -152,13 +164,15 @@ class _Parser:
                 f"{self.source.file_name}: does not look like a policy document: "
                 "no numbered parts (一、) or items (（一）, 1., （1）)",
                 hint="give the text of a plan, opinion or measures document whose body is "
-                     "divided into parts 一、… or items （一）…")
+                "divided into parts 一、… or items （一）…",
+            )
         doc = self._front_matter(self.lines[:first_heading])
         self._body(doc, self.lines[first_heading:], style)
         if not doc.items:
             raise SourceFileError(
                 f"{self.source.file_name}: does not look like a policy document: no items",
-                hint="items are numbered （一）, 1. or （1） and begin with a title sentence")
+                hint="items are numbered （一）, 1. or （1） and begin with a title sentence",
+            )
         doc.document_type = document_type(doc.title.text)
         doc.warnings = self.warnings
         return doc
@@ -180,7 +194,7 @@ class _Parser:
     def _is_item_paragraph(self, line: _Line) -> bool:
         """A 一、 line that holds a responsibility clause (an item, not a part title)."""
         m = _PART.match(line.text)
-        return bool(find_clauses(line.text[m.end():] if m else line.text))
+        return bool(find_clauses(line.text[m.end() :] if m else line.text))
 
     # -- header ---------------------------------------------------------------------
 
@@ -195,8 +209,12 @@ class _Parser:
             if number is None and (dn := parse_document_number(line.text)):
                 number = (dn, line)
                 header_end = max(header_end, k)
-            elif (addressees is None and notice is not None and line.text[-1] in "：:"
-                  and "。" not in line.text):
+            elif (
+                addressees is None
+                and notice is not None
+                and line.text[-1] in "：:"
+                and "。" not in line.text
+            ):
                 addressees = line
                 header_end = max(header_end, k)
             elif release is None and (rm := _RELEASE.match(line.text)):
@@ -209,22 +227,29 @@ class _Parser:
                     issuer = self.span(line.begin, line.begin + dm.end("who"))
                 elif k > 0 and is_agency_name(lines[k - 1].text):
                     issuer = lines[k - 1].span()
-        title_index = next((k for k in range(header_end + 1, len(lines))
-                            if _is_title_line(lines[k].text)), None)
+        title_index = next(
+            (k for k in range(header_end + 1, len(lines)) if _is_title_line(lines[k].text)), None
+        )
         if title_index is None:
             if notice is None:
                 raise SourceFileError(
                     f"{self.source.file_name}: does not look like a policy document: "
                     "no title line before the first part or item",
-                    hint="the plan's title stands on its own line above its preamble")
+                    hint="the plan's title stands on its own line above its preamble",
+                )
             title = notice.span()
             body_start = header_end + 1
         else:
             title = lines[title_index].span()
             body_start = title_index + 1
-        doc = Document(source=self.source, title=title,
-                       notice_title=notice.span() if notice else None,
-                       issuer=issuer, issued=issued, release_note=release)
+        doc = Document(
+            source=self.source,
+            title=title,
+            notice_title=notice.span() if notice else None,
+            issuer=issuer,
+            issued=issued,
+            release_note=release,
+        )
         if number:
             doc.number, doc.number_span = number[0], number[1].span()
         if addressees:
@@ -289,12 +314,15 @@ class _Parser:
                     elif k > 0 and is_agency_name(lines[k - 1].text):
                         doc.issuer = lines[k - 1].span()
                 item = None
-            elif (is_agency_name(text) and k + 1 < len(lines)
-                  and _DATE_LINE.match(lines[k + 1].text)):
+            elif (
+                is_agency_name(text) and k + 1 < len(lines) and _DATE_LINE.match(lines[k + 1].text)
+            ):
                 item = None  # a signature: the issuing office above its date
             else:
-                self.warn(line.begin, f"paragraph fits nowhere in the document's structure: "
-                                      f"{_excerpt(text)}")
+                self.warn(
+                    line.begin,
+                    f"paragraph fits nowhere in the document's structure: {_excerpt(text)}",
+                )
             k += 1
 
     def _part(self, line: _Line, m: re.Match[str], expected: int) -> Part:
@@ -303,9 +331,12 @@ class _Parser:
         title = self.trimmed(line.begin + m.end(), line.end)
         stop = _first_stop(title.text)
         if stop is not None:
-            if title.text[stop + 1:].strip():
-                self.warn(title.begin + stop + 1, f"text after the title of part {label}: "
-                                                  f"{_excerpt(title.text[stop + 1:].strip())}")
+            if title.text[stop + 1 :].strip():
+                self.warn(
+                    title.begin + stop + 1,
+                    f"text after the title of part {label}: "
+                    f"{_excerpt(title.text[stop + 1 :].strip())}",
+                )
             title = self.span(title.begin, title.begin + stop)
         return Part(ordinal=ordinal, label=label, title=title, span=line.span())
 
@@ -322,10 +353,10 @@ class _Parser:
 
     def _item(self, line: _Line, m: re.Match[str], doc: Document) -> Item:
         previous = doc.items[-1].ordinal if doc.items else 0
-        label = self.text[line.begin:line.begin + m.end()].rstrip()
+        label = self.text[line.begin : line.begin + m.end()].rstrip()
         ordinal = self._ordinal(m.group(1), label, previous + 1, line.begin, "item")
         content = line.begin + m.end()
-        clauses = find_clauses(self.text[content:line.end], content)
+        clauses = find_clauses(self.text[content : line.end], content)
         first_clause = clauses[0].span.begin - 1 if clauses else line.end
         stop = _first_stop(self.text[content:first_clause])
         if stop is not None:
@@ -342,19 +373,21 @@ class _Parser:
 
     def _continue_item(self, item: Item, line: _Line, content: int) -> None:
         item.span = self.span(item.span.begin, line.end)
-        clauses = find_clauses(self.text[content:line.end], content)
+        clauses = find_clauses(self.text[content : line.end], content)
         self._measures(item, clauses, content, line.end, None)
 
-    def _measures(self, item: Item, clauses: list[Clause], cursor: int, end: int,
-                  title_sentence: Span | None) -> None:
+    def _measures(
+        self, item: Item, clauses: list[Clause], cursor: int, end: int, title_sentence: Span | None
+    ) -> None:
         for clause in clauses:
             open_bracket = clause.span.begin - 1
             text = self.trimmed(cursor, open_bracket, strip="。；;，,")
             if not text.text and title_sentence is not None and not item.measures:
                 text = title_sentence  # （三）做好某事。（省某厅负责）: the title is the measure
             if text.text:
-                item.measures.append(Measure(ordinal=len(item.measures) + 1, span=text,
-                                             clause=clause))
+                item.measures.append(
+                    Measure(ordinal=len(item.measures) + 1, span=text, clause=clause)
+                )
             else:
                 self.warn(open_bracket, "responsibility clause with no measure text before it")
             cursor = clause.span.end + 1
@@ -362,8 +395,11 @@ class _Parser:
         if rest.text:
             rest = self.trimmed(cursor, end, strip="；;，,")
             item.measures.append(Measure(ordinal=len(item.measures) + 1, span=rest, clause=None))
-            self.warn(rest.begin, f"text after the last responsibility clause of item "
-                                  f"{item.label}: {_excerpt(rest.text)}")
+            self.warn(
+                rest.begin,
+                f"text after the last responsibility clause of item "
+                f"{item.label}: {_excerpt(rest.text)}",
+            )
 
 
 def _first_stop(text: str) -> int | None:
@@ -380,9 +416,14 @@ def _first_stop(text: str) -> int | None:
 
 
 def _is_title_line(text: str) -> bool:
-    return (len(text) <= 80 and text[-1] not in _SENTENCE_END and "。" not in text
-            and not _RELEASE.match(text) and not _DATE_LINE.match(text)
-            and parse_document_number(text) is None)
+    return (
+        len(text) <= 80
+        and text[-1] not in _SENTENCE_END
+        and "。" not in text
+        and not _RELEASE.match(text)
+        and not _DATE_LINE.match(text)
+        and parse_document_number(text) is None
+    )
 
 
 def _match_any(patterns: list[re.Pattern[str]], text: str) -> re.Match[str] | None:

@@ -46,8 +46,9 @@ def version() -> str:
 def bundled_corpus() -> list[tuple[str, str]]:
     """The bundled corpus as (file name, text) pairs, in file-name order."""
     files = resources.files("policykg.corpus")
-    return sorted((f.name, f.read_text(encoding="utf-8"))
-                  for f in files.iterdir() if f.name.endswith(".txt"))
+    return sorted(
+        (f.name, f.read_text(encoding="utf-8")) for f in files.iterdir() if f.name.endswith(".txt")
+    )
 
 
 @dataclass
@@ -64,9 +65,12 @@ class BuildResult:
         docs = self.documents
         measures = [m for d in docs for m in d.measures]
         agencies = {o for _, _, o, _ in self.dataset.quads((None, PKG.agent, None, None))}
-        places = {(d.title.text, m.key) for d in docs
-                  for m in [*d.entities.mentions, *(x for me in d.measures for x in me.entities.mentions)]
-                  if m.kind == "place"}
+        places = {
+            (d.title.text, m.key)
+            for d in docs
+            for m in [*d.entities.mentions, *(x for me in d.measures for x in me.entities.mentions)]
+            if m.kind == "place"
+        }
         return {
             "documents": len(docs),
             "parts": sum(len(d.parts) for d in docs),
@@ -76,7 +80,8 @@ class BuildResult:
             "agencies": len(agencies),
             "time bounds": sum(len(m.entities.time_bounds) for m in measures),
             "quantities": sum(len(m.entities.quantities) for m in measures),
-            "citations": sum(len(m.entities.citations) for m in measures) + sum(len(d.basis) for d in docs),
+            "citations": sum(len(m.entities.citations) for m in measures)
+            + sum(len(d.basis) for d in docs),
             "places": len(places),
             "triples": len(self.dataset),
         }
@@ -96,8 +101,10 @@ def refuse_duplicates(docs: Sequence[Document]) -> None:
         iri = iris.document_iri(doc.number, doc.title.text)
         if iri in seen:
             what = doc.number.text if doc.number else doc.title.text
-            raise InputError(f"{seen[iri]} and {doc.source.file_name} are the same document ({what})",
-                             hint="give each document once")
+            raise InputError(
+                f"{seen[iri]} and {doc.source.file_name} are the same document ({what})",
+                hint="give each document once",
+            )
         seen[iri] = doc.source.file_name
 
 
@@ -105,20 +112,26 @@ def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None
     """Fill in the entities of every measure and the places named outside measures."""
     ctx = ExtractionContext.for_document(doc, ref, where.code)
     if ctx.reference is None:
-        doc.warnings.append(Warning_.at(
-            doc.source.text, doc.title.begin,
-            "the document has no date and no number: relative time expressions "
-            "(年内, 春节前, 3月底前) are not resolved"))
+        doc.warnings.append(
+            Warning_.at(
+                doc.source.text,
+                doc.title.begin,
+                "the document has no date and no number: relative time expressions "
+                "(年内, 春节前, 3月底前) are not resolved",
+            )
+        )
     for measure in doc.measures:
         measure.entities = extract_entities(measure.span.text, measure.span.begin, ctx)
         if measure.clause is not None:
             clause = measure.clause.span
-            measure.entities.mentions.extend(find_places(clause.text, clause.begin, ctx.gazetteer,
-                                                       ctx.place_matcher))
+            measure.entities.mentions.extend(
+                find_places(clause.text, clause.begin, ctx.gazetteer, ctx.place_matcher)
+            )
     doc.entities = Entities()
     for span in filter(None, (doc.title, doc.preamble)):
-        doc.entities.mentions.extend(find_places(span.text, span.begin, ctx.gazetteer,
-                                                 ctx.place_matcher))
+        doc.entities.mentions.extend(
+            find_places(span.text, span.begin, ctx.gazetteer, ctx.place_matcher)
+        )
 
 
 class CitationResolver:
@@ -175,8 +188,11 @@ def jurisdiction_of(doc: Document, ref: Reference) -> Jurisdiction:
     return Jurisdiction(code, province, city, county)
 
 
-def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
-          reference: Reference | None = None) -> BuildResult:
+def build(
+    paths: Sequence[Path] | None = None,
+    progress: Progress | None = None,
+    reference: Reference | None = None,
+) -> BuildResult:
     """Build the dataset of the given text files (the bundled corpus when there are none)."""
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -203,11 +219,17 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
     warnings = [f"{doc.source.file_name}: {w}" for doc in docs for w in doc.warnings]
     release = version()
     for doc, where in zip(docs, places, strict=True):
-        ctx = BuildContext(find_agency=ref.find_agency, resolve_citation=resolver,
-                           jurisdiction=where, version=release)
+        ctx = BuildContext(
+            find_agency=ref.find_agency,
+            resolve_citation=resolver,
+            jurisdiction=where,
+            version=release,
+        )
         graph = add_document_graph(dataset, doc, ctx)
-        warnings.extend(f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
-                        for a, kind in sorted(ctx.new_agencies.items()))
+        warnings.extend(
+            f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
+            for a, kind in sorted(ctx.new_agencies.items())
+        )
         say(f"built {doc.source.file_name}: {len(graph)} triples")
     warnings.extend(link_items(dataset, docs, ref, say))
     linkset = dataset.graph(iris.reference_graph_iri("linkset"))
@@ -216,8 +238,9 @@ def build(paths: Sequence[Path] | None = None, progress: Progress | None = None,
     return BuildResult(dataset, docs, warnings, timings)
 
 
-def link_items(dataset: Dataset, docs: Sequence[Document], ref: Reference,
-               say: Progress) -> list[str]:
+def link_items(
+    dataset: Dataset, docs: Sequence[Document], ref: Reference, say: Progress
+) -> list[str]:
     """Crosswalk each document's items to the items of the document it implements."""
     warnings: list[str] = []
     union = union_view(dataset)
@@ -240,4 +263,3 @@ def link_items(dataset: Dataset, docs: Sequence[Document], ref: Reference,
 def build_dataset(paths: Sequence[Path] | None = None) -> Dataset:
     """The dataset of the given files (the bundled corpus when there are none)."""
     return build(paths).dataset
-

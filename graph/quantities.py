@@ -29,21 +29,122 @@ from policykg.graph.model import Quantity, Span, TimeBound
 from policykg.graph.numerals import normalise_digits, parse_number
 
 # Units and classifiers, as written; longest first so that 个月 wins over 个.
-UNITS: tuple[str, ...] = tuple(sorted((
-    "%", "％", "‰", "个百分点", "个工作日", "个月", "个", "元", "套", "名", "人次", "人", "场", "家",
-    "所", "辆", "平方米", "平方公里", "亩", "公顷", "公里", "千米", "米", "小时", "天", "年",
-    "周", "次", "项", "条", "座", "处", "台", "户", "件", "吨", "千瓦", "兆瓦", "床", "张",
-    "倍", "周岁", "岁", "类", "种", "批", "位", "间", "支", "款", "期", "轮",
-), key=lambda u: (-len(u), u)))
-_CHINESE_NUMERAL_UNITS = frozenset((
-    "个百分点", "个工作日", "个月", "个", "名", "人", "人次", "元", "家", "所", "项", "天", "年", "次",
-    "倍", "场", "套", "辆", "条", "座", "处", "批", "类", "种",
-))
+UNITS: tuple[str, ...] = tuple(
+    sorted(
+        (
+            "%",
+            "％",
+            "‰",
+            "个百分点",
+            "个工作日",
+            "个月",
+            "个",
+            "元",
+            "套",
+            "名",
+            "人次",
+            "人",
+            "场",
+            "家",
+            "所",
+            "辆",
+            "平方米",
+            "平方公里",
+            "亩",
+            "公顷",
+            "公里",
+            "千米",
+            "米",
+            "小时",
+            "天",
+            "年",
+            "周",
+            "次",
+            "项",
+            "条",
+            "座",
+            "处",
+            "台",
+            "户",
+            "件",
+            "吨",
+            "千瓦",
+            "兆瓦",
+            "床",
+            "张",
+            "倍",
+            "周岁",
+            "岁",
+            "类",
+            "种",
+            "批",
+            "位",
+            "间",
+            "支",
+            "款",
+            "期",
+            "轮",
+        ),
+        key=lambda u: (-len(u), u),
+    )
+)
+_CHINESE_NUMERAL_UNITS = frozenset(
+    (
+        "个百分点",
+        "个工作日",
+        "个月",
+        "个",
+        "名",
+        "人",
+        "人次",
+        "元",
+        "家",
+        "所",
+        "项",
+        "天",
+        "年",
+        "次",
+        "倍",
+        "场",
+        "套",
+        "辆",
+        "条",
+        "座",
+        "处",
+        "批",
+        "类",
+        "种",
+    )
+)
 _IDIOMATIC_NUMERALS = frozenset("一十百千万亿零〇")
-_COUNT_UNITS = frozenset((
-    "个", "名", "人", "场", "家", "所", "辆", "项", "条", "座", "处", "台", "户", "件",
-    "床", "张", "批", "位", "间", "支", "款", "类", "种", "套",
-))
+_COUNT_UNITS = frozenset(
+    (
+        "个",
+        "名",
+        "人",
+        "场",
+        "家",
+        "所",
+        "辆",
+        "项",
+        "条",
+        "座",
+        "处",
+        "台",
+        "户",
+        "件",
+        "床",
+        "张",
+        "批",
+        "位",
+        "间",
+        "支",
+        "款",
+        "类",
+        "种",
+        "套",
+    )
+)
 
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 _QUANTITY = re.compile(
@@ -56,8 +157,10 @@ _MIN_BEFORE = r"不低于|不少于|不小于|至少|最少|最低|超过|突破
 _MAX_BEFORE = r"不超过|不高于|不多于|不大于|最多|最高|低于|少于|控制在|压缩至|压缩到|缩短至|缩短到"
 _APPROX_BEFORE = r"大约|约|接近|将近|近"
 # a change verb right before the number belongs to the expression (增长8%左右, 压缩至2个…)
-_CHANGE_VERB = (r"增长|增加至|增加到|增加|新增|下降|降低至|降低到|降低|减少|压缩至|压缩到|缩短至|"
-                r"缩短到|提高至|提高到|提高|降至|增至")
+_CHANGE_VERB = (
+    r"增长|增加至|增加到|增加|新增|下降|降低至|降低到|降低|减少|压缩至|压缩到|缩短至|"
+    r"缩短到|提高至|提高到|提高|降至|增至"
+)
 # a min or max word may stand a short verb away (至少新增2个); approx words stand right
 # before the number, and 最近 / 附近 are no approximations
 _COMPARATOR_BEFORE = re.compile(
@@ -117,7 +220,7 @@ def _measured(text: str, begin: int, unit_end: int, unit: str) -> str | None:
         before = stripped
     verb = _COUNTING_VERB.match(before)
     if verb:
-        before = before[verb.end():]
+        before = before[verb.end() :]
     before = _LEADING_FILLER.sub("", before)
     if 2 <= len(before) <= 24 and not enumerated:
         return before
@@ -163,7 +266,9 @@ def find_quantities(text: str, offset: int) -> list[Quantity]:
         comparator, begin, end = _comparator(norm, m.start(), m.end(), bool(m.group("more")))
         quantity = Quantity(
             span=Span(offset + begin, offset + end, text[begin:end]),
-            value=value, unit=unit, comparator=comparator,
+            value=value,
+            unit=unit,
+            comparator=comparator,
             measured=_measured(norm, begin, m.end(), unit),
         )
         found.append((m.start(), m.end(), end, quantity))
@@ -193,11 +298,14 @@ def _covers_a_span(tb: TimeBound) -> bool:
     stretch of time a target can be over; a deadline (到2022年年底) or a start is not."""
     if tb.kind == "period":
         return tb.start is not None and tb.end is not None
-    return tb.kind == "deadline" and _BARE_YEAR.fullmatch(normalise_digits(tb.span.text)) is not None
+    return (
+        tb.kind == "deadline" and _BARE_YEAR.fullmatch(normalise_digits(tb.span.text)) is not None
+    )
 
 
-def link_periods(quantities: list[Quantity], time_bounds: list[TimeBound], text: str,
-                 offset: int) -> list[Quantity]:
+def link_periods(
+    quantities: list[Quantity], time_bounds: list[TimeBound], text: str, offset: int
+) -> list[Quantity]:
     """Return ``quantities`` with ``period`` set to the index of the nearest time bound that
     precedes each quantity in the same sentence and covers a span of time (“十四五”期间…
     5.5万套, 2022年筹集1.5万套). Durations (6个月, 2个工作日) are no targets over a period
@@ -213,8 +321,10 @@ def link_periods(quantities: list[Quantity], time_bounds: list[TimeBound], text:
             (m.end() for m in _SENTENCE_BREAK.finditer(norm, 0, max(0, local))), default=0
         )
         candidates = [
-            k for k, tb in enumerate(time_bounds)
-            if sentence_start <= tb.span.begin - offset and tb.span.end - offset <= local
+            k
+            for k, tb in enumerate(time_bounds)
+            if sentence_start <= tb.span.begin - offset
+            and tb.span.end - offset <= local
             and _covers_a_span(tb)
         ]
         result.append(replace(q, period=candidates[-1]) if candidates else q)

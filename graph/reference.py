@@ -71,7 +71,11 @@ def _read_turtle(text: str, name: str) -> Graph:
         parsed.parse(data=text, format="turtle")
     except Exception as exc:  # rdflib raises several unrelated types for bad Turtle
         raise RDFSyntaxError(f"reference file {name} does not parse: {exc}") from exc
-    graph = to_canonical_graph(parsed) if any(isinstance(n, BNode) for t in parsed for n in t) else parsed
+    graph = (
+        to_canonical_graph(parsed)
+        if any(isinstance(n, BNode) for t in parsed for n in t)
+        else parsed
+    )
     bind_prefixes(graph.namespace_manager)
     return graph
 
@@ -112,7 +116,8 @@ class Reference:
         self._places = self._index_places(union)
         self._code_to_place = {code: iri for iri, (code, _) in sorted(self._places.items()) if code}
         self._place_names = {
-            iri: name for iri in self._places
+            iri: name
+            for iri in self._places
             if (name := _first(v for v in union.objects(URIRef(iri), SKOS.prefLabel) if _is_zh(v)))
         }
         self._country = {iri for iri, (_, level) in self._places.items() if level == "country"}
@@ -176,8 +181,9 @@ class Reference:
                 iri=str(agency),
                 name=_first(v for v in labels if _is_zh(v)) or str(agency),
                 name_en=_first(v for v in labels if _is_en(v)),
-                short_forms=tuple(sorted(
-                    str(v) for v in union.objects(agency, SKOS.altLabel) if _is_zh(v))),
+                short_forms=tuple(
+                    sorted(str(v) for v in union.objects(agency, SKOS.altLabel) if _is_zh(v))
+                ),
                 kind=_first(union.objects(URIRef(kind_iri), SKOS.notation)) if kind_iri else None,
                 kind_iri=kind_iri,
                 parent=_first(union.objects(agency, ORG.subOrganizationOf)),
@@ -268,8 +274,9 @@ class Reference:
         """The place code of an issuing agency: from the register when it is there,
         otherwise from the longest place name the issuer's name begins with."""
         issuer_name = issuer_name.strip()
-        registered = {self._agencies[iri].jurisdiction_code
-                      for iri in self._agency_names.get(issuer_name, [])}
+        registered = {
+            self._agencies[iri].jurisdiction_code for iri in self._agency_names.get(issuer_name, [])
+        }
         if len(registered) == 1:
             code = registered.pop()
             if code is not None:
@@ -306,7 +313,7 @@ def _graph_name(graph: Graph, stem: str) -> str:
     """The name a reference file gives itself (the one pkgraph:reference/{name} node it
     describes), or its file name stem when it names none or several."""
     prefix = str(PKGRAPH["reference/"])
-    named = {str(s)[len(prefix):] for s in graph.subjects() if str(s).startswith(prefix)}
+    named = {str(s)[len(prefix) :] for s in graph.subjects() if str(s).startswith(prefix)}
     return named.pop() if len(named) == 1 else stem
 
 

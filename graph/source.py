@@ -37,19 +37,23 @@ def read_source(path: str | Path) -> SourceText:
     """Read a text file as a :class:`SourceText`; raise SourceFileError if it cannot be used."""
     p = Path(path)
     if not p.exists():
-        raise SourceFileError(f"{p}: no such file",
-                              hint="check the path; give a UTF-8 or GB18030 text file")
+        raise SourceFileError(
+            f"{p}: no such file", hint="check the path; give a UTF-8 or GB18030 text file"
+        )
     if p.is_dir():
-        raise SourceFileError(f"{p}: is a directory, not a text file",
-                              hint="give the path of a .txt file inside it")
+        raise SourceFileError(
+            f"{p}: is a directory, not a text file", hint="give the path of a .txt file inside it"
+        )
     try:
         raw = p.read_bytes()
     except OSError as e:
-        raise SourceFileError(f"{p}: cannot be read ({e.strerror or e})",
-                              hint="check the file's permissions") from e
+        raise SourceFileError(
+            f"{p}: cannot be read ({e.strerror or e})", hint="check the file's permissions"
+        ) from e
     text, encoding = decode_bytes(raw, p.name)
-    return SourceText(text=text, file_name=p.name,
-                      sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding)
+    return SourceText(
+        text=text, file_name=p.name, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding
+    )
 
 
 def read_source_text(text: str, file_name: str) -> SourceText:
@@ -65,18 +69,23 @@ def read_source_text(text: str, file_name: str) -> SourceText:
         encoding = "utf-8-sig"
     text = normalise_newlines(text)
     _check_text(text, file_name)
-    return SourceText(text=text, file_name=file_name,
-                      sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding)
+    return SourceText(
+        text=text, file_name=file_name, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding
+    )
 
 
 def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
     """The normalised text of ``raw`` and the encoding it was read in."""
     if not raw:
-        raise SourceFileError(f"{name}: the file is empty",
-                              hint="give a file that holds the text of a policy document")
+        raise SourceFileError(
+            f"{name}: the file is empty",
+            hint="give a file that holds the text of a policy document",
+        )
     if b"\x00" in raw:
-        raise SourceFileError(f"{name}: binary content (NUL bytes), not a text file",
-                              hint="save the document as plain text in UTF-8 (UTF-16 is not read)")
+        raise SourceFileError(
+            f"{name}: binary content (NUL bytes), not a text file",
+            hint="save the document as plain text in UTF-8 (UTF-16 is not read)",
+        )
     text, encoding = _decode(raw, name)
     text = normalise_newlines(text)
     _check_text(text, name)
@@ -86,7 +95,7 @@ def decode_bytes(raw: bytes, name: str) -> tuple[str, str]:
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
     if raw.startswith(_BOM):
         try:
-            return raw[len(_BOM):].decode("utf-8"), "utf-8-sig"
+            return raw[len(_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as e:
             raise _undecodable(name, e) from e
     try:
@@ -105,7 +114,8 @@ def _undecodable(name: str, e: UnicodeDecodeError) -> SourceFileError:
     return SourceFileError(
         f"{name}: cannot be decoded; tried UTF-8 (invalid byte at offset {e.start}) "
         "and GB18030 (invalid or not Chinese text)",
-        hint="convert the file to UTF-8, e.g. `iconv -f <encoding> -t UTF-8 file > file.utf8.txt`")
+        hint="convert the file to UTF-8, e.g. `iconv -f <encoding> -t UTF-8 file > file.utf8.txt`",
+    )
 
 
 def looks_chinese(text: str) -> bool:
@@ -132,10 +142,13 @@ def _in_gb2312(c: str) -> bool:
 
 def _check_text(text: str, name: str) -> None:
     if not text.strip():
-        raise SourceFileError(f"{name}: the file is empty (white space only)",
-                              hint="give a file that holds the text of a policy document")
+        raise SourceFileError(
+            f"{name}: the file is empty (white space only)",
+            hint="give a file that holds the text of a policy document",
+        )
     controls = sum(1 for c in text if ord(c) < 0x20 and c not in _TEXT_CONTROLS)
     if controls > max(2, _BINARY_CONTROL_SHARE * len(text)):
-        raise SourceFileError(f"{name}: binary content ({controls} control characters), "
-                              "not a text file",
-                              hint="give the plain-text (.txt) version of the document")
+        raise SourceFileError(
+            f"{name}: binary content ({controls} control characters), not a text file",
+            hint="give the plain-text (.txt) version of the document",
+        )

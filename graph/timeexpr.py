@@ -115,11 +115,14 @@ def calendar_from_graph(graph: Graph) -> HolidayCalendar:
     holidays = []
     for node in sorted(graph.subjects(RDF.type, PKG.Holiday)):
         zh = [
-            str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(node, p)
+            str(o)
+            for p in (SKOS.prefLabel, SKOS.altLabel)
+            for o in graph.objects(node, p)
             if isinstance(o, Literal) and o.language == "zh"
         ]
         pref = next(
-            str(o) for o in graph.objects(node, SKOS.prefLabel)
+            str(o)
+            for o in graph.objects(node, SKOS.prefLabel)
             if isinstance(o, Literal) and o.language == "zh"
         )
         month_day = None
@@ -301,11 +304,25 @@ def _five_year_plans(scan: _Scan, periods: dict[str, tuple[int, int]]) -> Iterat
             continue
         first, last = years
         if m.group("tail") in ("期末", "末"):
-            yield _Found(m.start(), m.end(), None, date(last, 12, 31), "year", "deadline",
-                         label=m.group("label"))
+            yield _Found(
+                m.start(),
+                m.end(),
+                None,
+                date(last, 12, 31),
+                "year",
+                "deadline",
+                label=m.group("label"),
+            )
         else:
-            yield _Found(m.start(), m.end(), date(first, 1, 1), date(last, 12, 31), "year",
-                         "period", label=m.group("label"))
+            yield _Found(
+                m.start(),
+                m.end(),
+                date(first, 1, 1),
+                date(last, 12, 31),
+                "year",
+                "period",
+                label=m.group("label"),
+            )
 
 
 def _recurring(scan: _Scan) -> Iterator[_Found]:
@@ -314,9 +331,16 @@ def _recurring(scan: _Scan) -> Iterator[_Found]:
         day = None
         if m.group("day") and m.group("unit") == "月":
             day = parse_chinese_integer(m.group("day")[:-1])
-        yield _Found(m.start(), m.end(), None, None, "day" if day else units[m.group("unit")],
-                     "recurring",
-                     recurrence=units[m.group("unit")], recurrence_day=day)
+        yield _Found(
+            m.start(),
+            m.end(),
+            None,
+            None,
+            "day" if day else units[m.group("unit")],
+            "recurring",
+            recurrence=units[m.group("unit")],
+            recurrence_day=day,
+        )
 
 
 def _holidays(scan: _Scan, holidays: HolidayCalendar) -> Iterator[_Found]:
@@ -334,8 +358,15 @@ def _holidays(scan: _Scan, holidays: HolidayCalendar) -> Iterator[_Found]:
             # a holiday the calendar has no date for: no bound, but no bare year either
             yield _Found(m.start(), m.end(), None, None, "day", "deadline", emit=False)
             continue
-        yield _Found(m.start(), m.end(), None, day - timedelta(days=1), "day", "deadline",
-                     label=m.group("name"))
+        yield _Found(
+            m.start(),
+            m.end(),
+            None,
+            day - timedelta(days=1),
+            "day",
+            "deadline",
+            label=m.group("name"),
+        )
 
 
 def _dates(scan: _Scan) -> Iterator[_Found]:
@@ -355,8 +386,11 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
         except ValueError:
             continue
         if suffix in ("上半年", "下半年") and mo is None:
-            half = (date(y, 1, 1), date(y, 6, 30)) if suffix == "上半年" else (
-                date(y, 7, 1), date(y, 12, 31))
+            half = (
+                (date(y, 1, 1), date(y, 6, 30))
+                if suffix == "上半年"
+                else (date(y, 7, 1), date(y, 12, 31))
+            )
             yield _Found(m.start(), m.end(), half[0], half[1], "month", "period")
             continue
         if suffix in ("上半年", "下半年"):
@@ -380,7 +414,7 @@ def _bare_year(scan: _Scan, m: re.Match[str], first: date, last: date) -> _Found
     text = scan.text
     if _QUALIFIER_AFTER.match(text, m.end()):
         return None
-    if _OBJECT_BEFORE.search(text[max(0, m.start() - 2):m.start()]):
+    if _OBJECT_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
         return None
     if _COMMA_AFTER.match(text, m.end()):
         return _Found(m.start(), m.end(), first, last, "year", "period")
@@ -400,14 +434,16 @@ def _within_year(scan: _Scan) -> Iterator[_Found]:
             yield _Found(m.start(), m.end(), date(y, 1, 1), date(y, 12, 31), "year", "period")
 
 
-def find_time_bounds(text: str, offset: int, reference: date | None,
-                     holidays: HolidayCalendar) -> list[TimeBound]:
+def find_time_bounds(
+    text: str, offset: int, reference: date | None, holidays: HolidayCalendar
+) -> list[TimeBound]:
     """Return the time bounds in ``text`` (which starts at ``offset`` in the source), in
     text order. ``reference`` is the document's date: it resolves 年内, 春节前, 3月底前;
     without it (an undated document) those expressions give no bound."""
     norm = normalise_digits(text)
     scan = _Scan(
-        norm, reference,
+        norm,
+        reference,
         names=quoted_stretches(norm),
         titles=title_stretches(norm),
     )
@@ -429,9 +465,14 @@ def find_time_bounds(text: str, offset: int, reference: date | None,
     found.sort(key=lambda f: f.begin)
     return [
         TimeBound(
-            span=Span(offset + f.begin, offset + f.end, text[f.begin:f.end]),
-            start=f.start, end=f.stop, precision=f.precision, kind=f.kind,
-            recurrence=f.recurrence, recurrence_day=f.recurrence_day, label=f.label,
+            span=Span(offset + f.begin, offset + f.end, text[f.begin : f.end]),
+            start=f.start,
+            end=f.stop,
+            precision=f.precision,
+            kind=f.kind,
+            recurrence=f.recurrence,
+            recurrence_day=f.recurrence_day,
+            label=f.label,
         )
         for f in found
     ]

@@ -32,8 +32,8 @@ from .executor import QueryRunner
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Type, Content-Length, Retry-After, Allow, "
-                                     "X-Policykg-Cache, X-Policykg-Conforms, Link, "
-                                     "Content-Location",
+    "X-Policykg-Cache, X-Policykg-Conforms, Link, "
+    "Content-Location",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -70,10 +70,15 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     else:
         engine.base_iri = settings.base_iri  # the Config is the one place of configuration
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
-    runner = QueryRunner(engine, settings.query_timeout, settings.max_result_bytes,
-                         settings.query_workers)
-    app.extensions["policykg"] = Service(engine=engine, config=settings, runner=runner,
-                                         answers=AnswerCache(settings.answer_cache_bytes))
+    runner = QueryRunner(
+        engine, settings.query_timeout, settings.max_result_bytes, settings.query_workers
+    )
+    app.extensions["policykg"] = Service(
+        engine=engine,
+        config=settings,
+        runner=runner,
+        answers=AnswerCache(settings.answer_cache_bytes),
+    )
     _register_blueprints(app)
     _register_errors(app)
     app.after_request(_cors)
@@ -98,8 +103,13 @@ def _cors(response: Response) -> Response:
     return response
 
 
-def error_response(status: int, title: str, message: str, hint: str | None = None,
-                   extra: Mapping[str, Any] | None = None) -> Response:
+def error_response(
+    status: int,
+    title: str,
+    message: str,
+    hint: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Response:
     """The one error shape: text/plain, or JSON when the client prefers it."""
     accept = request.accept_mimetypes
     if accept["application/json"] > accept["text/plain"]:
@@ -120,17 +130,26 @@ def _json(body: Mapping[str, Any]) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
-_TITLES = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-           406: "Not Acceptable", 413: "Payload Too Large", 415: "Unsupported Media Type",
-           422: "Unprocessable Content", 500: "Internal Server Error",
-           503: "Service Unavailable"}
+_TITLES = {
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def _retry_after(app: Flask) -> str:
     """Whole seconds a client should wait: the timeout of what it asked for."""
     settings: Config = app.extensions["policykg"].config
-    seconds = (settings.validate_timeout if request.blueprint == "validate"
-               else settings.query_timeout)
+    seconds = (
+        settings.validate_timeout if request.blueprint == "validate" else settings.query_timeout
+    )
     return str(math.ceil(seconds))
 
 
@@ -141,8 +160,9 @@ def _register_errors(app: Flask) -> None:
         extra = {"acceptable": exc.acceptable} if hasattr(exc, "acceptable") else None
         if status >= 500:
             app.logger.error("%s on %s %s: %s", status, request.method, request.path, exc)
-        response = error_response(status, _TITLES.get(status, "Error"), exc.message, exc.hint,
-                                  extra)
+        response = error_response(
+            status, _TITLES.get(status, "Error"), exc.message, exc.hint, extra
+        )
         if status == 503:
             response.headers["Retry-After"] = _retry_after(app)
         return response

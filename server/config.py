@@ -18,17 +18,17 @@ from policykg.graph.errors import InputError
 from .engine import ENGINES
 
 DEFAULTS: dict[str, Any] = {
-    "DATA": None,                        # N-Quads/TriG/… file; None = build the bundled corpus
+    "DATA": None,  # N-Quads/TriG/… file; None = build the bundled corpus
     "ENGINE": "oxigraph",
-    "QUERY_TIMEOUT": 10.0,               # seconds; a query still running then is killed: 503
-    "MAX_QUERY_LENGTH": 100_000,         # characters of query text
-    "MAX_CONTENT_LENGTH": 1024 * 1024,   # bytes of any request body (Flask enforces: 413)
-    "MAX_NESTING_DEPTH": 64,             # { ( [ levels in a query
+    "QUERY_TIMEOUT": 10.0,  # seconds; a query still running then is killed: 503
+    "MAX_QUERY_LENGTH": 100_000,  # characters of query text
+    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes of any request body (Flask enforces: 413)
+    "MAX_NESTING_DEPTH": 64,  # { ( [ levels in a query
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised result size; larger answers are refused
-    "QUERY_WORKERS": 1,                  # evaluation child processes per server process
+    "QUERY_WORKERS": 1,  # evaluation child processes per server process
     "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,  # LRU of complete answers per process; 0 = off
-    "VALIDATE_TIMEOUT": 20.0,            # seconds for one /validate request (see serve.py:
-                                         # gunicorn's --timeout must exceed it)
+    "VALIDATE_TIMEOUT": 20.0,  # seconds for one /validate request (see serve.py:
+    # gunicorn's --timeout must exceed it)
     "BASE_IRI": "https://w3id.org/policykg/",
 }
 
@@ -78,8 +78,13 @@ class Config:
             if not isinstance(value, int | float) or value <= 0:
                 raise ConfigError(f"{name.upper()} must be a positive number of seconds")
             object.__setattr__(self, name, float(value))
-        for name in ("max_query_length", "max_content_length", "max_nesting_depth",
-                     "max_result_bytes", "query_workers"):
+        for name in (
+            "max_query_length",
+            "max_content_length",
+            "max_nesting_depth",
+            "max_result_bytes",
+            "query_workers",
+        ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name.upper()} must be a positive integer, not {value!r}")

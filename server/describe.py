@@ -28,16 +28,23 @@ RDF_FORMATS: dict[str, str] = {
 # Short names for the ?format= parameter that browsers can use instead of Accept.
 # The names of /sparql's format= (protocol.py) are accepted too.
 FORMAT_NAMES: dict[str, str] = {
-    "ttl": "text/turtle", "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "turtle": "text/turtle",
     "jsonld": "application/ld+json",
-    "nt": "application/n-triples", "ntriples": "application/n-triples",
-    "rdf": "application/rdf+xml", "rdfxml": "application/rdf+xml",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "rdf": "application/rdf+xml",
+    "rdfxml": "application/rdf+xml",
     "html": "text/html",
 }
 # The format= name each media type is linked with (alternate links, Content-Location).
-SHORT_NAMES: dict[str, str] = {"text/html": "html", "text/turtle": "ttl",
-                               "application/ld+json": "jsonld",
-                               "application/n-triples": "nt", "application/rdf+xml": "rdf"}
+SHORT_NAMES: dict[str, str] = {
+    "text/html": "html",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "rdf",
+}
 
 MAX_INCOMING = 1000
 LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCT.title, ELI.id_local)
@@ -63,8 +70,13 @@ def choose_media_type(accept: MIMEAccept, format_name: str | None) -> str | None
     return accept.best_match(["text/html", *RDF_FORMATS])
 
 
-def _add_closure(lookup: Lookup, graph: Graph, subject: URIRef | BNode,
-                 graph_name: URIRef | None, seen: set[BNode]) -> list[URIRef]:
+def _add_closure(
+    lookup: Lookup,
+    graph: Graph,
+    subject: URIRef | BNode,
+    graph_name: URIRef | None,
+    seen: set[BNode],
+) -> list[URIRef]:
     """Add the subject's triples and its blank nodes' triples; return the IRIs it points to."""
     objects: list[URIRef] = []
     for s, p, o in lookup.triples(subject, None, None, graph_name):

@@ -30,8 +30,11 @@ FORMAT_IRIS = {
     "application/n-quads": "N-Quads",
     "application/trig": "TriG",
 }
-DUMPS = {"dataset.nq": "application/n-quads", "dataset.trig": "application/trig",
-         "dataset.jsonld": "application/ld+json"}
+DUMPS = {
+    "dataset.nq": "application/n-quads",
+    "dataset.trig": "application/trig",
+    "dataset.jsonld": "application/ld+json",
+}
 
 
 def description_graph(engine: Engine, root: str) -> Graph:
@@ -48,7 +51,13 @@ def description_graph(engine: Engine, root: str) -> Graph:
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, DCTERMS.title, Literal("policykg: Chinese government policy documents", lang="en")))
+    g.add(
+        (
+            dataset,
+            DCTERMS.title,
+            Literal("policykg: Chinese government policy documents", lang="en"),
+        )
+    )
     g.add((dataset, VOID.sparqlEndpoint, service))
     g.add((dataset, VOID.uriSpace, Literal(str(PKID))))
     g.add((dataset, VOID.vocabulary, URIRef(str(PKG))))
@@ -78,10 +87,19 @@ def serialize_graph(graph: Graph, media_type: str) -> bytes:
     """An rdflib graph written by pyoxigraph in one of GRAPH_TYPES."""
     nt = graph.serialize(format="nt", encoding="utf-8")
     fmt = GRAPH_TYPES[media_type][1]
-    prefixes = dict(TURTLE_PREFIXES, sd=str(SD)) if fmt in (
-        ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    prefixes = (
+        dict(TURTLE_PREFIXES, sd=str(SD))
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+        else None
+    )
     # sorted, named subjects first, so that Turtle groups each subject's triples
-    triples = sorted((q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)),
-                     key=lambda t: (isinstance(t.subject, ox.BlankNode), str(t.subject),
-                                    str(t.predicate), str(t.object)))
+    triples = sorted(
+        (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)),
+        key=lambda t: (
+            isinstance(t.subject, ox.BlankNode),
+            str(t.subject),
+            str(t.predicate),
+            str(t.object),
+        ),
+    )
     return ox.serialize(triples, format=fmt, prefixes=prefixes)

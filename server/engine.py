@@ -31,7 +31,7 @@ from .linking import is_safe_iri
 from .outbound import install_outbound_guard, refuse_outbound
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
 
-UNLIMITED_DEPTH = 400   # for trusted callers; still far below pyoxigraph's crash depth
+UNLIMITED_DEPTH = 400  # for trusted callers; still far below pyoxigraph's crash depth
 
 
 class Term(str):
@@ -42,8 +42,9 @@ class Term(str):
 
     __slots__ = ("kind", "datatype", "lang")
 
-    def __new__(cls, value: str, kind: str, datatype: str | None = None,
-                lang: str | None = None) -> Term:
+    def __new__(
+        cls, value: str, kind: str, datatype: str | None = None, lang: str | None = None
+    ) -> Term:
         term = super().__new__(cls, value)
         term.kind, term.datatype, term.lang = kind, datatype, lang
         return term
@@ -89,8 +90,10 @@ class _CappedWriter(io.RawIOBase):
     def write(self, data) -> int:
         self.size += len(data)
         if self.size > self.cap:
-            raise ResultTooLarge(f"the answer is larger than {self.cap} bytes",
-                                 hint="add a LIMIT or select fewer variables")
+            raise ResultTooLarge(
+                f"the answer is larger than {self.cap} bytes",
+                hint="add a LIMIT or select fewer variables",
+            )
         self.parts.append(bytes(data))
         return len(data)
 
@@ -125,8 +128,7 @@ class Result:
 
     def triples(self) -> list[tuple[Term, Term, Term]]:
         """CONSTRUCT/DESCRIBE triples as (subject, predicate, object) Terms."""
-        return [(to_term(t.subject), to_term(t.predicate), to_term(t.object))
-                for t in self.native]
+        return [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in self.native]
 
     def serialize(self, media_type: str, max_bytes: int = sys.maxsize) -> bytes:
         """The whole answer in `media_type`; ResultTooLarge past `max_bytes`."""
@@ -144,7 +146,7 @@ class Result:
 
 
 def _namespace(iri: str) -> str:
-    return iri[:max(iri.rfind("#"), iri.rfind("/")) + 1]
+    return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
 
 
 def used_prefixes(triples: Sequence[Any]) -> dict[str, str]:
@@ -182,14 +184,19 @@ class Engine(ABC):
     """A read-only SPARQL engine over one dataset."""
 
     name = "abstract"
-    check_regex = False   # True for engines whose regex backtracks
+    check_regex = False  # True for engines whose regex backtracks
 
     def __init__(self, base_iri: str | None = None) -> None:
         self.base_iri = base_iri
 
     @abstractmethod
-    def _evaluate(self, sparql: str, info: guard.QueryInfo, default_graphs: Sequence[str],
-                  named_graphs: Sequence[str]) -> Result:
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
         """Evaluate a query that passed the guard."""
 
     @abstractmethod
@@ -204,23 +211,37 @@ class Engine(ABC):
     def graph_set(self) -> frozenset[str]:
         return frozenset(self.graphs())
 
-    def inspect(self, sparql: str, max_depth: int = UNLIMITED_DEPTH,
-                max_length: int = sys.maxsize) -> guard.QueryInfo:
+    def inspect(
+        self, sparql: str, max_depth: int = UNLIMITED_DEPTH, max_length: int = sys.maxsize
+    ) -> guard.QueryInfo:
         """Run the guard with this engine's rules (regex rules for rdflib)."""
-        return guard.inspect(sparql, known_graphs=self.graph_set, max_depth=max_depth,
-                             max_length=max_length, check_regex=self.check_regex,
-                             base=self.base_iri)
+        return guard.inspect(
+            sparql,
+            known_graphs=self.graph_set,
+            max_depth=max_depth,
+            max_length=max_length,
+            check_regex=self.check_regex,
+            base=self.base_iri,
+        )
 
-    def query(self, sparql: str, default_graph_uris: Sequence[str] = (),
-              named_graph_uris: Sequence[str] = (), info: guard.QueryInfo | None = None) -> Result:
+    def query(
+        self,
+        sparql: str,
+        default_graph_uris: Sequence[str] = (),
+        named_graph_uris: Sequence[str] = (),
+        info: guard.QueryInfo | None = None,
+    ) -> Result:
         """Evaluate a query; protocol graph IRIs, when given, replace the query's dataset.
 
         Raises QueryError (malformed) or QueryRefused (never evaluated).
         """
         if info is None:
             info = self.inspect(sparql)
-        guard.check_graphs(list(default_graph_uris) + list(named_graph_uris), self.graph_set,
-                           "the protocol dataset")
+        guard.check_graphs(
+            list(default_graph_uris) + list(named_graph_uris),
+            self.graph_set,
+            "the protocol dataset",
+        )
         return self._evaluate(sparql, info, list(default_graph_uris), list(named_graph_uris))
 
     def select_rows(self, sparql: str) -> list[dict[str, Term | None]]:
@@ -244,9 +265,13 @@ class Engine(ABC):
     def _stats(self) -> Stats:
         counts = {str(r["g"]): int(r["n"]) for r in self.select_rows(_GRAPH_COUNTS)}
         row = self.select_rows(_STATS_QUERY)[0]
-        return Stats(triples=sum(counts.values()), graphs=counts,
-                     entities=int(row["entities"]), classes=int(row["classes"]),
-                     properties=int(row["properties"]))
+        return Stats(
+            triples=sum(counts.values()),
+            graphs=counts,
+            entities=int(row["entities"]),
+            classes=int(row["classes"]),
+            properties=int(row["properties"]),
+        )
 
     def stats(self) -> Stats:
         """Triples, per-graph triple counts, distinct entities, classes and properties."""
@@ -275,8 +300,9 @@ class OxigraphEngine(Engine):
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> OxigraphEngine:
         store = ox.Store()
-        store.bulk_load(dataset.serialize(format="nquads", encoding="utf-8"),
-                        format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(
+            dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS
+        )
         return cls(store, base_iri)
 
     def graphs(self) -> list[str]:
@@ -285,8 +311,9 @@ class OxigraphEngine(Engine):
     def dump(self, media_type: str) -> bytes:
         fmt = GRAPH_TYPES[media_type][1]
         if fmt.supports_datasets:
-            return self.store.dump(format=fmt, prefixes=TURTLE_PREFIXES if fmt == ox.RdfFormat.TRIG
-                                   else None)
+            return self.store.dump(
+                format=fmt, prefixes=TURTLE_PREFIXES if fmt == ox.RdfFormat.TRIG else None
+            )
         return ox.serialize(self.store.quads_for_pattern(None, None, None, None), format=fmt)
 
     def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
@@ -339,9 +366,13 @@ class RdflibEngine(Engine):
     def graphs(self) -> list[str]:
         from rdflib import URIRef
 
-        return sorted(str(g.identifier) for g in self.dataset.graphs()
-                      if isinstance(g.identifier, URIRef) and len(g)
-                      and str(g.identifier) != "urn:x-rdflib:default")
+        return sorted(
+            str(g.identifier)
+            for g in self.dataset.graphs()
+            if isinstance(g.identifier, URIRef)
+            and len(g)
+            and str(g.identifier) != "urn:x-rdflib:default"
+        )
 
     def dump(self, media_type: str) -> bytes:
         nquads = self.dataset.serialize(format="nquads", encoding="utf-8")
@@ -356,8 +387,9 @@ class RdflibEngine(Engine):
         try:
             prepared = prepareQuery(sparql, base=self.base_iri)
         except ParseException as exc:
-            raise QueryError(f"malformed query at line {exc.lineno}, column {exc.col}: {exc.msg}"
-                             ) from exc
+            raise QueryError(
+                f"malformed query at line {exc.lineno}, column {exc.col}: {exc.msg}"
+            ) from exc
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
             raise QueryError(f"malformed query: {exc}") from exc
         if default_graphs or named_graphs:
@@ -393,15 +425,24 @@ class _TripleList(list):
 
 # --- loading ------------------------------------------------------------------------------
 
-_EXTENSIONS = {".nq": "nquads", ".trig": "trig", ".ttl": "turtle", ".nt": "nt",
-               ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml"}
+_EXTENSIONS = {
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
 
 
 def _rdf_format(path: Path) -> ox.RdfFormat:
     fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
     if fmt is None:
-        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r}",
-                         hint="use .nq, .trig, .ttl, .nt or .jsonld")
+        raise InputError(
+            f"{path}: unknown RDF file extension {path.suffix!r}",
+            hint="use .nq, .trig, .ttl, .nt or .jsonld",
+        )
     return fmt
 
 
@@ -409,15 +450,18 @@ def _rdflib_format(path: Path) -> str:
     try:
         return _EXTENSIONS[path.suffix]
     except KeyError:
-        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r}",
-                         hint="use .nq, .trig, .ttl, .nt or .jsonld") from None
+        raise InputError(
+            f"{path}: unknown RDF file extension {path.suffix!r}",
+            hint="use .nq, .trig, .ttl, .nt or .jsonld",
+        ) from None
 
 
 ENGINES = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
-def open_engine(name: str = "oxigraph", data: Path | str | None = None,
-                base_iri: str | None = None) -> Engine:
+def open_engine(
+    name: str = "oxigraph", data: Path | str | None = None, base_iri: str | None = None
+) -> Engine:
     """An engine over a data file, or over the bundled corpus built in memory when None."""
     cls = ENGINES[name]
     if data is not None:
@@ -427,12 +471,16 @@ def open_engine(name: str = "oxigraph", data: Path | str | None = None,
     return cls.from_dataset(build_dataset(), base_iri)
 
 
-_CLI_TYPES = {"csv": "text/csv", "tsv": "text/tab-separated-values",
-              "json": "application/sparql-results+json"}
+_CLI_TYPES = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+}
 
 
-def run_query_file(path: Path | str, data: Path | str | None = None, format: str = "csv",
-                   engine: str = "oxigraph") -> str:
+def run_query_file(
+    path: Path | str, data: Path | str | None = None, format: str = "csv", engine: str = "oxigraph"
+) -> str:
     """The answer to the query in `path` over `data` (None: the bundled corpus) as text.
 
     `format` is csv | tsv | json (SPARQL 1.1 result formats) for SELECT and ASK; a

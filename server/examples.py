@@ -39,9 +39,10 @@ def examples() -> list[Example]:
         place = root / folder if folder else root
         if not place.is_dir():
             continue
-        files = sorted((f for f in place.iterdir()
-                        if f.name.endswith(".rq") and f.name.startswith(prefix)),
-                       key=lambda f: f.name)
+        files = sorted(
+            (f for f in place.iterdir() if f.name.endswith(".rq") and f.name.startswith(prefix)),
+            key=lambda f: f.name,
+        )
         for file in files:
             text = file.read_text(encoding="utf-8")
             name = file.name[:-3]

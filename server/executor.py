@@ -60,8 +60,10 @@ from .protocol import types_for
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!Q")
-_ERRORS = {cls.__name__: cls for cls in (PolicyKGError, InputError, QueryError, QueryRefused,
-                                         ResultTooLarge)}
+_ERRORS = {
+    cls.__name__: cls
+    for cls in (PolicyKGError, InputError, QueryError, QueryRefused, ResultTooLarge)
+}
 _PR_SET_PDEATHSIG = 1
 
 
@@ -92,6 +94,7 @@ class Answer:
 
 
 # --- framing over pipes -------------------------------------------------------------------
+
 
 def _send(fd: int, obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
@@ -136,6 +139,7 @@ def _rebuild_error(name: str, message: str, hint: str | None, status: int) -> Po
 
 # --- the child ------------------------------------------------------------------------------
 
+
 def _open_fds() -> list[int]:
     """The file descriptors open in this process."""
     try:
@@ -168,10 +172,20 @@ def _release_inherited_fds(keep: tuple[int, ...]) -> None:
 def _become_child(keep: tuple[int, ...]) -> None:
     """Detach a freshly forked child from the server's signal handling and its descriptors
     (all but 0, 1, 2 and `keep`)."""
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1,
-                signal.SIGUSR2, signal.SIGWINCH, signal.SIGCHLD, signal.SIGABRT, signal.SIGALRM):
+    for sig in (
+        signal.SIGTERM,
+        signal.SIGINT,
+        signal.SIGQUIT,
+        signal.SIGHUP,
+        signal.SIGUSR1,
+        signal.SIGUSR2,
+        signal.SIGWINCH,
+        signal.SIGCHLD,
+        signal.SIGABRT,
+        signal.SIGALRM,
+    ):
         signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C goes to the server, which kills us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which kills us
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
     _release_inherited_fds(keep)
@@ -204,11 +218,12 @@ def _serve_jobs(engine: Engine, jobs: int, replies: int, max_bytes: int) -> None
 
 # --- the parent side ------------------------------------------------------------------------
 
+
 @dataclass
 class _Child:
     pid: int
-    jobs: int      # parent writes jobs here
-    replies: int   # parent reads replies here
+    jobs: int  # parent writes jobs here
+    replies: int  # parent reads replies here
 
     def alive(self) -> bool:
         """False once the child has exited (it is then reaped)."""
@@ -234,8 +249,9 @@ class _Child:
 class QueryRunner:
     """Answers QueryJobs in pre-forked children, within `timeout` seconds each."""
 
-    def __init__(self, engine: Engine, timeout: float, max_result_bytes: int,
-                 workers: int = 1) -> None:
+    def __init__(
+        self, engine: Engine, timeout: float, max_result_bytes: int, workers: int = 1
+    ) -> None:
         self.engine = engine
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
@@ -304,24 +320,30 @@ class QueryRunner:
         try:
             child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise QueryTimeout(f"no evaluation slot free within {self.timeout:g} s",
-                               hint="the service is busy; retry later") from None
+            raise QueryTimeout(
+                f"no evaluation slot free within {self.timeout:g} s",
+                hint="the service is busy; retry later",
+            ) from None
         if not child.alive():  # died while idle (killed from outside): use a fresh one
             log.warning("evaluation child %d had died; replacing it", child.pid)
             self._replace(child)
             try:
                 child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise QueryTimeout(f"no evaluation slot free within {self.timeout:g} s",
-                                   hint="the service is busy; retry later") from None
+                raise QueryTimeout(
+                    f"no evaluation slot free within {self.timeout:g} s",
+                    hint="the service is busy; retry later",
+                ) from None
         try:
             _send(child.jobs, job)
             reply = _receive(child.replies, deadline)
         except TimeoutError:
             log.warning("query stopped at the %.3g s deadline: %.200r", self.timeout, job.sparql)
             self._replace(child)
-            raise QueryTimeout(f"query still running after {self.timeout:g} s; it was stopped",
-                               hint="narrow the query or add a LIMIT") from None
+            raise QueryTimeout(
+                f"query still running after {self.timeout:g} s; it was stopped",
+                hint="narrow the query or add a LIMIT",
+            ) from None
         except (EOFError, OSError) as exc:
             log.error("evaluation child %d died: %r; query %.200r", child.pid, exc, job.sparql)
             self._replace(child)

@@ -30,7 +30,9 @@ SCHEMA_CONTEXT: dict[str, Any] = {
     "isPartOf": {"@type": "@id"},
     "hasPart": {"@type": "@id"},
 }
-_ID_VALUED = {k for k, v in SCHEMA_CONTEXT.items() if isinstance(v, dict) and v.get("@type") == "@id"}
+_ID_VALUED = {
+    k for k, v in SCHEMA_CONTEXT.items() if isinstance(v, dict) and v.get("@type") == "@id"
+}
 _EMBEDDED = {"hasPart", "legislationPassedBy"}  # framed as nested objects; the rest stay references
 
 
@@ -38,7 +40,9 @@ def view_query(name: str) -> str:
     """The text of a view's CONSTRUCT query (eli or schema)."""
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}; the views are {', '.join(VIEWS)}")
-    return (resources.files("policykg.server") / "queries" / "views" / f"{name}.rq").read_text(encoding="utf-8")
+    return (resources.files("policykg.server") / "queries" / "views" / f"{name}.rq").read_text(
+        encoding="utf-8"
+    )
 
 
 def union_of(data: Graph) -> Graph:
@@ -74,16 +78,17 @@ def schema_view(data: Graph) -> Graph:
 
 # -- JSON-LD ----------------------------------------------------------------------------------
 
+
 def _compact_iri(iri: URIRef) -> str:
     """An IRI as written in the JSON-LD: pkid:… for policykg's resources."""
     s = str(iri)
-    return "pkid:" + s[len(str(PKID)):] if s.startswith(str(PKID)) else s
+    return "pkid:" + s[len(str(PKID)) :] if s.startswith(str(PKID)) else s
 
 
 def _term(predicate: URIRef) -> str:
     """A property as a JSON-LD key: bare for schema.org, the full IRI otherwise."""
     s = str(predicate)
-    return s[len(str(SCHEMA)):] if s.startswith(str(SCHEMA)) else s
+    return s[len(str(SCHEMA)) :] if s.startswith(str(SCHEMA)) else s
 
 
 def _value(key: str, o: object) -> Any:
@@ -124,13 +129,22 @@ def _flat_nodes(view: Graph) -> dict[URIRef, dict[str, Any]]:
     return nodes
 
 
-def _frame(node: dict[str, Any], by_id: dict[str, dict[str, Any]], seen: frozenset[str]) -> dict[str, Any]:
+def _frame(
+    node: dict[str, Any], by_id: dict[str, dict[str, Any]], seen: frozenset[str]
+) -> dict[str, Any]:
     """A node with its parts and issuer embedded (recursively, never around a cycle)."""
     framed = dict(node)
     for key in _EMBEDDED & node.keys():
         values = node[key] if isinstance(node[key], list) else [node[key]]
-        embedded = [(_frame(by_id[v], by_id, seen | {v}) if v in by_id and v not in seen else v) for v in values]
-        embedded.sort(key=lambda n: (n.get("position", 0), n.get("@id", "")) if isinstance(n, dict) else (0, n))
+        embedded = [
+            (_frame(by_id[v], by_id, seen | {v}) if v in by_id and v not in seen else v)
+            for v in values
+        ]
+        embedded.sort(
+            key=lambda n: (
+                (n.get("position", 0), n.get("@id", "")) if isinstance(n, dict) else (0, n)
+            )
+        )
         framed[key] = embedded[0] if len(embedded) == 1 else embedded
     return framed
 
@@ -150,13 +164,24 @@ def frame_schema_view(view: Graph) -> str:
     """
     nodes = _flat_nodes(view)
     by_id = {n["@id"]: n for n in nodes.values()}
-    tops = [n for s, n in nodes.items()
-            if (s, RDF.type, SCHEMA.Legislation) in view and (s, SCHEMA.isPartOf, None) not in view]
+    tops = [
+        n
+        for s, n in nodes.items()
+        if (s, RDF.type, SCHEMA.Legislation) in view and (s, SCHEMA.isPartOf, None) not in view
+    ]
     graph = [_frame(n, by_id, frozenset({n["@id"]})) for n in tops]
     reached = set()
     _collect_ids(graph, reached)
     graph.extend(n for n in nodes.values() if n["@id"] not in reached)
-    return json.dumps({"@context": SCHEMA_CONTEXT, "@graph": graph}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            {"@context": SCHEMA_CONTEXT, "@graph": graph},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def _collect_ids(value: Any, out: set[str]) -> None:

@@ -35,8 +35,18 @@ REFUSED = {
     "SERVICE": "SERVICE (federated query) is not executed by this service",
     "LOAD": "LOAD is not executed by this service",
 }
-UPDATE_KEYWORDS = ("INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD",
-                   "WITH", "USING")
+UPDATE_KEYWORDS = (
+    "INSERT",
+    "DELETE",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "COPY",
+    "MOVE",
+    "ADD",
+    "WITH",
+    "USING",
+)
 
 _NAME_CHARS = r"\w\u00B7\u00C0-\uFFFF"
 _TOKEN = re.compile(
@@ -48,9 +58,16 @@ _TOKEN = re.compile(
     |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     |(?P<open>[{(\[])
     |(?P<close>[})\]])
-    |(?P<var>[?$][""" + _NAME_CHARS + r"""]+)
+    |(?P<var>[?$]["""
+    + _NAME_CHARS
+    + r"""]+)
     |(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-    |(?P<name>[""" + _NAME_CHARS + r"""][""" + _NAME_CHARS + r"""\-.:%]*|:[""" + _NAME_CHARS
+    |(?P<name>["""
+    + _NAME_CHARS
+    + r"""]["""
+    + _NAME_CHARS
+    + r"""\-.:%]*|:["""
+    + _NAME_CHARS
     + r"""\-.:%]*)
     |(?P<backslash>\\)
     |(?P<other>.)
@@ -69,7 +86,7 @@ MAX_PATTERN_LENGTH = 200
 class QueryInfo:
     """What the scan learned about a query that passed every check."""
 
-    form: str | None                       # SELECT | ASK | CONSTRUCT | DESCRIBE
+    form: str | None  # SELECT | ASK | CONSTRUCT | DESCRIBE
     from_graphs: list[str] = field(default_factory=list)
     from_named_graphs: list[str] = field(default_factory=list)
 
@@ -100,20 +117,26 @@ def _string_value(token: str) -> str:
 def _check_pattern(pattern: str | None, where: str) -> None:
     """Refuse a REGEX/REPLACE pattern that a backtracking engine could run for ever."""
     if pattern is None:
-        raise QueryRefused(f"REGEX/REPLACE pattern must be a string literal on this engine ({where})")
+        raise QueryRefused(
+            f"REGEX/REPLACE pattern must be a string literal on this engine ({where})"
+        )
     if len(pattern) > MAX_PATTERN_LENGTH:
-        raise QueryRefused(f"REGEX/REPLACE pattern longer than {MAX_PATTERN_LENGTH} characters ({where})")
+        raise QueryRefused(
+            f"REGEX/REPLACE pattern longer than {MAX_PATTERN_LENGTH} characters ({where})"
+        )
     if _NESTED_QUANTIFIER.search(pattern) or _BACKREFERENCE.search(pattern):
         raise QueryRefused(
             f"REGEX/REPLACE pattern with nested quantifiers or back-references ({where})",
-            hint="such patterns can take exponential time in a backtracking regex engine")
+            hint="such patterns can take exponential time in a backtracking regex engine",
+        )
 
 
 class _Scan:
     """One pass over the tokens of a query text, collecting what inspect() reports."""
 
-    def __init__(self, text: str, max_depth: int, check_regex: bool,
-                 base: str | None = None) -> None:
+    def __init__(
+        self, text: str, max_depth: int, check_regex: bool, base: str | None = None
+    ) -> None:
         self.text = text
         self.max_depth = max_depth
         self.check_regex = check_regex
@@ -123,29 +146,34 @@ class _Scan:
 
     def run(self) -> QueryInfo:
         depth = 0
-        expect: str | None = None      # what the previous keyword wants next
+        expect: str | None = None  # what the previous keyword wants next
         from_named = False
-        regex_calls: list[list] = []   # [call depth, argument index, pattern or None, offset]
+        regex_calls: list[list] = []  # [call depth, argument index, pattern or None, offset]
         for m in _TOKEN.finditer(self.text):
             kind, value, start = m.lastgroup, m.group(), m.start()
             if kind in ("ws", "comment"):
                 continue
             if kind == "backslash":
-                raise QueryError(f"unexpected backslash at {_position(self.text, start)}",
-                                 hint="codepoint escapes are accepted only inside strings and IRIs")
+                raise QueryError(
+                    f"unexpected backslash at {_position(self.text, start)}",
+                    hint="codepoint escapes are accepted only inside strings and IRIs",
+                )
             if kind == "open":
                 depth += 1
                 if depth > self.max_depth:
                     raise QueryError(
                         f"query nested more than {self.max_depth} levels deep "
-                        f"at {_position(self.text, start)}")
+                        f"at {_position(self.text, start)}"
+                    )
                 continue
             if kind == "close":
                 depth -= 1
                 if regex_calls and depth < regex_calls[-1][0]:
                     call = regex_calls.pop()
                     if call[1] < 1:
-                        raise QueryError(f"REGEX/REPLACE without a pattern at {_position(self.text, call[3])}")
+                        raise QueryError(
+                            f"REGEX/REPLACE without a pattern at {_position(self.text, call[3])}"
+                        )
                 continue
             if regex_calls and depth == regex_calls[-1][0]:
                 call = regex_calls[-1]
@@ -173,7 +201,9 @@ class _Scan:
                     from_named = True
                     continue
                 target = self._graph_iri(kind, value, start)
-                (self.info.from_named_graphs if from_named else self.info.from_graphs).append(target)
+                (self.info.from_named_graphs if from_named else self.info.from_graphs).append(
+                    target
+                )
                 expect, from_named = None, False
                 continue
             expect = None
@@ -185,7 +215,8 @@ class _Scan:
             if word in UPDATE_KEYWORDS:
                 raise QueryRefused(
                     f"{word} is a SPARQL Update keyword; this service answers queries only "
-                    f"({_position(self.text, start)})")
+                    f"({_position(self.text, start)})"
+                )
             if word == "PREFIX":
                 expect = "prefix"
             elif word == "BASE":
@@ -213,9 +244,15 @@ class _Scan:
         raise QueryError(f"FROM must name a graph IRI at {_position(self.text, start)}")
 
 
-def inspect(query: str, *, known_graphs: frozenset[str] | set[str], max_depth: int = 64,
-            max_length: int = 100_000, check_regex: bool = False,
-            base: str | None = None) -> QueryInfo:
+def inspect(
+    query: str,
+    *,
+    known_graphs: frozenset[str] | set[str],
+    max_depth: int = 64,
+    max_length: int = 100_000,
+    check_regex: bool = False,
+    base: str | None = None,
+) -> QueryInfo:
     """Check a query before evaluation and say what it asks for.
 
     Raises QueryError (malformed, 400) or QueryRefused (403). `check_regex` turns on
@@ -228,13 +265,20 @@ def inspect(query: str, *, known_graphs: frozenset[str] | set[str], max_depth: i
     """
     info = _inspect(query, frozenset(known_graphs), max_depth, max_length, check_regex, base)
     # a copy, so that no caller can change what the cache holds
-    return replace(info, from_graphs=list(info.from_graphs),
-                   from_named_graphs=list(info.from_named_graphs))
+    return replace(
+        info, from_graphs=list(info.from_graphs), from_named_graphs=list(info.from_named_graphs)
+    )
 
 
 @functools.lru_cache(maxsize=1024)
-def _inspect(query: str, known_graphs: frozenset[str], max_depth: int, max_length: int,
-             check_regex: bool, base: str | None) -> QueryInfo:
+def _inspect(
+    query: str,
+    known_graphs: frozenset[str],
+    max_depth: int,
+    max_length: int,
+    check_regex: bool,
+    base: str | None,
+) -> QueryInfo:
     if len(query) > max_length:
         raise QueryError(f"query longer than {max_length} characters")
     decoded = None
@@ -244,8 +288,9 @@ def _inspect(query: str, known_graphs: frozenset[str], max_depth: int, max_lengt
     info = _Scan(query, max_depth, check_regex, base).run()
     if decoded is not None:
         info.from_graphs += [g for g in decoded.from_graphs if g not in info.from_graphs]
-        info.from_named_graphs += [g for g in decoded.from_named_graphs
-                                   if g not in info.from_named_graphs]
+        info.from_named_graphs += [
+            g for g in decoded.from_named_graphs if g not in info.from_named_graphs
+        ]
     check_graphs(info.from_graphs + info.from_named_graphs, known_graphs, "FROM")
     return info
 
@@ -256,4 +301,5 @@ def check_graphs(iris: list[str], known_graphs: frozenset[str] | set[str], where
         if iri not in known_graphs:
             raise QueryRefused(
                 f"{where} names <{iri}>, which is not a graph in this dataset",
-                hint="graphs are never fetched; the service description lists the graphs")
+                hint="graphs are never fetched; the service description lists the graphs",
+            )

@@ -24,37 +24,81 @@ def organisation(iri: str, name: str | None) -> dict[str, Any]:
 
 def legislation_ref(iri: str, name: str | None, identifier: str | None = None) -> dict[str, Any]:
     """A schema:Legislation node that is only referred to."""
-    return _clean({"@type": "Legislation", "@id": iri, "name": name,
-                   "legislationIdentifier": identifier})
+    return _clean(
+        {"@type": "Legislation", "@id": iri, "name": name, "legislationIdentifier": identifier}
+    )
 
 
-def document(iri: str, *, number: str | None, title: str | None, issued: str | None,
-             passed_by: list[dict[str, Any]], implements: list[dict[str, Any]],
-             doctype: str | None, parts: list[dict[str, Any]]) -> dict[str, Any]:
+def document(
+    iri: str,
+    *,
+    number: str | None,
+    title: str | None,
+    issued: str | None,
+    passed_by: list[dict[str, Any]],
+    implements: list[dict[str, Any]],
+    doctype: str | None,
+    parts: list[dict[str, Any]],
+) -> dict[str, Any]:
     """A document as schema:Legislation."""
-    return _clean({"@context": CONTEXT, "@type": "Legislation", "@id": iri,
-                   "legislationIdentifier": number, "name": title,
-                   "legislationDate": issued, "legislationPassedBy": passed_by,
-                   "legislationType": doctype,
-                   "legislationEnsuresImplementationOf": implements,
-                   "inLanguage": "zh", "hasPart": parts})
+    return _clean(
+        {
+            "@context": CONTEXT,
+            "@type": "Legislation",
+            "@id": iri,
+            "legislationIdentifier": number,
+            "name": title,
+            "legislationDate": issued,
+            "legislationPassedBy": passed_by,
+            "legislationType": doctype,
+            "legislationEnsuresImplementationOf": implements,
+            "inLanguage": "zh",
+            "hasPart": parts,
+        }
+    )
 
 
-def subdivision(iri: str, *, name: str | None, identifier: str | None, position: int | None,
-                parent: dict[str, Any] | None, text: str | None = None,
-                implements: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def subdivision(
+    iri: str,
+    *,
+    name: str | None,
+    identifier: str | None,
+    position: int | None,
+    parent: dict[str, Any] | None,
+    text: str | None = None,
+    implements: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """A part, item or measure as schema:Legislation within its parent."""
-    return _clean({"@context": CONTEXT, "@type": "Legislation", "@id": iri, "name": name,
-                   "identifier": identifier, "position": position, "isPartOf": parent,
-                   "text": text, "legislationEnsuresImplementationOf": implements or [],
-                   "inLanguage": "zh"})
+    return _clean(
+        {
+            "@context": CONTEXT,
+            "@type": "Legislation",
+            "@id": iri,
+            "name": name,
+            "identifier": identifier,
+            "position": position,
+            "isPartOf": parent,
+            "text": text,
+            "legislationEnsuresImplementationOf": implements or [],
+            "inLanguage": "zh",
+        }
+    )
 
 
-def agency(iri: str, *, names: list[str], alternate: list[str],
-           parent: dict[str, Any] | None) -> dict[str, Any]:
+def agency(
+    iri: str, *, names: list[str], alternate: list[str], parent: dict[str, Any] | None
+) -> dict[str, Any]:
     """An agency as schema:GovernmentOrganization."""
-    return _clean({"@context": CONTEXT, "@type": "GovernmentOrganization", "@id": iri,
-                   "name": names, "alternateName": alternate, "parentOrganization": parent})
+    return _clean(
+        {
+            "@context": CONTEXT,
+            "@type": "GovernmentOrganization",
+            "@id": iri,
+            "name": names,
+            "alternateName": alternate,
+            "parentOrganization": parent,
+        }
+    )
 
 
 def thing(iri: str, name: str, schema_type: str = "Thing") -> dict[str, Any]:

@@ -31,12 +31,12 @@ def encode_path(path: str) -> str:
 def local_path(iri: str) -> str | None:
     """The percent-encoded path on this server that serves an IRI; None for outside IRIs."""
     if iri.startswith(TERM_PREFIX):
-        return "/ontology/term/" + encode_path(iri[len(TERM_PREFIX):])
+        return "/ontology/term/" + encode_path(iri[len(TERM_PREFIX) :])
     if iri == ONTOLOGY_IRI:
         return "/ontology"
     if not iri.startswith(BASE):
         return None
-    rest = iri[len(BASE):]
+    rest = iri[len(BASE) :]
     if rest.startswith(("id/", "graph/")):
         return "/" + encode_path(rest)
     return None

@@ -29,8 +29,9 @@ class Lookup(Protocol):
         """The solutions of a SELECT (policykg prefixes predeclared), unbound vars absent."""
         ...
 
-    def triples(self, s: Node | None, p: Node | None, o: Node | None,
-                graph: URIRef | None = None) -> Iterator[Triple]:
+    def triples(
+        self, s: Node | None, p: Node | None, o: Node | None, graph: URIRef | None = None
+    ) -> Iterator[Triple]:
         """The distinct triples matching a pattern, in one named graph or in all of them."""
         ...
 
@@ -83,14 +84,14 @@ class OxigraphLookup:
         self.store = store
 
     def select(self, query: str) -> list[Row]:
-        solutions = self.store.query(query, prefixes=dict(PREFIXES),
-                                     use_default_graph_as_union=True)
+        solutions = self.store.query(
+            query, prefixes=dict(PREFIXES), use_default_graph_as_union=True
+        )
         names = [v.value for v in solutions.variables]
         rows: list[Row] = []
         seen: set[frozenset[tuple[str, Node]]] = set()
         for solution in solutions:
-            row = {name: _to_rdflib(solution[name]) for name in names
-                   if solution[name] is not None}
+            row = {name: _to_rdflib(solution[name]) for name in names if solution[name] is not None}
             key = frozenset(row.items())
             # pyoxigraph's union default graph yields a triple once per named graph that
             # holds it (an instant shared by two documents' graphs); the pages read the
@@ -100,11 +101,13 @@ class OxigraphLookup:
                 rows.append(row)
         return rows
 
-    def triples(self, s: Node | None, p: Node | None, o: Node | None,
-                graph: URIRef | None = None) -> Iterator[Triple]:
+    def triples(
+        self, s: Node | None, p: Node | None, o: Node | None, graph: URIRef | None = None
+    ) -> Iterator[Triple]:
         seen: set[Triple] = set()
-        quads = self.store.quads_for_pattern(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o),
-                                             _to_oxigraph(graph))
+        quads = self.store.quads_for_pattern(
+            _to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o), _to_oxigraph(graph)
+        )
         for quad in quads:
             triple = (_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object))
             if triple not in seen:
@@ -122,11 +125,11 @@ class RdflibLookup:
     def select(self, query: str) -> list[Row]:
         result = self._union.query(sparql_prologue() + query)
         names = [str(v) for v in result.vars or []]
-        return [{name: row[name] for name in names if row[name] is not None}
-                for row in result]
+        return [{name: row[name] for name in names if row[name] is not None} for row in result]
 
-    def triples(self, s: Node | None, p: Node | None, o: Node | None,
-                graph: URIRef | None = None) -> Iterator[Triple]:
+    def triples(
+        self, s: Node | None, p: Node | None, o: Node | None, graph: URIRef | None = None
+    ) -> Iterator[Triple]:
         seen: set[Triple] = set()
         # a Graph over the same store reads one named graph without registering it
         context = None if graph is None else Graph(store=self.dataset.store, identifier=graph)

@@ -15,8 +15,13 @@ import threading
 
 _blocked = threading.local()
 _hook_installed = False
-_OUTBOUND_EVENTS = {"urllib.Request", "socket.connect", "socket.getaddrinfo",
-                    "socket.gethostbyname", "http.client.connect"}
+_OUTBOUND_EVENTS = {
+    "urllib.Request",
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "http.client.connect",
+}
 
 
 def _audit(event: str, args: tuple) -> None:

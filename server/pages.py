@@ -36,8 +36,13 @@ from .render_measure import build_measure, build_source, build_span
 from .render_ontology import build_ontology, build_term
 from .terms import link, qname
 
-pages_bp = Blueprint("pages", __name__, template_folder="templates",
-                     static_folder="static", static_url_path="/assets")
+pages_bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assets",
+)
 
 ONTOLOGY_GRAPH = str(PKGRAPH["reference/ontology"])
 _ELI_RESOURCE = "http://data.europa.eu/eli/ontology#LegalResource"
@@ -62,8 +67,9 @@ def lookup() -> Lookup:
     if "pages.lookup" not in cache:
         engine = state.engine
         store = getattr(engine, "store", None)
-        cache["pages.lookup"] = (OxigraphLookup(store) if store is not None
-                                 else RdflibLookup(engine.dataset))
+        cache["pages.lookup"] = (
+            OxigraphLookup(store) if store is not None else RdflibLookup(engine.dataset)
+        )
     return cache["pages.lookup"]
 
 
@@ -71,9 +77,11 @@ def _media_type() -> str:
     """The representation to answer with, or 406 listing the ones on offer."""
     chosen = choose_media_type(request.accept_mimetypes, request.args.get("format"))
     if chosen is None:
-        raise NotAcceptable("none of the media types asked for can be served for this resource"
-                            " (?format=html|ttl|jsonld|nt|rdf also works)",
-                            ["text/html", *RDF_FORMATS])
+        raise NotAcceptable(
+            "none of the media types asked for can be served for this resource"
+            " (?format=html|ttl|jsonld|nt|rdf also works)",
+            ["text/html", *RDF_FORMATS],
+        )
     return chosen
 
 
@@ -84,7 +92,9 @@ def _alternates(response: Response, media_type: str) -> Response:
     response.headers["Content-Location"] = f"{path}?format={SHORT_NAMES[media_type]}"
     response.headers["Link"] = ", ".join(
         f'<{path}?format={name}>; rel="alternate"; type="{mime}"'
-        for mime, name in SHORT_NAMES.items() if mime != media_type)
+        for mime, name in SHORT_NAMES.items()
+        if mime != media_type
+    )
     return response
 
 
@@ -100,7 +110,8 @@ def _named_graph_response(iri: str, media_type: str) -> Response:
     """A whole named graph as RDF, serialised once per (graph, media type): the dataset
     never changes while the server runs, and the graph IRIs are the dataset's own."""
     cache: dict[tuple[str, str], bytes] = current_app.extensions["policykg"].cache.setdefault(
-        "pages.named_graphs", {})
+        "pages.named_graphs", {}
+    )
     key = (iri, media_type)
     if key not in cache:
         cache[key] = serialize(named_graph(lookup(), iri), media_type)
@@ -108,8 +119,10 @@ def _named_graph_response(iri: str, media_type: str) -> Response:
 
 
 def _html_response(template: str, **context: Any) -> Response:
-    return _alternates(Response(render_template(template, **context),
-                                content_type="text/html; charset=utf-8"), "text/html")
+    return _alternates(
+        Response(render_template(template, **context), content_type="text/html; charset=utf-8"),
+        "text/html",
+    )
 
 
 def _not_found(iri: str, media_type: str) -> Response:
@@ -164,7 +177,8 @@ def ontology() -> Response:
     if media_type != "text/html":
         return _named_graph_response(ONTOLOGY_GRAPH, media_type)
     page = build_page(lookup(), ONTOLOGY_IRI, {}) or Page(
-        template="ontology.html", iri=ONTOLOGY_IRI, title="policykg ontology", types=[])
+        template="ontology.html", iri=ONTOLOGY_IRI, title="policykg ontology", types=[]
+    )
     build_ontology(lookup(), page)
     return _html_response(page.template, page=page)
 
@@ -189,8 +203,9 @@ def landing() -> Response:
     state = current_app.extensions["policykg"]
     page = Page(template="landing.html", iri="", title="policykg", types=[])
     build_landing(lookup(), state.engine, page)
-    response = Response(render_template("landing.html", page=page),
-                        content_type="text/html; charset=utf-8")
+    response = Response(
+        render_template("landing.html", page=page), content_type="text/html; charset=utf-8"
+    )
     return response
 
 
@@ -198,9 +213,16 @@ def landing() -> Response:
 def query_page() -> Response:
     """YASGUI on /sparql, with the example queries."""
     listed = [{"name": e.name, "question": e.question, "query": e.query} for e in examples()]
-    return Response(render_template("query.html", examples=listed, prefixes=PREFIXES,
-                                    initial=request.args.get("query", ""), page=None),
-                    content_type="text/html; charset=utf-8")
+    return Response(
+        render_template(
+            "query.html",
+            examples=listed,
+            prefixes=PREFIXES,
+            initial=request.args.get("query", ""),
+            page=None,
+        ),
+        content_type="text/html; charset=utf-8",
+    )
 
 
 @pages_bp.route("/query/prefixes.json")

@@ -36,12 +36,21 @@ GRAPH_TYPES: dict[str, tuple[str, ox.RdfFormat]] = {
 }
 # Types clients send that mean one of the above.
 ALIASES = {
-    "application/json": {"select": "application/sparql-results+json", "ask":
-                         "application/sparql-results+json", "graph": "application/ld+json"},
-    "application/xml": {"select": "application/sparql-results+xml", "ask":
-                        "application/sparql-results+xml", "graph": "application/rdf+xml"},
-    "text/xml": {"select": "application/sparql-results+xml", "ask":
-                 "application/sparql-results+xml", "graph": "application/rdf+xml"},
+    "application/json": {
+        "select": "application/sparql-results+json",
+        "ask": "application/sparql-results+json",
+        "graph": "application/ld+json",
+    },
+    "application/xml": {
+        "select": "application/sparql-results+xml",
+        "ask": "application/sparql-results+xml",
+        "graph": "application/rdf+xml",
+    },
+    "text/xml": {
+        "select": "application/sparql-results+xml",
+        "ask": "application/sparql-results+xml",
+        "graph": "application/rdf+xml",
+    },
     "text/plain": {"graph": "application/n-triples"},
 }
 # format= values that mean a results format for SELECT/ASK but a graph format otherwise
@@ -49,8 +58,15 @@ FORMAT_ALIASES = {"json": "jsonld", "xml": "rdfxml"}
 # Prefixes written in Turtle/TriG answers. pkid: and pkgraph: are left out: their IRIs have
 # slashes in the local part, which Turtle would have to escape (pkid:doc\/…).
 TURTLE_PREFIXES = {p: iri for p, iri in PREFIXES.items() if p not in ("pkid", "pkgraph")}
-CHARSET_TYPES = {"text/plain", "text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples",
-                 "application/n-quads", "application/trig"}
+CHARSET_TYPES = {
+    "text/plain",
+    "text/csv",
+    "text/tab-separated-values",
+    "text/turtle",
+    "application/n-triples",
+    "application/n-quads",
+    "application/trig",
+}
 
 
 def kind_of_form(form: str | None) -> str:
@@ -110,14 +126,16 @@ def negotiate(kind: str, accept: MIMEAccept | None, format_param: str | None = N
             candidates.append(alias)
     best = accept.best_match(candidates)
     if best is None:
-        raise NotAcceptable("none of the media types in Accept can be served for this answer",
-                            list(available))
+        raise NotAcceptable(
+            "none of the media types in Accept can be served for this answer", list(available)
+        )
     return Choice(ALIASES[best][kind] if best in ALIASES else best, kind)
 
 
 @functools.lru_cache(maxsize=256)
-def negotiate_header(kind: str, accept_header: str | None,
-                     format_param: str | None = None) -> Choice:
+def negotiate_header(
+    kind: str, accept_header: str | None, format_param: str | None = None
+) -> Choice:
     """negotiate() for a raw Accept header value, remembered: clients send the same few
     headers again and again, and parsing and matching them is a tenth of a request's time."""
     accept = parse_accept_header(accept_header, MIMEAccept) if accept_header else None

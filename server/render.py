@@ -42,21 +42,25 @@ class Page:
     sparql: str = ""
 
 
-def _collect(lookup: Lookup, subject: Node, tree: dict[Node, list[tuple[Node, Node]]],
-             depth: int) -> None:
+def _collect(
+    lookup: Lookup, subject: Node, tree: dict[Node, list[tuple[Node, Node]]], depth: int
+) -> None:
     """Gather the subject's (predicate, object) pairs and those of its blank nodes."""
     if subject in tree or depth > _MAX_DEPTH:
         return
-    pairs = sorted(((p, o) for _, p, o in lookup.triples(subject, None, None)),
-                   key=lambda pair: (str(pair[0]), str(pair[1])))
+    pairs = sorted(
+        ((p, o) for _, p, o in lookup.triples(subject, None, None)),
+        key=lambda pair: (str(pair[0]), str(pair[1])),
+    )
     tree[subject] = pairs
     for _, obj in pairs:
         if isinstance(obj, BNode):
             _collect(lookup, obj, tree, depth + 1)
 
 
-def list_members(node: Node, pairs_of: Callable[[Node], Iterable[tuple[Node, Node]]]
-                 ) -> list[Node] | None:
+def list_members(
+    node: Node, pairs_of: Callable[[Node], Iterable[tuple[Node, Node]]]
+) -> list[Node] | None:
     """The members of an RDF list starting at node, or None when it is not a list (a cycle,
     a cell that is not a blank node with exactly rdf:first and rdf:rest). `pairs_of` gives
     a node's (predicate, object) pairs."""
@@ -74,8 +78,7 @@ def list_members(node: Node, pairs_of: Callable[[Node], Iterable[tuple[Node, Nod
     return members
 
 
-def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]],
-           labels: dict[str, str]) -> Value:
+def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]], labels: dict[str, str]) -> Value:
     if not isinstance(term, BNode):
         return value_of(term, labels)
     members = list_members(term, lambda node: tree.get(node, []))
@@ -84,8 +87,9 @@ def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]],
     return Value(rows=_rows(term, tree, labels))
 
 
-def _rows(subject: Node, tree: dict[Node, list[tuple[Node, Node]]],
-          labels: dict[str, str]) -> list[PropertyRow]:
+def _rows(
+    subject: Node, tree: dict[Node, list[tuple[Node, Node]]], labels: dict[str, str]
+) -> list[PropertyRow]:
     rows: list[PropertyRow] = []
     for predicate, obj in tree.get(subject, []):
         value = _value(obj, tree, labels)
@@ -100,8 +104,9 @@ def property_table(lookup: Lookup, iri: str) -> list[PropertyRow]:
     """The resource's properties, blank nodes expanded in place and lists as lists."""
     tree: dict[Node, list[tuple[Node, Node]]] = {}
     _collect(lookup, URIRef(iri), tree, 0)
-    iris = {str(t) for pairs in tree.values() for pair in pairs for t in pair
-            if isinstance(t, URIRef)}
+    iris = {
+        str(t) for pairs in tree.values() for pair in pairs for t in pair if isinstance(t, URIRef)
+    }
     return _rows(URIRef(iri), tree, label_map(lookup, iris))
 
 
@@ -127,8 +132,10 @@ def types_of(lookup: Lookup, iri: str) -> list[str]:
 def exists(lookup: Lookup, iri: str) -> bool:
     """True when the graph says anything about the IRI, as subject or as object."""
     node = URIRef(iri)
-    return (next(lookup.triples(node, None, None), None) is not None
-            or next(lookup.triples(None, None, node), None) is not None)
+    return (
+        next(lookup.triples(node, None, None), None) is not None
+        or next(lookup.triples(None, None, node), None) is not None
+    )
 
 
 def describe_query(iri: str) -> str:
@@ -141,8 +148,10 @@ _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { %s ?p ?o } } ORDER BY ?g"
 
 def graphs_of(lookup: Lookup, iri: str) -> list[Link]:
     """The named graphs that hold triples about the resource."""
-    return [link(str(row["g"]), text=str(row["g"])[len(BASE):])
-            for row in lookup.select(_GRAPHS % iri_ref(iri))]
+    return [
+        link(str(row["g"]), text=str(row["g"])[len(BASE) :])
+        for row in lookup.select(_GRAPHS % iri_ref(iri))
+    ]
 
 
 def title_of(lookup: Lookup, iri: str) -> str:
@@ -160,13 +169,23 @@ def build_page(lookup: Lookup, iri: str, builders: dict[str, Builder]) -> Page |
     types = types_of(lookup, iri)
     labels = label_map(lookup, types)
     incoming, truncated = incoming_links(lookup, iri)
-    page = Page(template="resource.html", iri=iri, title=title_of(lookup, iri),
-                types=[link(t, labels) for t in types],
-                properties=property_table(lookup, iri), incoming=incoming,
-                incoming_truncated=truncated, sparql=describe_query(iri),
-                graphs=graphs_of(lookup, iri))
-    page.jsonld = {"@context": "https://schema.org/", "@type": "Thing", "@id": iri,
-                   "name": page.title}
+    page = Page(
+        template="resource.html",
+        iri=iri,
+        title=title_of(lookup, iri),
+        types=[link(t, labels) for t in types],
+        properties=property_table(lookup, iri),
+        incoming=incoming,
+        incoming_truncated=truncated,
+        sparql=describe_query(iri),
+        graphs=graphs_of(lookup, iri),
+    )
+    page.jsonld = {
+        "@context": "https://schema.org/",
+        "@type": "Thing",
+        "@id": iri,
+        "name": page.title,
+    }
     # builders are tried in the caller's order: the first type the resource has wins
     for rdf_type, builder in builders.items():
         if rdf_type in types:

@@ -68,8 +68,12 @@ def _short_labels(lookup: Lookup, iris: list[str]) -> dict[str, str]:
     short: dict[str, str] = {}
     for iri in iris:
         found = values(lookup, iri)
-        names = [str(o) for key in (SKOS.altLabel, SKOS.prefLabel)
-                 for o in found.get(str(key), []) if getattr(o, "language", None) == "zh"]
+        names = [
+            str(o)
+            for key in (SKOS.altLabel, SKOS.prefLabel)
+            for o in found.get(str(key), [])
+            if getattr(o, "language", None) == "zh"
+        ]
         if names:
             short[iri] = min(names, key=len)
     return short
@@ -82,12 +86,19 @@ def role_groups(lookup: Lookup, agency: str) -> list[RoleGroup]:
     groups: dict[str, RoleGroup] = {}
     for row in rows:
         role = str(row["role"])
-        group = groups.setdefault(role, RoleGroup(role=link(role, labels),
-                                                  notation=str(row.get("roleName", ""))))
-        group.measures.append({
-            "link": link(str(row["m"]), text=f"{row.get('itemNum', row['itemOrd'])}措施{row['mOrd']}"),
-            "document": link(str(row["doc"]), text=str(row.get("number", ""))),
-            "text": str(row.get("text", "")), "name": str(row.get("name", ""))})
+        group = groups.setdefault(
+            role, RoleGroup(role=link(role, labels), notation=str(row.get("roleName", "")))
+        )
+        group.measures.append(
+            {
+                "link": link(
+                    str(row["m"]), text=f"{row.get('itemNum', row['itemOrd'])}措施{row['mOrd']}"
+                ),
+                "document": link(str(row["doc"]), text=str(row.get("number", ""))),
+                "text": str(row.get("text", "")),
+                "name": str(row.get("name", "")),
+            }
+        )
     return list(groups.values())
 
 
@@ -100,14 +111,19 @@ def partners(lookup: Lookup, agency: str) -> tuple[list[tuple[Link, int]], objec
     drawn = iris[:MAX_PARTNERS_DRAWN]
     short = _short_labels(lookup, drawn + [agency])
     index = {iri: k for k, iri in enumerate(drawn)}
-    edges = [(index[str(r["x"])], index[str(r["y"])], to_int(r["n"]))
-             for r in lookup.select(_PARTNER_PAIRS % {"a": iri_ref(agency)})
-             if str(r["x"]) in index and str(r["y"]) in index]
+    edges = [
+        (index[str(r["x"])], index[str(r["y"])], to_int(r["n"]))
+        for r in lookup.select(_PARTNER_PAIRS % {"a": iri_ref(agency)})
+        if str(r["x"]) in index and str(r["y"]) in index
+    ]
     chart = partners_svg(
         short.get(agency, labels.get(agency, agency)),
-        [Partner(short.get(i, labels.get(i, i)), link(i).href, n)
-         for (_, n), i in zip(table, drawn, strict=False)],
-        edges)
+        [
+            Partner(short.get(i, labels.get(i, i)), link(i).href, n)
+            for (_, n), i in zip(table, drawn, strict=False)
+        ],
+        edges,
+    )
     return table, chart
 
 
@@ -121,18 +137,27 @@ def build_agency(lookup: Lookup, iri: str, page: Page) -> None:
     passed = [str(r["doc"]) for r in lookup.select(_PASSED % {"a": iri_ref(iri)})]
     labels = label_map(lookup, parents + children + kinds + jurisdictions + passed)
     table, chart = partners(lookup, iri)
-    names = [f"{o} @{o.language}" if getattr(o, "language", None) else str(o)
-             for o in found.get(str(SKOS.prefLabel), [])]
+    names = [
+        f"{o} @{o.language}" if getattr(o, "language", None) else str(o)
+        for o in found.get(str(SKOS.prefLabel), [])
+    ]
     page.template = "agency.html"
     page.title = str(first(found, SKOS.prefLabel) or page.title)
     page.context.update(
-        names=names, alt_names=[str(o) for o in found.get(str(SKOS.altLabel), [])],
-        kinds=[link(k, labels) for k in kinds], parents=[link(p, labels) for p in parents],
+        names=names,
+        alt_names=[str(o) for o in found.get(str(SKOS.altLabel), [])],
+        kinds=[link(k, labels) for k in kinds],
+        parents=[link(p, labels) for p in parents],
         children=[link(c, labels) for c in sorted(children)],
         jurisdictions=[link(j, labels) for j in jurisdictions],
         passed=[link(d, labels) for d in passed],
-        groups=role_groups(lookup, iri), partners=table, chart=chart)
+        groups=role_groups(lookup, iri),
+        partners=table,
+        chart=chart,
+    )
     page.jsonld = jsonld.agency(
-        iri, names=[str(o) for o in found.get(str(SKOS.prefLabel), [])],
+        iri,
+        names=[str(o) for o in found.get(str(SKOS.prefLabel), [])],
         alternate=page.context["alt_names"],
-        parent=jsonld.organisation(parents[0], labels.get(parents[0])) if parents else None)
+        parent=jsonld.organisation(parents[0], labels.get(parents[0])) if parents else None,
+    )

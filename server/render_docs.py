@@ -98,12 +98,17 @@ def outline(lookup: Lookup, doc: str) -> list[PartLine]:
             number, title = str(row.get("partNum", "")), str(row.get("partTitle", ""))
             parts[part_iri] = PartLine(
                 link=link(part_iri, text=f"{number} {title}".strip() or None) if part_iri else None,
-                title=title)
+                title=title,
+            )
         item_iri = str(row["item"])
-        parts[part_iri].items.append(ItemLine(
-            link=link(item_iri, text=str(row.get("itemNum", row["itemOrd"]))),
-            title=str(row.get("itemTitle", "")), measures=to_int(row.get("measures", 0)),
-            counterparts=[link(n, labels) for n in counterparts.get(item_iri, [])]))
+        parts[part_iri].items.append(
+            ItemLine(
+                link=link(item_iri, text=str(row.get("itemNum", row["itemOrd"]))),
+                title=str(row.get("itemTitle", "")),
+                measures=to_int(row.get("measures", 0)),
+                counterparts=[link(n, labels) for n in counterparts.get(item_iri, [])],
+            )
+        )
     return list(parts.values())
 
 
@@ -112,10 +117,16 @@ def time_rows(lookup: Lookup, doc: str) -> list[TimeRow]:
     rows = []
     for row in lookup.select(_TIME_BOUNDS % {"doc": iri_ref(doc)}):
         number = str(row.get("itemNum", row["itemOrd"]))
-        rows.append(TimeRow(label=f"{number}措施{row['mOrd']}", href=link(str(row["measure"])).href,
-                            expression=str(row.get("expr", "")),
-                            kind=str(row.get("type", "")),
-                            start=to_date(row.get("begin")), end=to_date(row.get("end"))))
+        rows.append(
+            TimeRow(
+                label=f"{number}措施{row['mOrd']}",
+                href=link(str(row["measure"])).href,
+                expression=str(row.get("expr", "")),
+                kind=str(row.get("type", "")),
+                start=to_date(row.get("begin")),
+                end=to_date(row.get("end")),
+            )
+        )
     return rows
 
 
@@ -130,9 +141,15 @@ def build_document(lookup: Lookup, iri: str, page: Page) -> None:
     found = values(lookup, iri)
     passed_by = [str(o) for o in found.get(str(ELI.passed_by), [])]
     implements = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
-    others = passed_by + implements + [str(o) for key in (PKG.documentType, PKG.jurisdiction,
-                                                          PKG.source, PROV.wasGeneratedBy)
-                                       for o in found.get(str(key), [])]
+    others = (
+        passed_by
+        + implements
+        + [
+            str(o)
+            for key in (PKG.documentType, PKG.jurisdiction, PKG.source, PROV.wasGeneratedBy)
+            for o in found.get(str(key), [])
+        ]
+    )
     labels = label_map(lookup, others)
     number = first(found, ELI.id_local)
     issued = first(found, ELI.date_document)
@@ -143,8 +160,10 @@ def build_document(lookup: Lookup, iri: str, page: Page) -> None:
     page.template = "document.html"
     page.title = str(title or number or page.title)
     page.context.update(
-        number=str(number or ""), notice_title=str(first(found, PKG.noticeTitle) or ""),
-        issued=str(issued or ""), passed_by=[link(a, labels) for a in passed_by],
+        number=str(number or ""),
+        notice_title=str(first(found, PKG.noticeTitle) or ""),
+        issued=str(issued or ""),
+        passed_by=[link(a, labels) for a in passed_by],
         addressees=[str(a) for a in found.get(str(PKG.addressee), [])],
         doctype=[link(str(o), labels) for o in found.get(str(PKG.documentType), [])],
         jurisdiction=[link(str(o), labels) for o in found.get(str(PKG.jurisdiction), [])],
@@ -152,15 +171,20 @@ def build_document(lookup: Lookup, iri: str, page: Page) -> None:
         implements=[link(b, labels) for b in implements],
         implemented_by=_links_of(lookup, _IMPLEMENTED_BY, iri, "x"),
         cited_by=_links_of(lookup, _CITED_BY, iri, "m"),
-        parts=parts, time_rows=rows,
-        timeline=timeline_svg(rows, ("发文", issued_day) if issued_day else None))
+        parts=parts,
+        time_rows=rows,
+        timeline=timeline_svg(rows, ("发文", issued_day) if issued_day else None),
+    )
     page.jsonld = jsonld.document(
-        iri, number=page.context["number"] or None, title=page.title,
+        iri,
+        number=page.context["number"] or None,
+        title=page.title,
         issued=page.context["issued"] or None,
         passed_by=[jsonld.organisation(a, labels.get(a)) for a in passed_by],
         implements=[jsonld.legislation_ref(b, labels.get(b)) for b in implements],
         doctype=labels.get(page.context["doctype"][0].iri) if page.context["doctype"] else None,
-        parts=[{"@id": p.link.iri, "name": p.title} for p in parts if p.link])
+        parts=[{"@id": p.link.iri, "name": p.title} for p in parts if p.link],
+    )
 
 
 def container_chain(lookup: Lookup, iri: str) -> list[Link]:
@@ -187,9 +211,12 @@ def build_part(lookup: Lookup, iri: str, page: Page) -> None:
     page.title = f"{first(found, ELI.number) or ''} {first(found, DCT.title) or ''}".strip()
     page.context.update(chain=chain, items=lines[0].items if lines else [])
     page.jsonld = jsonld.subdivision(
-        iri, name=str(first(found, DCT.title) or ""), identifier=str(first(found, ELI.number) or ""),
+        iri,
+        name=str(first(found, DCT.title) or ""),
+        identifier=str(first(found, ELI.number) or ""),
         position=to_int(first(found, PKG.ordinal) or 0) or None,
-        parent={"@id": chain[-1].iri} if chain else None)
+        parent={"@id": chain[-1].iri} if chain else None,
+    )
 
 
 _ITEM_MEASURES = """
@@ -207,6 +234,7 @@ _SIBLINGS = """
 SELECT ?item ?ord WHERE { ?item a pkg:Item ; pkg:ordinal ?ord ; eli:is_part_of+ %(doc)s }
 ORDER BY ?ord
 """
+
 
 @dataclass
 class MeasureLine:
@@ -226,8 +254,11 @@ def item_measures(lookup: Lookup, item: str) -> list[MeasureLine]:
     for row in rows:
         m = str(row["m"])
         if m not in lines:
-            lines[m] = MeasureLine(link=link(m, text=f"措施 {row['ord']}"), ordinal=to_int(row["ord"]),
-                                   text=str(row.get("text", "")))
+            lines[m] = MeasureLine(
+                link=link(m, text=f"措施 {row['ord']}"),
+                ordinal=to_int(row["ord"]),
+                text=str(row.get("text", "")),
+            )
         if "agent" in row:
             agency = link(str(row["agent"]), labels, str(row.get("name", "")) or None)
             pair = (agency, str(row.get("roleName", "")))
@@ -243,30 +274,42 @@ def build_item(lookup: Lookup, iri: str, page: Page) -> None:
     counterparts = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
     implementing = [str(r["x"]) for r in lookup.select(_IMPLEMENTED_BY % {"doc": iri_ref(iri)})]
     labels = label_map(lookup, counterparts + implementing)
-    siblings = [str(r["item"]) for r in
-                lookup.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})] if chain else []
+    siblings = (
+        [str(r["item"]) for r in lookup.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})]
+        if chain
+        else []
+    )
     here = siblings.index(iri) if iri in siblings else -1
     number, title = first(found, ELI.number), first(found, DCT.title)
     page.template = "item.html"
     page.title = f"{number or ''}{title or ''}" or page.title
     page.context.update(
-        chain=chain, number=str(number or ""), item_title=str(title or ""),
+        chain=chain,
+        number=str(number or ""),
+        item_title=str(title or ""),
         measures=item_measures(lookup, iri),
         counterparts=[counterpart(lookup, c, labels) for c in counterparts],
         implementing=[counterpart(lookup, c, labels) for c in implementing],
         previous=link(siblings[here - 1], text="← 上一条") if here > 0 else None,
-        next=link(siblings[here + 1], text="下一条 →") if 0 <= here < len(siblings) - 1 else None)
+        next=link(siblings[here + 1], text="下一条 →") if 0 <= here < len(siblings) - 1 else None,
+    )
     page.jsonld = jsonld.subdivision(
-        iri, name=str(title or ""), identifier=str(number or ""),
+        iri,
+        name=str(title or ""),
+        identifier=str(number or ""),
         position=to_int(first(found, PKG.ordinal) or 0) or None,
         parent={"@id": chain[-1].iri} if chain else None,
-        implements=[jsonld.legislation_ref(c, labels.get(c)) for c in counterparts])
+        implements=[jsonld.legislation_ref(c, labels.get(c)) for c in counterparts],
+    )
 
 
 def counterpart(lookup: Lookup, item: str, labels: dict[str, str]) -> dict[str, object]:
     """An item of another document: its link, number, title and its document."""
     chain = container_chain(lookup, item)
     found = values(lookup, item)
-    return {"link": link(item, labels), "number": str(first(found, ELI.number) or ""),
-            "ordinal": str(first(found, PKG.ordinal) or ""),
-            "document": chain[0] if chain else None}
+    return {
+        "link": link(item, labels),
+        "number": str(first(found, ELI.number) or ""),
+        "ordinal": str(first(found, PKG.ordinal) or ""),
+        "document": chain[0] if chain else None,
+    }

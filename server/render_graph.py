@@ -48,30 +48,43 @@ def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
     labels = label_map(lookup, counts)
     documents = []
     for row in lookup.select(_DOCUMENTS):
-        documents.append({"link": link(str(row["doc"]), text=str(row.get("number", "")) or None),
-                          "title": str(row.get("title", "")), "issued": str(row.get("issued", "")),
-                          "in_corpus": "source" in row})
+        documents.append(
+            {
+                "link": link(str(row["doc"]), text=str(row.get("number", "")) or None),
+                "title": str(row.get("title", "")),
+                "issued": str(row.get("issued", "")),
+                "in_corpus": "source" in row,
+            }
+        )
     page.context.update(
-        triples=stats.triples, entities=stats.entities,
+        triples=stats.triples,
+        entities=stats.entities,
         counts=[(link(c, labels), n) for c, n in sorted(counts.items(), key=lambda kv: -kv[1])],
         documents=documents,
         graphs=[(link(g), n) for g, n in stats.graphs.items()],
-        downloads=DOWNLOADS)
-    page.jsonld = {"@context": jsonld.CONTEXT, "@type": "Dataset", "name": "policykg",
-                   "description": "中国政府政策文件知识图谱 Chinese government policy documents "
-                                  "as a linked-data knowledge graph",
-                   "distribution": [{"@type": "DataDownload", "contentUrl": f"/download/{name}"}
-                                    for name, _ in DOWNLOADS]}
+        downloads=DOWNLOADS,
+    )
+    page.jsonld = {
+        "@context": jsonld.CONTEXT,
+        "@type": "Dataset",
+        "name": "policykg",
+        "description": "中国政府政策文件知识图谱 Chinese government policy documents "
+        "as a linked-data knowledge graph",
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": f"/download/{name}"} for name, _ in DOWNLOADS
+        ],
+    }
 
 
 def build_graph(lookup: Lookup, iri: str, page: Page) -> None:
     """A named graph: what it holds, the document it is about, its downloads."""
     classes = lookup.select(_GRAPH_CLASSES % iri_ref(iri))
     labels = label_map(lookup, [str(r["class"]) for r in classes])
-    about = str(PKID) + iri[len(str(PKGRAPH)):]
+    about = str(PKID) + iri[len(str(PKGRAPH)) :]
     about_labels = label_map(lookup, [about])
-    page.title = f"命名图 {iri[len(str(PKGRAPH)):]}"
+    page.title = f"命名图 {iri[len(str(PKGRAPH)) :]}"
     page.context.update(
         classes=[(link(str(r["class"]), labels), to_int(r["n"])) for r in classes],
-        about=link(about, about_labels) if about in about_labels else None)
+        about=link(about, about_labels) if about in about_labels else None,
+    )
     page.jsonld = jsonld.thing(iri, page.title, "Dataset")

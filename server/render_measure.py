@@ -75,8 +75,12 @@ ORDER BY ?b
 """
 
 # The mark kind of a mentioned resource, by its class; the first class that fits wins.
-_MENTION_KINDS = ((PKG.Place, "place"), (PKG.Programme, "programme"),
-                  (ELI.LegalResource, "citation"), (PKG.PolicyDocument, "citation"))
+_MENTION_KINDS = (
+    (PKG.Place, "place"),
+    (PKG.Programme, "programme"),
+    (ELI.LegalResource, "citation"),
+    (PKG.PolicyDocument, "citation"),
+)
 
 
 def _source_text(lookup: Lookup, source: str) -> str | None:
@@ -108,21 +112,29 @@ def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], li
     """The measure's mentions for the table, and their marks for the text."""
     by_span: dict[str, _Mention] = {}
     for row in lookup.select(_MENTIONS % {"m": iri_ref(measure)}):
-        entry = by_span.setdefault(str(row["span"]), _Mention(
-            str(row["span"]), str(row["target"]), to_int(row["b"]), to_int(row["e"])))
+        entry = by_span.setdefault(
+            str(row["span"]),
+            _Mention(str(row["span"]), str(row["target"]), to_int(row["b"]), to_int(row["e"])),
+        )
         if "type" in row:
             entry.types.add(str(row["type"]))
         if "via" in row:
             entry.via.add(str(row["via"]))
-    labels = label_map(lookup, [e.target for e in by_span.values()]
-                       + [v for e in by_span.values() for v in e.via])
+    labels = label_map(
+        lookup, [e.target for e in by_span.values()] + [v for e in by_span.values() for v in e.via]
+    )
     mentions, marks = [], []
     for entry in by_span.values():
         kind = _mention_kind(entry.types)
         target = link(entry.target, labels)
-        mentions.append({"kind": kind, "target": target,
-                         "via": [link(v, labels) for v in sorted(entry.via)],
-                         "span": link(entry.span, text=f"[{entry.begin}, {entry.end})")})
+        mentions.append(
+            {
+                "kind": kind,
+                "target": target,
+                "via": [link(v, labels) for v in sorted(entry.via)],
+                "span": link(entry.span, text=f"[{entry.begin}, {entry.end})"),
+            }
+        )
         marks.append(Mark(entry.begin, entry.end, kind, target.text, target.href))
     return mentions, marks
 
@@ -140,28 +152,49 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
     agencies = []
     for r in responsibilities:
         agency = link(str(r["agent"]), labels)
-        agencies.append({"agency": agency, "name": str(r.get("name", "")),
-                         "role": str(r.get("roleName", "")),
-                         "role_link": link(str(r["role"])) if "role" in r else None,
-                         "responsibility": link(str(r["r"]), text=str(r.get("k", "")))})
+        agencies.append(
+            {
+                "agency": agency,
+                "name": str(r.get("name", "")),
+                "role": str(r.get("roleName", "")),
+                "role_link": link(str(r["role"])) if "role" in r else None,
+                "responsibility": link(str(r["r"]), text=str(r.get("k", ""))),
+            }
+        )
         if "begin" in r:
-            marks.append(Mark(to_int(r["begin"]), to_int(r["end"]), "agency", agency.text, agency.href))
+            marks.append(
+                Mark(to_int(r["begin"]), to_int(r["end"]), "agency", agency.text, agency.href)
+            )
     for t in bounds:
         if "b" in t:
-            marks.append(Mark(to_int(t["b"]), to_int(t["e"]), "time",
-                              f"{t.get('start', '…')} – {t.get('end', '…')}", link(str(t["t"])).href))
+            marks.append(
+                Mark(
+                    to_int(t["b"]),
+                    to_int(t["e"]),
+                    "time",
+                    f"{t.get('start', '…')} – {t.get('end', '…')}",
+                    link(str(t["t"])).href,
+                )
+            )
     for q in quantities:
         if "b" in q:
-            marks.append(Mark(to_int(q["b"]), to_int(q["e"]), "quantity",
-                              f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
-                              link(str(q["q"])).href))
+            marks.append(
+                Mark(
+                    to_int(q["b"]),
+                    to_int(q["e"]),
+                    "quantity",
+                    f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
+                    link(str(q["q"])).href,
+                )
+            )
     source = _source_text(lookup, str(spans["source"])) if "source" in spans else None
     text_html = clause_html = None
     if source is not None and "textBegin" in spans:
         text_html = marked_html(source, to_int(spans["textBegin"]), to_int(spans["textEnd"]), marks)
         if "clauseBegin" in spans:
-            clause_html = marked_html(source, to_int(spans["clauseBegin"]),
-                                      to_int(spans["clauseEnd"]), marks)
+            clause_html = marked_html(
+                source, to_int(spans["clauseBegin"]), to_int(spans["clauseEnd"]), marks
+            )
     item_found = values(lookup, item.iri) if item else {}
     counterparts = [str(o) for o in item_found.get(str(ELI.ensures_implementation_of), [])]
     counterpart_labels = label_map(lookup, counterparts)
@@ -171,16 +204,27 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
     page.template = "measure.html"
     page.title = f"{item_number}{first(item_found, DCT.title) or ''} 措施 {ordinal or ''}".strip()
     page.context.update(
-        chain=chain, text=str(spans.get("text", "")),
-        text_html=text_html, clause_html=clause_html,
+        chain=chain,
+        text=str(spans.get("text", "")),
+        text_html=text_html,
+        clause_html=clause_html,
         open_list=str(spans.get("open", "")) == "true",
-        agencies=agencies, bounds=bounds, quantities=quantities, mentions=mentions,
+        agencies=agencies,
+        bounds=bounds,
+        quantities=quantities,
+        mentions=mentions,
         text_span=_span_link(spans, "span", "textBegin", "textEnd"),
         clause_span=_span_link(spans, "clause", "clauseBegin", "clauseEnd"),
-        counterparts=[counterpart(lookup, c, counterpart_labels) for c in counterparts])
+        counterparts=[counterpart(lookup, c, counterpart_labels) for c in counterparts],
+    )
     page.jsonld = jsonld.subdivision(
-        iri, name=page.title, identifier=str(ordinal or ""), position=to_int(ordinal or 0) or None,
-        parent={"@id": item.iri} if item else None, text=str(spans.get("text", "")) or None)
+        iri,
+        name=page.title,
+        identifier=str(ordinal or ""),
+        position=to_int(ordinal or 0) or None,
+        parent={"@id": item.iri} if item else None,
+        text=str(spans.get("text", "")) or None,
+    )
 
 
 def _span_link(spans: dict[str, Node], var: str, begin: str, end: str) -> Link | None:
@@ -215,12 +259,17 @@ def build_span(lookup: Lookup, iri: str, page: Page) -> None:
     anchor = str(first(found, NIF.anchorOf) or "")
     page.title = f"{anchor if len(anchor) <= 40 else anchor[:39] + '…'} [{begin}, {end})"
     page.context.update(
-        begin=begin, end=end, anchor=str(first(found, NIF.anchorOf) or ""),
+        begin=begin,
+        end=end,
+        anchor=str(first(found, NIF.anchorOf) or ""),
         source=link(str(source_iri), text="原文 source text") if source_iri else None,
         derived=[(link(str(r["x"]), labels), link(str(r["p"]), labels)) for r in derived],
-        text_html=marked_html(source, 0, len(source),
-                              [Mark(begin, end, "here", page.title, None, "here")])
-        if source is not None and 0 <= begin <= end <= len(source) else None)
+        text_html=marked_html(
+            source, 0, len(source), [Mark(begin, end, "here", page.title, None, "here")]
+        )
+        if source is not None and 0 <= begin <= end <= len(source)
+        else None,
+    )
     page.jsonld = jsonld.thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
 
 
@@ -230,17 +279,23 @@ def build_source(lookup: Lookup, iri: str, page: Page) -> None:
     text = first(found, NIF.isString)
     marks = []
     for row in lookup.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
-        marks.append(Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", link(str(row["m"])).href))
+        marks.append(
+            Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", link(str(row["m"])).href)
+        )
         if "cb" in row:
-            marks.append(Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", link(str(row["m"])).href))
+            marks.append(
+                Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", link(str(row["m"])).href)
+            )
     documents = [str(s) for s, _, _ in lookup.triples(None, PKG.source, URIRef(iri))]
     labels = label_map(lookup, documents)
     page.template = "source.html"
     page.title = f"原文 {first(found, PKG.fileName) or ''}".strip()
     page.context.update(
         documents=[link(d, labels) for d in documents],
-        file_name=str(first(found, PKG.fileName) or ""), sha256=str(first(found, PKG.sha256) or ""),
+        file_name=str(first(found, PKG.fileName) or ""),
+        sha256=str(first(found, PKG.sha256) or ""),
         characters=len(str(text)) if text is not None else 0,
-        text_html=marked_html(str(text), 0, len(str(text)), marks) if text is not None else None)
+        text_html=marked_html(str(text), 0, len(str(text)), marks) if text is not None else None,
+    )
     page.properties = [row for row in page.properties if row.predicate.iri != str(NIF.isString)]
     page.jsonld = jsonld.thing(iri, page.title, "DigitalDocument")

@@ -58,9 +58,12 @@ def _by_language(lookup: Lookup, iri: str, predicates: tuple[URIRef, ...]) -> di
 
 def summary(lookup: Lookup, iri: str) -> TermSummary:
     """A term's local name, labels and definitions."""
-    return TermSummary(local_name=iri[len(str(PKG)):], link=link(iri),
-                       labels=_by_language(lookup, iri, (RDFS.label, SKOS.prefLabel)),
-                       definitions=_by_language(lookup, iri, (SKOS.definition, RDFS.comment)))
+    return TermSummary(
+        local_name=iri[len(str(PKG)) :],
+        link=link(iri),
+        labels=_by_language(lookup, iri, (RDFS.label, SKOS.prefLabel)),
+        definitions=_by_language(lookup, iri, (SKOS.definition, RDFS.comment)),
+    )
 
 
 def ontology_terms(lookup: Lookup) -> list[tuple[str, list[TermSummary]]]:
@@ -69,7 +72,9 @@ def ontology_terms(lookup: Lookup) -> list[tuple[str, list[TermSummary]]]:
     for row in lookup.select(_TERMS % str(PKG)):
         term, rdf_type = str(row["term"]), str(row["type"])
         order = [k for k, _ in KINDS]
-        if rdf_type in order and (term not in kinds or order.index(rdf_type) < order.index(kinds[term])):
+        if rdf_type in order and (
+            term not in kinds or order.index(rdf_type) < order.index(kinds[term])
+        ):
             kinds[term] = rdf_type
     groups = []
     for kind, heading in KINDS:
@@ -89,18 +94,25 @@ def build_ontology(lookup: Lookup, page: Page) -> None:
         descriptions=_by_language(lookup, ONTOLOGY_IRI, (DCT.description, RDFS.comment)),
         version=str((found.get(str(OWL.versionInfo)) or [""])[0]),
         licenses=[link(str(o)) for o in found.get(str(DCT.license), [])],
-        groups=ontology_terms(lookup))
+        groups=ontology_terms(lookup),
+    )
     page.jsonld = jsonld.thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
 
 
 MAX_INSTANCES = 30
 
 # OWL restriction kinds, shown in a Manchester-like syntax: property keyword filler.
-_RESTRICTIONS = ((OWL.someValuesFrom, "some"), (OWL.allValuesFrom, "only"),
-                 (OWL.hasValue, "value"), (OWL.cardinality, "exactly"),
-                 (OWL.qualifiedCardinality, "exactly"), (OWL.minCardinality, "min"),
-                 (OWL.minQualifiedCardinality, "min"), (OWL.maxCardinality, "max"),
-                 (OWL.maxQualifiedCardinality, "max"))
+_RESTRICTIONS = (
+    (OWL.someValuesFrom, "some"),
+    (OWL.allValuesFrom, "only"),
+    (OWL.hasValue, "value"),
+    (OWL.cardinality, "exactly"),
+    (OWL.qualifiedCardinality, "exactly"),
+    (OWL.minCardinality, "min"),
+    (OWL.minQualifiedCardinality, "min"),
+    (OWL.maxCardinality, "max"),
+    (OWL.maxQualifiedCardinality, "max"),
+)
 
 
 def _class_expression(lookup: Lookup, node: Node, labels: dict[str, str]) -> list[Link | str]:
@@ -110,8 +122,13 @@ def _class_expression(lookup: Lookup, node: Node, labels: dict[str, str]) -> lis
     found = values(lookup, node)
     for operator, word in ((OWL.unionOf, " or "), (OWL.intersectionOf, " and ")):
         if str(operator) in found:
-            members = list_members(found[str(operator)][0], lambda n: (
-                (p, o) for _, p, o in lookup.triples(n, None, None))) or []
+            members = (
+                list_members(
+                    found[str(operator)][0],
+                    lambda n: ((p, o) for _, p, o in lookup.triples(n, None, None)),
+                )
+                or []
+            )
             parts: list[Link | str] = []
             for k, member in enumerate(members):
                 parts.extend(([word] if k else []) + _class_expression(lookup, member, labels))
@@ -126,8 +143,9 @@ def restrictions(lookup: Lookup, iri: str) -> list[list[Link | str]]:
         if not isinstance(node, BNode):
             continue
         found = values(lookup, node)
-        labels = label_map(lookup, [str(o) for objs in found.values() for o in objs
-                                    if isinstance(o, URIRef)])
+        labels = label_map(
+            lookup, [str(o) for objs in found.values() for o in objs if isinstance(o, URIRef)]
+        )
         on_property = found.get(str(OWL.onProperty), [])
         phrase: list[Link | str] = [link(str(on_property[0]), labels)] if on_property else []
         for predicate, word in _RESTRICTIONS:
@@ -161,8 +179,10 @@ def _named(lookup: Lookup, iri: str, predicate: URIRef) -> list[str]:
 
 
 def _subjects(lookup: Lookup, predicate: URIRef, iri: str) -> list[str]:
-    return [str(r["x"]) for r in lookup.select(_RELATED % {"p": iri_ref(str(predicate)),
-                                                           "t": iri_ref(iri)})]
+    return [
+        str(r["x"])
+        for r in lookup.select(_RELATED % {"p": iri_ref(str(predicate)), "t": iri_ref(iri)})
+    ]
 
 
 def build_term(lookup: Lookup, iri: str, page: Page) -> None:
@@ -181,8 +201,9 @@ def build_term(lookup: Lookup, iri: str, page: Page) -> None:
         "members": _subjects(lookup, SKOS.inScheme, iri),
     }
     instances = _subjects(lookup, RDF.type, iri)
-    labels = label_map(lookup, {i for group in related.values() for i in group}
-                       | set(instances[:MAX_INSTANCES]))
+    labels = label_map(
+        lookup, {i for group in related.values() for i in group} | set(instances[:MAX_INSTANCES])
+    )
     types = {t.iri for t in page.types}
     uses = None
     if types & {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}:
@@ -191,11 +212,14 @@ def build_term(lookup: Lookup, iri: str, page: Page) -> None:
         uses = lookup.select(_VALUE_COUNT % {"t": iri_ref(iri)})[0].get("n")
     page.template = "term.html"
     page.title = f"pkg:{term.local_name}"
-    page.context.update(term=term, uses=str(uses) if uses is not None else None,
-                        restrictions=restrictions(lookup, iri),
-                        instance_count=len(instances),
-                        instances=[link(i, labels) for i in instances[:MAX_INSTANCES]],
-                        instances_query=f"SELECT ?instance WHERE {{ ?instance a <{iri}> }}",
-                        notation=[str(o) for o in values(lookup, iri).get(str(SKOS.notation), [])],
-                        **{k: [link(i, labels) for i in v] for k, v in related.items()})
+    page.context.update(
+        term=term,
+        uses=str(uses) if uses is not None else None,
+        restrictions=restrictions(lookup, iri),
+        instance_count=len(instances),
+        instances=[link(i, labels) for i in instances[:MAX_INSTANCES]],
+        instances_query=f"SELECT ?instance WHERE {{ ?instance a <{iri}> }}",
+        notation=[str(o) for o in values(lookup, iri).get(str(SKOS.notation), [])],
+        **{k: [link(i, labels) for i in v] for k, v in related.items()},
+    )
     page.jsonld = jsonld.thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")

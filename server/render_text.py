@@ -30,8 +30,9 @@ class Mark:
 
 def nest(marks: list[Mark], begin: int, end: int) -> list[Mark]:
     """The marks inside [begin, end) as a forest; crossing marks are dropped."""
-    inside = sorted((m for m in marks if begin <= m.begin < m.end <= end),
-                    key=lambda m: (m.begin, -m.end))
+    inside = sorted(
+        (m for m in marks if begin <= m.begin < m.end <= end), key=lambda m: (m.begin, -m.end)
+    )
     roots: list[Mark] = []
     stack: list[Mark] = []
     for mark in inside:
@@ -50,7 +51,7 @@ def _render(text: str, offset: int, begin: int, end: int, marks: list[Mark]) -> 
     out: list[str] = []
     cursor = begin
     for mark in marks:
-        out.append(str(escape(text[cursor - offset:mark.begin - offset])))
+        out.append(str(escape(text[cursor - offset : mark.begin - offset])))
         inner = _render(text, offset, mark.begin, mark.end, mark.children)
         attributes = f' class="mark mark-{escape(mark.kind)}"'
         if mark.title:
@@ -62,7 +63,7 @@ def _render(text: str, offset: int, begin: int, end: int, marks: list[Mark]) -> 
         else:
             out.append(f"<span{attributes}>{inner}</span>")
         cursor = mark.end
-    out.append(str(escape(text[cursor - offset:end - offset])))
+    out.append(str(escape(text[cursor - offset : end - offset])))
     return "".join(out)
 
 

@@ -64,21 +64,23 @@ def check_address_free(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise InputError(f"cannot resolve the host {host!r}: {exc.strerror}",
-                         hint="use an address such as 127.0.0.1") from None
+        raise InputError(
+            f"cannot resolve the host {host!r}: {exc.strerror}",
+            hint="use an address such as 127.0.0.1",
+        ) from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:
-            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}",
-                             hint="choose another port with --port, or stop what uses it"
-                             ) from None
+            raise InputError(
+                f"cannot listen on {host}:{port}: {exc.strerror}",
+                hint="choose another port with --port, or stop what uses it",
+            ) from None
 
 
-def load_checked_dataset(data: Path | None, allow_nonconforming: bool,
-                         say: Callable[[str], None]):
+def load_checked_dataset(data: Path | None, allow_nonconforming: bool, say: Callable[[str], None]):
     """The dataset to serve: built (bundled corpus) or loaded, and validated."""
     from policykg.shapes.validate import load_input, validate_dataset
 
@@ -95,7 +97,8 @@ def load_checked_dataset(data: Path | None, allow_nonconforming: bool,
             raise NotConforming(
                 f"the graph does not conform to the shapes ({violations} violations)",
                 hint="run `policykg validate` for the report, or serve it anyway with "
-                     "--allow-nonconforming")
+                "--allow-nonconforming",
+            )
         say(f"serving a graph with {violations} violations (--allow-nonconforming)")
     return dataset
 
@@ -103,9 +106,16 @@ def load_checked_dataset(data: Path | None, allow_nonconforming: bool,
 def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
     """Serve `app` with gunicorn's sync workers, forked from this process."""
     settings: Config = app.extensions["policykg"].config
-    _Gunicorn(app, {"bind": f"{host}:{port}", "workers": workers,
-                    "timeout": gunicorn_timeout(settings), "worker_class": "sync",
-                    "accesslog": None}).run()
+    _Gunicorn(
+        app,
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "timeout": gunicorn_timeout(settings),
+            "worker_class": "sync",
+            "accesslog": None,
+        },
+    ).run()
 
 
 def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
@@ -117,22 +127,38 @@ def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
-    server = Granian("policykg.server.wsgi:app", address=host, port=port,
-                     interface=Interfaces.WSGI, workers=workers, blocking_threads=1,
-                     websockets=False, respawn_failed_workers=True, workers_kill_timeout=5)
+    server = Granian(
+        "policykg.server.wsgi:app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=1,
+        websockets=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=5,
+    )
     # the target string is only a label: the loader hands over the app already built here
     server.serve(target_loader=lambda _target: app)
 
 
 # the HTTP servers `policykg serve --front` offers
 FRONTS: dict[str, Callable[[Flask, str, int, int], None]] = {
-    "granian": run_granian, "gunicorn": run_gunicorn}
+    "granian": run_granian,
+    "gunicorn": run_gunicorn,
+}
 
 
-def serve(data: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
-          engine: str | None = None, allow_nonconforming: bool = False,
-          progress: Callable[[str], None] | None = None, workers: int = 2,
-          front: str = "granian") -> None:
+def serve(
+    data: Path | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    engine: str | None = None,
+    allow_nonconforming: bool = False,
+    progress: Callable[[str], None] | None = None,
+    workers: int = 2,
+    front: str = "granian",
+) -> None:
     """Build or load, validate, then serve until interrupted."""
     say = progress or (lambda _m: None)
     check_address_free(host, port)
@@ -140,6 +166,8 @@ def serve(data: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
     config = {"ENGINE": engine} if engine else {}
     name = engine or "oxigraph"
     app = create_app(config, engine=ENGINES[name].from_dataset(dataset))
-    say(f"policykg is serving at http://{host}:{port}/  (SPARQL endpoint "
-        f"http://{host}:{port}/sparql, query page http://{host}:{port}/query)")
+    say(
+        f"policykg is serving at http://{host}:{port}/  (SPARQL endpoint "
+        f"http://{host}:{port}/sparql, query page http://{host}:{port}/query)"
+    )
     FRONTS[front](app, host, port, workers)

@@ -99,7 +99,9 @@ def _protocol_params() -> MultiDict:
     elif not mimetype:
         raise UnsupportedMediaType(f"a POST to /sparql needs Content-Type {FORM} or {DIRECT}")
     else:
-        raise UnsupportedMediaType(f"Content-Type {mimetype} is not accepted; use {FORM} or {DIRECT}")
+        raise UnsupportedMediaType(
+            f"Content-Type {mimetype} is not accepted; use {FORM} or {DIRECT}"
+        )
     return params
 
 
@@ -119,13 +121,19 @@ def sparql() -> Response:
         return service_description()
     state = service()
     config, engine = state.config, state.engine
-    info = engine.inspect(queries[0], max_depth=config.max_nesting_depth,
-                          max_length=config.max_query_length)
-    choice = negotiate_header(kind_of_form(info.form), request.headers.get("Accept"),
-                              params.get("format"))
-    job = QueryJob(sparql=queries[0], media_type=choice.media_type, info=info,
-                   default_graphs=params.getlist("default-graph-uri"),
-                   named_graphs=params.getlist("named-graph-uri"))
+    info = engine.inspect(
+        queries[0], max_depth=config.max_nesting_depth, max_length=config.max_query_length
+    )
+    choice = negotiate_header(
+        kind_of_form(info.form), request.headers.get("Accept"), params.get("format")
+    )
+    job = QueryJob(
+        sparql=queries[0],
+        media_type=choice.media_type,
+        info=info,
+        default_graphs=params.getlist("default-graph-uri"),
+        named_graphs=params.getlist("named-graph-uri"),
+    )
     check_graphs(job.default_graphs + job.named_graphs, engine.graph_set, "the protocol dataset")
     answer = state.answers.get(job)
     hit = answer is not None
@@ -147,8 +155,7 @@ def service_description() -> Response:
     cache = state.cache.setdefault("description", {})
     body = cache.get(key)
     if body is None:
-        body = serialize_graph(description_graph(state.engine, request.url_root),
-                               choice.media_type)
+        body = serialize_graph(description_graph(state.engine, request.url_root), choice.media_type)
         if len(cache) < MAX_CACHED_DESCRIPTIONS:  # Host headers are the client's to choose
             cache[key] = body
     response = Response(body, content_type=content_type(choice.media_type))
@@ -160,9 +167,12 @@ def service_description() -> Response:
 def healthz() -> Response:
     """Liveness and a few facts, as JSON."""
     state = service()
-    return current_app.json.response(status="ok", engine=state.engine.name,
-                                     triples=state.engine.stats().triples,
-                                     graphs=len(state.engine.graph_set))
+    return current_app.json.response(
+        status="ok",
+        engine=state.engine.name,
+        triples=state.engine.stats().triples,
+        graphs=len(state.engine.graph_set),
+    )
 
 
 @sparql_bp.route("/download/<name>")
@@ -194,4 +204,3 @@ class NotFound(PolicyKGError):
 def _package_file(package: str, name: str) -> bytes:
     """A data file shipped in a package (package_data in setup.cfg)."""
     return (resources.files(package) / name).read_bytes()
-

@@ -68,8 +68,8 @@ def qname(iri: str) -> str:
             best = prefix
     # policykg's own IRIs keep their slashes in the display form (pkid:doc/…/item/1): it
     # is read by people, never parsed as Turtle
-    if best and (best in _SLASHED or "/" not in iri[len(PREFIXES[best]):]):
-        return f"{best}:{iri[len(PREFIXES[best]):]}"
+    if best and (best in _SLASHED or "/" not in iri[len(PREFIXES[best]) :]):
+        return f"{best}:{iri[len(PREFIXES[best]) :]}"
     return iri
 
 
@@ -83,7 +83,7 @@ def label_map(lookup: Lookup, iris: Iterable[str]) -> dict[str, str]:
     wanted = [i for i in dict.fromkeys(iris)]
     best: dict[str, tuple[tuple[int, int], str]] = {}
     for start in range(0, len(wanted), 200):
-        chunk = wanted[start:start + 200]
+        chunk = wanted[start : start + 200]
         rows = lookup.select(_LABEL_QUERY % " ".join(iri_ref(i) for i in chunk))
         for row in rows:
             subject, label = str(row["s"]), row["label"]

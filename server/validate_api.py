@@ -34,16 +34,25 @@ from .sparql import UnsupportedMediaType
 validate_bp = Blueprint("validate", __name__)
 
 UPLOAD_TYPES = {
-    "text/turtle": "turtle", "application/x-turtle": "turtle",
-    "application/n-triples": "nt", "text/plain": "nt",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
     "application/n-quads": "nquads",
     "application/trig": "trig",
-    "application/ld+json": "json-ld", "application/json": "json-ld",
+    "application/ld+json": "json-ld",
+    "application/json": "json-ld",
     "application/rdf+xml": "xml",
 }
-FORM_FORMATS = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
-                "jsonld": "json-ld", "rdfxml": "xml"}
-UPLOAD_NAME = Path("upload")   # names the upload in error messages; never read
+FORM_FORMATS = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "jsonld": "json-ld",
+    "rdfxml": "xml",
+}
+UPLOAD_NAME = Path("upload")  # names the upload in error messages; never read
 
 
 def _upload() -> tuple[str, str]:
@@ -63,7 +72,8 @@ def _upload() -> tuple[str, str]:
     if mimetype not in UPLOAD_TYPES:
         raise UnsupportedMediaType(
             f"Content-Type {mimetype or '(none)'} is not accepted",
-            hint="send one of " + ", ".join(sorted(UPLOAD_TYPES)))
+            hint="send one of " + ", ".join(sorted(UPLOAD_TYPES)),
+        )
     data = request.get_data()
     try:
         text = data.decode("utf-8-sig")
@@ -83,9 +93,13 @@ def _validate_text(text: str, fmt: str) -> dict[str, object]:
     dataset = Dataset()
     parse_text(UPLOAD_NAME, text, fmt, dataset)
     result = validate_dataset(dataset)
-    return {"conforms": bool(result.conforms), "text/turtle": result.turtle(),
-            "application/ld+json": result.json(), "text/plain": result.text(),
-            "nt": result.report_graph.serialize(format="nt", encoding="utf-8")}
+    return {
+        "conforms": bool(result.conforms),
+        "text/turtle": result.turtle(),
+        "application/ld+json": result.json(),
+        "text/plain": result.text(),
+        "nt": result.report_graph.serialize(format="nt", encoding="utf-8"),
+    }
 
 
 @functools.cache
@@ -113,8 +127,10 @@ def validate() -> Response:
     conforms = report["conforms"]
     if wanted == "text/html":
         graph = Graph().parse(data=report["nt"], format="nt")
-        response = Response(_report_page(conforms, graph, report["text/plain"]),
-                            content_type="text/html; charset=utf-8")
+        response = Response(
+            _report_page(conforms, graph, report["text/plain"]),
+            content_type="text/html; charset=utf-8",
+        )
     elif wanted == "application/ld+json":
         response = Response(report["application/ld+json"], content_type="application/ld+json")
     elif wanted in ("text/turtle", "text/plain"):
@@ -128,10 +144,18 @@ def validate() -> Response:
 
 
 # What a report can be written in, the default first; then what clients send for them.
-REPORT_TYPES = ["text/turtle", "application/ld+json", "text/html", "text/plain",
-                *(t for t in GRAPH_TYPES if t not in ("text/turtle", "application/ld+json"))]
-REPORT_ALIASES = {"application/json": "application/ld+json",
-                  "application/xml": "application/rdf+xml", "text/xml": "application/rdf+xml"}
+REPORT_TYPES = [
+    "text/turtle",
+    "application/ld+json",
+    "text/html",
+    "text/plain",
+    *(t for t in GRAPH_TYPES if t not in ("text/turtle", "application/ld+json")),
+]
+REPORT_ALIASES = {
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+}
 
 
 def _report_type() -> str:
@@ -141,8 +165,9 @@ def _report_type() -> str:
         return REPORT_TYPES[0]
     best = accept.best_match([*REPORT_TYPES, *REPORT_ALIASES])
     if best is None:
-        raise NotAcceptable("none of the media types in Accept can be served for this report",
-                            REPORT_TYPES)
+        raise NotAcceptable(
+            "none of the media types in Accept can be served for this report", REPORT_TYPES
+        )
     return REPORT_ALIASES.get(best, best)
 
 
@@ -150,18 +175,34 @@ def _report_page(conforms: bool, report: Graph, text_report: str) -> str:
     """A readable HTML report: verdict and one table row per SHACL result."""
     rows = []
     for result in report.objects(None, SH.result):
-        cells = [report.value(result, p) for p in (SH.resultSeverity, SH.focusNode, SH.resultPath,
-                                                   SH.resultMessage)]
-        rows.append("<tr>" + "".join(
-            f"<td>{html.escape(str(c).rsplit('#', 1)[-1] if c is not None else '')}</td>"
-            for c in cells) + "</tr>")
+        cells = [
+            report.value(result, p)
+            for p in (SH.resultSeverity, SH.focusNode, SH.resultPath, SH.resultMessage)
+        ]
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(c).rsplit('#', 1)[-1] if c is not None else '')}</td>"
+                for c in cells
+            )
+            + "</tr>"
+        )
     verdict = "conforms" if conforms else f"does not conform ({len(rows)} results)"
-    table = ("<table><tr><th>severity</th><th>focus node</th><th>path</th><th>message</th></tr>"
-             + "".join(rows) + "</table>") if rows else ""
-    return (f"<!doctype html><html lang='en'><meta charset='utf-8'><title>SHACL report</title>"
-            f"<h1>The upload {verdict}</h1>{table}<h2>Text report</h2>"
-            f"<pre>{html.escape(text_report)}</pre><p><a href='/validate'>Validate another</a></p>"
-            f"</html>")
+    table = (
+        (
+            "<table><tr><th>severity</th><th>focus node</th><th>path</th><th>message</th></tr>"
+            + "".join(rows)
+            + "</table>"
+        )
+        if rows
+        else ""
+    )
+    return (
+        f"<!doctype html><html lang='en'><meta charset='utf-8'><title>SHACL report</title>"
+        f"<h1>The upload {verdict}</h1>{table}<h2>Text report</h2>"
+        f"<pre>{html.escape(text_report)}</pre><p><a href='/validate'>Validate another</a></p>"
+        f"</html>"
+    )
 
 
 _FORM_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8">

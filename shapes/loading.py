@@ -72,7 +72,9 @@ def parse_rdf_file(path: Path, dataset: Dataset) -> Dataset:
 def read_text(path: Path) -> str:
     """The file's text as UTF-8, refusing missing, empty and undecodable files."""
     if path.is_dir():
-        raise InputError(f"{path}: is a folder, not an RDF file", hint="name the RDF files inside it")
+        raise InputError(
+            f"{path}: is a folder, not an RDF file", hint="name the RDF files inside it"
+        )
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     try:
@@ -80,13 +82,18 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not data.strip():
-        raise InputError(f"{path}: the file is empty", hint="an RDF file must hold at least one triple")
+        raise InputError(
+            f"{path}: the file is empty", hint="an RDF file must hold at least one triple"
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise RDFSyntaxError(f"{path}: not UTF-8 text ({exc.reason})", line=line,
-                             column=exc.start - data.rfind(b"\n", 0, exc.start)) from None
+        raise RDFSyntaxError(
+            f"{path}: not UTF-8 text ({exc.reason})",
+            line=line,
+            column=exc.start - data.rfind(b"\n", 0, exc.start),
+        ) from None
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -102,8 +109,10 @@ def detect_format(path: Path, text: str) -> str:
     if _TURTLE_DIRECTIVE.search(head):
         return "trig"  # TriG is a superset of Turtle
     known = ", ".join(sorted(FORMAT_BY_SUFFIX))
-    raise InputError(f"{path}: unknown RDF format (extension {path.suffix or 'none'!r})",
-                     hint=f"use one of the extensions {known}")
+    raise InputError(
+        f"{path}: unknown RDF format (extension {path.suffix or 'none'!r})",
+        hint=f"use one of the extensions {known}",
+    )
 
 
 def refuse_unsafe(path: Path, text: str, fmt: str) -> None:
@@ -115,14 +124,16 @@ def refuse_unsafe(path: Path, text: str, fmt: str) -> None:
             raise InputError(
                 f"{path}: RDF/XML with a {match.group(1).upper()} declaration is refused "
                 f"(line {line}, column {column})",
-                hint="entity declarations can expand to gigabytes; remove the DOCTYPE")
+                hint="entity declarations can expand to gigabytes; remove the DOCTYPE",
+            )
     elif fmt == "json-ld":
         document = load_json(path, text)
         remote = remote_contexts(document)
         if remote:
             raise InputError(
                 f"{path}: JSON-LD with a remote @context is refused ({remote[0]!r})",
-                hint="embed the context as an object; policykg never fetches contexts")
+                hint="embed the context as an object; policykg never fetches contexts",
+            )
 
 
 def load_json(path: Path, text: str) -> object:
@@ -130,8 +141,9 @@ def load_json(path: Path, text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RDFSyntaxError(f"{path}: not valid JSON: {exc.msg}", line=exc.lineno,
-                             column=exc.colno) from None
+        raise RDFSyntaxError(
+            f"{path}: not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
+        ) from None
 
 
 def remote_contexts(node: object) -> list[str]:
@@ -160,13 +172,17 @@ def parse_text(path: Path, text: str, fmt: str, dataset: Dataset) -> None:
         line, column = bad_syntax_position(exc)
         raise RDFSyntaxError(f"{path}: {exc._why}", line=line, column=column) from None
     except SAXParseException as exc:
-        raise RDFSyntaxError(f"{path}: {exc.getMessage()}", line=exc.getLineNumber(),
-                             column=exc.getColumnNumber() + 1) from None
+        raise RDFSyntaxError(
+            f"{path}: {exc.getMessage()}",
+            line=exc.getLineNumber(),
+            column=exc.getColumnNumber() + 1,
+        ) from None
     except ParserError as exc:
         if fmt in LINE_FORMATS:
             line, column = first_bad_line(text, fmt)
-            raise RDFSyntaxError(f"{path}: not a valid {fmt} statement", line=line,
-                                 column=column) from None
+            raise RDFSyntaxError(
+                f"{path}: not a valid {fmt} statement", line=line, column=column
+            ) from None
         raise RDFSyntaxError(f"{path}: {exc}") from None
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         # rdflib's JSON-LD and RDF/XML parsers raise plain errors for malformed structure
@@ -193,8 +209,11 @@ def bad_syntax_position(exc: BadSyntax) -> tuple[int, int]:
 def first_bad_line(text: str, fmt: str) -> tuple[int | None, int | None]:
     """Line and column of the first N-Triples/N-Quads line that does not parse."""
     for number, raw in enumerate(text.splitlines(), start=1):
-        parser = (NQuadsParser(sink=Dataset()) if fmt == "nquads"
-                  else W3CNTriplesParser(sink=NTGraphSink(Graph())))
+        parser = (
+            NQuadsParser(sink=Dataset())
+            if fmt == "nquads"
+            else W3CNTriplesParser(sink=NTGraphSink(Graph()))
+        )
         parser.line = raw
         try:
             parser.parseline()

@@ -77,18 +77,31 @@ class OwlOutcome:
 
     def records(self) -> list[ResultRecord]:
         """The conflicts as SHACL-style result records (shape pkgsh:OwlConsistency)."""
-        conflicts = self.conflicts or [Conflict(
-            BNode(), None, "HermiT found the ontology and data inconsistent; no single cause was located.",
-            "HermiT 判定本体与数据不一致，未能定位具体原因。")]
-        return [ResultRecord(
-            severity="Violation", shape=OWL_SHAPE, constraint=None,
-            messages={"zh": c.message_zh, "en": c.message_en},
-            shape_labels={"zh": "OWL 一致性", "en": "OWL consistency"},
-            focus=c.node, focus_label=c.label,
-            value=c.classes[0] if c.classes else None) for c in conflicts]
+        conflicts = self.conflicts or [
+            Conflict(
+                BNode(),
+                None,
+                "HermiT found the ontology and data inconsistent; no single cause was located.",
+                "HermiT 判定本体与数据不一致，未能定位具体原因。",
+            )
+        ]
+        return [
+            ResultRecord(
+                severity="Violation",
+                shape=OWL_SHAPE,
+                constraint=None,
+                messages={"zh": c.message_zh, "en": c.message_en},
+                shape_labels={"zh": "OWL 一致性", "en": "OWL consistency"},
+                focus=c.node,
+                focus_label=c.label,
+                value=c.classes[0] if c.classes else None,
+            )
+            for c in conflicts
+        ]
 
 
 # -- running HermiT ------------------------------------------------------------------------
+
 
 def data_graphs(dataset: Dataset | Graph) -> list[Graph]:
     """The graphs holding instance data (everything but ontology declarations)."""
@@ -107,10 +120,17 @@ def hermit_command(path: Path) -> list[str]:
     import owlready2
     from owlready2 import reasoning
 
-    return [owlready2.JAVA_EXE, f"-Xmx{reasoning.JAVA_MEMORY}M", *JAVA_OPTIONS,
-            "-cp", reasoning._HERMIT_CLASSPATH,  # noqa: SLF001 - the jar owlready2 ships
-            "org.semanticweb.HermiT.cli.CommandLine", "-k", "--ignoreUnsupportedDatatypes",
-            path.as_uri()]
+    return [
+        owlready2.JAVA_EXE,
+        f"-Xmx{reasoning.JAVA_MEMORY}M",
+        *JAVA_OPTIONS,
+        "-cp",
+        reasoning._HERMIT_CLASSPATH,  # noqa: SLF001 - the jar owlready2 ships
+        "org.semanticweb.HermiT.cli.CommandLine",
+        "-k",
+        "--ignoreUnsupportedDatatypes",
+        path.as_uri(),
+    ]
 
 
 class HermitRun:
@@ -126,7 +146,9 @@ class HermitRun:
 
         self._tmp = tempfile.TemporaryDirectory(prefix="policykg-owl-")
         folder = Path(self._tmp.name)
-        onto_path, data_path, world_path = (folder / n for n in ("ontology.nt", "data.nt", "world.nt"))
+        onto_path, data_path, world_path = (
+            folder / n for n in ("ontology.nt", "data.nt", "world.nt")
+        )
         ontology.serialize(onto_path, format="nt", encoding="utf-8")
         with data_path.open("wb") as out:  # graph after graph: no merged copy in memory
             for graph in data:
@@ -140,12 +162,15 @@ class HermitRun:
         finally:
             world.close()
         try:
-            self._process = subprocess.Popen(hermit_command(world_path), stdout=subprocess.PIPE,
-                                             stderr=subprocess.STDOUT)
+            self._process = subprocess.Popen(
+                hermit_command(world_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            )
         except FileNotFoundError:
             self._tmp.cleanup()
-            raise OwlCheckError("the OWL reasoner could not run: no Java runtime found",
-                                hint="HermiT needs java (OpenJDK 11 or newer) on PATH") from None
+            raise OwlCheckError(
+                "the OWL reasoner could not run: no Java runtime found",
+                hint="HermiT needs java (OpenJDK 11 or newer) on PATH",
+            ) from None
 
     def cancel(self) -> None:
         """Stop HermiT if it still runs and remove its temporary folder (idempotent)."""
@@ -165,7 +190,9 @@ class HermitRun:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.communicate()
-            raise OwlCheckError(f"the OWL reasoner did not finish within {HERMIT_TIMEOUT} s") from None
+            raise OwlCheckError(
+                f"the OWL reasoner did not finish within {HERMIT_TIMEOUT} s"
+            ) from None
         finally:
             self._tmp.cleanup()
         output = output_bytes.decode("utf-8", errors="replace")
@@ -216,6 +243,7 @@ def check_consistency(dataset: Dataset | Graph) -> OwlOutcome:
 
 
 # -- explaining an inconsistency --------------------------------------------------------------
+
 
 def superclasses(ontology: Graph) -> dict[Node, set[Node]]:
     """Each named class with all its named superclasses (itself included)."""
@@ -286,17 +314,21 @@ def explain(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
     return conflicts
 
 
-def disjoint_conflict(data: Graph, node: Node, a: Node, b: Node, why: dict[Node, tuple[str, str]]) -> Conflict:
+def disjoint_conflict(
+    data: Graph, node: Node, a: Node, b: Node, why: dict[Node, tuple[str, str]]
+) -> Conflict:
     """A node that is an instance of two disjoint classes."""
     ns = data.namespace_manager
     qa, qb = ns.normalizeUri(a), ns.normalizeUri(b)
     label = node_label(data, node)
     name = f"<{node}>" + (f" “{label}”" if label else "")
     return Conflict(
-        node, label,
+        node,
+        label,
         f"{name} is both {qa} ({why[a][1]}) and {qb} ({why[b][1]}), which the ontology declares disjoint.",
         f"{name} 同时属于 {qa}（{why[a][0]}）和 {qb}（{why[b][0]}），而本体声明这两个类不相交。",
-        (a, b))
+        (a, b),
+    )
 
 
 def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
@@ -314,10 +346,14 @@ def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
                 label = node_label(data, node)
                 shown = ", ".join(sorted(repr(str(v)) for v in found))
                 q = ns.normalizeUri(prop)
-                conflicts.append(Conflict(
-                    node, label,
-                    f"<{node}> has {len(found)} values of the functional property {q}: {shown}.",
-                    f"<{node}> 的函数型属性 {q} 有 {len(found)} 个不同的值：{shown}。"))
+                conflicts.append(
+                    Conflict(
+                        node,
+                        label,
+                        f"<{node}> has {len(found)} values of the functional property {q}: {shown}.",
+                        f"<{node}> 的函数型属性 {q} 有 {len(found)} 个不同的值：{shown}。",
+                    )
+                )
     return conflicts
 
 
@@ -326,11 +362,21 @@ def locate_graphs(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
     conflicts = []
     for graph in graphs:
         if not hermit_consistent(ontology, [graph]):
-            conflicts.append(Conflict(
-                graph.identifier, None,
-                f"The graph <{graph.identifier}> is inconsistent with the ontology on its own.",
-                f"命名图 <{graph.identifier}> 单独与本体合并即不一致。"))
+            conflicts.append(
+                Conflict(
+                    graph.identifier,
+                    None,
+                    f"The graph <{graph.identifier}> is inconsistent with the ontology on its own.",
+                    f"命名图 <{graph.identifier}> 单独与本体合并即不一致。",
+                )
+            )
     return conflicts
 
 
-__all__ = ["check_consistency", "start_consistency_check", "OwlOutcome", "Conflict", "OwlCheckError"]
+__all__ = [
+    "check_consistency",
+    "start_consistency_check",
+    "OwlOutcome",
+    "Conflict",
+    "OwlCheckError",
+]

@@ -16,11 +16,25 @@ from rdflib.term import Node
 from policykg.graph.namespaces import ELI, NIF, PKG, SH, bind_prefixes
 
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
-LABEL_PROPERTIES = (SKOS.prefLabel, RDFS.label, DCTERMS.title, PKG.expression, PKG.agentName,
-                    NIF.anchorOf, PKG.text, ELI.id_local)
+LABEL_PROPERTIES = (
+    SKOS.prefLabel,
+    RDFS.label,
+    DCTERMS.title,
+    PKG.expression,
+    PKG.agentName,
+    NIF.anchorOf,
+    PKG.text,
+    ELI.id_local,
+)
 # How a node inside a measure hangs from it.
-MEASURE_LINKS = (PKG.hasResponsibility, PKG.hasTimeBound, PKG.hasQuantity, PROV.wasDerivedFrom,
-                 PKG.clause, PKG.hasMention)
+MEASURE_LINKS = (
+    PKG.hasResponsibility,
+    PKG.hasTimeBound,
+    PKG.hasQuantity,
+    PROV.wasDerivedFrom,
+    PKG.clause,
+    PKG.hasMention,
+)
 LABEL_LENGTH = 60
 
 
@@ -50,8 +64,12 @@ class ResultRecord:
 
     @property
     def sort_key(self) -> tuple:
-        return (SEVERITY_ORDER.get(self.severity, 9), str(self.shape), str(self.focus),
-                str(self.value))
+        return (
+            SEVERITY_ORDER.get(self.severity, 9),
+            str(self.shape),
+            str(self.focus),
+            str(self.value),
+        )
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` (zh or en), falling back to the other language."""
@@ -141,7 +159,11 @@ def path_to_text(graph: Graph, node: Node | None) -> str | None:
     inverse = graph.value(node, SH.inversePath)
     if inverse is not None:
         return "^" + (path_to_text(graph, inverse) or "?")
-    for prop, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+    for prop, suffix in (
+        (SH.zeroOrMorePath, "*"),
+        (SH.oneOrMorePath, "+"),
+        (SH.zeroOrOnePath, "?"),
+    ):
         inner = graph.value(node, prop)
         if inner is not None:
             return f"({path_to_text(graph, inner)}){suffix}"
@@ -161,8 +183,9 @@ def record_from_report(report: Graph, result: Node, shapes: Graph, data: Graph) 
     path = report.value(result, SH.resultPath)
     # the shape's own messages when it has them: pySHACL reports one language only for
     # SPARQL constraints, and adds untagged default messages to some core ones
-    messages = by_language(list(shapes.objects(shape, SH.message))) or \
-        by_language(list(report.objects(result, SH.resultMessage)))
+    messages = by_language(list(shapes.objects(shape, SH.message))) or by_language(
+        list(report.objects(result, SH.resultMessage))
+    )
     measure = enclosing_measure(data, focus) or enclosing_measure(data, value)
     return ResultRecord(
         severity=local_name(report.value(result, SH.resultSeverity)),

@@ -21,13 +21,21 @@ from .records import SEVERITY_ORDER, ResultRecord
 if TYPE_CHECKING:
     from .validate import ValidationResult
 
-SEVERITY_NAMES = {"Violation": ("违规", "violation"), "Warning": ("警告", "warning"),
-                  "Info": ("提示", "info")}
+SEVERITY_NAMES = {
+    "Violation": ("违规", "violation"),
+    "Warning": ("警告", "warning"),
+    "Info": ("提示", "info"),
+}
 SENTENCE_LENGTH = 160
 # The compacting context of the JSON-LD report: the vocabularies a report uses, as declared
 # in graph/namespaces.py, and the shapes' own namespace.
-JSONLD_CONTEXT = {"sh": PREFIXES["sh"], "pkgsh": str(PKGSH), "pkg": PREFIXES["pkg"],
-                  "pkid": PREFIXES["pkid"], "xsd": PREFIXES["xsd"]}
+JSONLD_CONTEXT = {
+    "sh": PREFIXES["sh"],
+    "pkgsh": str(PKGSH),
+    "pkg": PREFIXES["pkg"],
+    "pkid": PREFIXES["pkid"],
+    "xsd": PREFIXES["xsd"],
+}
 
 
 def render_text(result: ValidationResult) -> str:
@@ -62,9 +70,11 @@ def shape_block(records: list[ResultRecord]) -> list[str]:
     first = records[0]
     label_zh = first.shape_labels.get("zh", "")
     label_en = first.shape_labels.get("en", "")
-    lines = [f"-- {short(first.shape)}  {label_zh} / {label_en}  ({len(records)})",
-             f"   {first.message('zh')}",
-             f"   {first.message('en')}"]
+    lines = [
+        f"-- {short(first.shape)}  {label_zh} / {label_en}  ({len(records)})",
+        f"   {first.message('zh')}",
+        f"   {first.message('en')}",
+    ]
     for record in records:
         lines.extend(result_lines(record))
     return lines
@@ -97,7 +107,7 @@ def short(node: Node) -> str:
     """A shape IRI written with the pkgsh: prefix when it has it."""
     text = str(node)
     prefix = str(PKGSH)
-    return "pkgsh:" + text[len(prefix):] if text.startswith(prefix) else f"<{text}>"
+    return "pkgsh:" + text[len(prefix) :] if text.startswith(prefix) else f"<{text}>"
 
 
 def render_turtle(result: ValidationResult) -> str:

@@ -58,11 +58,17 @@ Progress = Callable[[str], None]
 SCHEMA_CONTEXT = (RDFS.subClassOf, SKOS.inScheme)
 # Links that lead from a node to its many children or siblings: following them would pull a
 # whole register or taxonomy into each document's context.
-NOT_FOLLOWED = frozenset({
-    SKOS.hasTopConcept, SKOS.narrower, SKOS.member, ELI.has_part,
-    URIRef("http://www.w3.org/ns/org#hasSubOrganization"), URIRef("http://www.w3.org/ns/org#hasUnit"),
-    URIRef("http://purl.org/dc/terms/source"),
-})
+NOT_FOLLOWED = frozenset(
+    {
+        SKOS.hasTopConcept,
+        SKOS.narrower,
+        SKOS.member,
+        ELI.has_part,
+        URIRef("http://www.w3.org/ns/org#hasSubOrganization"),
+        URIRef("http://www.w3.org/ns/org#hasUnit"),
+        URIRef("http://purl.org/dc/terms/source"),
+    }
+)
 
 
 class PreparedQueryGraph(Graph):
@@ -81,23 +87,32 @@ class PreparedQueryGraph(Graph):
 
     _prepared: dict[tuple[str, tuple[tuple[str, str], ...], str | None], Query] = {}
 
-    def query(self, query_object: str | Query, processor: str = "sparql", result: str = "sparql",
-              initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's names
-              initBindings: Mapping[str, Node] | None = None,  # noqa: N803
-              use_store_provided: bool = True, **kwargs: Any) -> Result:
+    def query(
+        self,
+        query_object: str | Query,
+        processor: str = "sparql",
+        result: str = "sparql",
+        initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's names
+        initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
         """rdflib's Graph.query, with the query parsed once and refused when unsafe."""
         if isinstance(query_object, str):  # checked once, when prepared
             query_object = self.prepared(query_object, initNs, kwargs.pop("base", None))
             initNs = None  # noqa: N806 - applied when the query was prepared
         elif isinstance(query_object, Query):
             refuse_outside_access(query_object)
-        return super().query(query_object, processor, result, initNs, initBindings,
-                             use_store_provided, **kwargs)
+        return super().query(
+            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
+        )
 
     def update(self, update_object: object, *args: Any, **kwargs: Any) -> None:
         """Refused: validation never changes the data or loads documents."""
-        raise QueryRefused("a SPARQL update (INSERT, DELETE, LOAD …) is refused during validation",
-                           hint="shapes may only use SELECT, ASK and CONSTRUCT queries")
+        raise QueryRefused(
+            "a SPARQL update (INSERT, DELETE, LOAD …) is refused during validation",
+            hint="shapes may only use SELECT, ASK and CONSTRUCT queries",
+        )
 
     @classmethod
     def prepared(cls, text: str, init_ns: Mapping[str, Any] | None, base: str | None) -> Query:
@@ -110,8 +125,10 @@ class PreparedQueryGraph(Graph):
             try:
                 prepared = prepareQuery(text, initNs=dict(namespaces) or None, base=base)
             except Exception as exc:  # pyparsing's and rdflib's errors share no base class
-                raise QueryError(f"a SHACL-SPARQL query of the shapes does not parse: {exc}",
-                                 hint="check the sh:select / sh:ask / sh:construct queries") from None
+                raise QueryError(
+                    f"a SHACL-SPARQL query of the shapes does not parse: {exc}",
+                    hint="check the sh:select / sh:ask / sh:construct queries",
+                ) from None
             refuse_outside_access(prepared)
             cls._prepared[key] = prepared
         return prepared
@@ -121,9 +138,11 @@ def refuse_outside_access(query: Query) -> None:
     """Raise QueryRefused when the query names a graph to load (FROM, FROM NAMED) or its
     algebra holds a SERVICE clause (anywhere: in a subquery, an OPTIONAL, a FILTER EXISTS)."""
     if query.algebra.get("datasetClause"):
-        raise QueryRefused("a SHACL-SPARQL query of the shapes has a FROM clause; shapes "
-                           "queries run on the data graph only",
-                           hint="remove FROM / FROM NAMED from the shapes")
+        raise QueryRefused(
+            "a SHACL-SPARQL query of the shapes has a FROM clause; shapes "
+            "queries run on the data graph only",
+            hint="remove FROM / FROM NAMED from the shapes",
+        )
     stack: list[object] = [query.algebra]
     seen: set[int] = set()
     while stack:
@@ -137,7 +156,8 @@ def refuse_outside_access(query: Query) -> None:
                 raise QueryRefused(
                     f"a SHACL-SPARQL query of the shapes asks the SERVICE <{service}>; "
                     "validation never makes outside requests",
-                    hint="remove the SERVICE clause from the shapes")
+                    hint="remove the SERVICE clause from the shapes",
+                )
             stack.extend(node.values())
         elif isinstance(node, Mapping):
             stack.extend(node.values())
@@ -211,6 +231,7 @@ class ValidationResult:
 
 # -- shapes ---------------------------------------------------------------------------------
 
+
 def bundled_shapes_path() -> resources.abc.Traversable:
     """The shapes file shipped with policykg."""
     return resources.files("policykg.shapes") / "shapes.ttl"
@@ -233,6 +254,7 @@ def load_shapes(shapes: Graph | str | Path | None = None) -> Graph:
 
 # -- units ----------------------------------------------------------------------------------
 
+
 def is_schema_graph(graph: Graph) -> bool:
     """Whether the graph declares an ontology."""
     return next(graph.subjects(RDF.type, OWL.Ontology), None) is not None
@@ -247,8 +269,9 @@ def validation_units(dataset: Dataset) -> tuple[list[Unit], list[Graph]]:
     """The units to validate, and the schema graphs every unit sees."""
     graphs = [g for g in dataset.graphs() if len(g)]
     schema = [g for g in graphs if is_schema_graph(g)]
-    units = [Unit(str(g.identifier), [g]) for g in graphs
-             if g not in schema and is_document_graph(g)]
+    units = [
+        Unit(str(g.identifier), [g]) for g in graphs if g not in schema and is_document_graph(g)
+    ]
     owned = {id(g) for u in units for g in u.graphs}
     rest = [g for g in graphs if id(g) not in owned and g not in schema]
     if rest or schema:
@@ -323,8 +346,9 @@ def schema_context(schema: Iterable[Graph]) -> list[tuple[Node, Node, Node]]:
     return [t for graph in schema for p in SCHEMA_CONTEXT for t in graph.triples((None, p, None))]
 
 
-def unit_data_graph(unit: Unit, schema: Sequence[tuple[Node, Node, Node]],
-                    index: SubjectIndex) -> Graph:
+def unit_data_graph(
+    unit: Unit, schema: Sequence[tuple[Node, Node, Node]], index: SubjectIndex
+) -> Graph:
     """The data graph pySHACL validates for one unit: its graphs, the schema context and
     the descriptions of the nodes it points to."""
     data = PreparedQueryGraph()
@@ -343,6 +367,7 @@ def own_nodes(unit: Unit) -> set[Node]:
 
 # -- running ----------------------------------------------------------------------------------
 
+
 def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     """pySHACL's report graph for one data graph (SHACL-AF on, no inference, in place).
 
@@ -351,20 +376,31 @@ def run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     try:
         with no_graph_loading():
             _conforms, report, _text = pyshacl.validate(
-                data, shacl_graph=shapes, advanced=True, inference="none", inplace=True,
-                allow_warnings=True, allow_infos=True)
+                data,
+                shacl_graph=shapes,
+                advanced=True,
+                inference="none",
+                inplace=True,
+                allow_warnings=True,
+                allow_infos=True,
+            )
     except ReportableRuntimeError as exc:  # shapes pySHACL cannot load or apply
-        raise InputError(f"the shapes cannot be applied: {exc.message}",
-                         hint="check the SHACL shapes file") from None
+        raise InputError(
+            f"the shapes cannot be applied: {exc.message}", hint="check the SHACL shapes file"
+        ) from None
     if not isinstance(report, Graph):  # pySHACL returns a ValidationFailure instead of a report
         message = getattr(report, "message", report)
-        raise InputError(f"the shapes cannot be applied: {message}",
-                         hint="check the SHACL shapes file")
+        raise InputError(
+            f"the shapes cannot be applied: {message}", hint="check the SHACL shapes file"
+        )
     return report
 
 
-def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None = None,
-                     progress: Progress | None = None) -> ValidationResult:
+def validate_dataset(
+    dataset: Dataset | Graph,
+    shapes: Graph | str | Path | None = None,
+    progress: Progress | None = None,
+) -> ValidationResult:
     """Validate every unit of the dataset and merge the results into one report."""
     say = progress or (lambda _message: None)
     dataset = as_dataset(dataset)
@@ -380,7 +416,9 @@ def validate_dataset(dataset: Dataset | Graph, shapes: Graph | str | Path | None
         t0 = time.perf_counter()
         report = run_pyshacl(data, shapes_graph)
         bind_prefixes(report.namespace_manager)  # paths are written with policykg's prefixes
-        say(f"SHACL {unit.name}: {len(data)} triples with context, {time.perf_counter() - t0:.1f} s")
+        say(
+            f"SHACL {unit.name}: {len(data)} triples with context, {time.perf_counter() - t0:.1f} s"
+        )
         mine = own_nodes(unit)
         for result in report.objects(None, SH.result):
             focus = report.value(result, SH.focusNode)
@@ -407,9 +445,14 @@ def as_dataset(data: Dataset | Graph) -> Dataset:
 
 # -- the command ------------------------------------------------------------------------------
 
-def run_validate(paths: Sequence[str | Path] | None, shapes: str | Path | None = None,
-                 fmt: str = "text", owl: bool = True,
-                 progress: Progress | None = None) -> tuple[int, str]:
+
+def run_validate(
+    paths: Sequence[str | Path] | None,
+    shapes: str | Path | None = None,
+    fmt: str = "text",
+    owl: bool = True,
+    progress: Progress | None = None,
+) -> tuple[int, str]:
     """``policykg validate``: the exit code (0 conforms, 1 does not) and the report.
 
     Without paths the bundled corpus is built and validated. The OWL consistency check
@@ -425,8 +468,13 @@ def run_validate(paths: Sequence[str | Path] | None, shapes: str | Path | None =
         raise
 
 
-def _validate_and_render(paths: Sequence[str | Path] | None, shapes: str | Path | None,
-                     fmt: str, owl: bool, progress: Progress | None) -> tuple[int, str]:
+def _validate_and_render(
+    paths: Sequence[str | Path] | None,
+    shapes: str | Path | None,
+    fmt: str,
+    owl: bool,
+    progress: Progress | None,
+) -> tuple[int, str]:
     """The work of :func:`run_validate`: HermiT only starts once the input and the shapes
     have been read, and is stopped if the validation fails."""
     say = progress or (lambda _message: None)
@@ -442,7 +490,9 @@ def _validate_and_render(paths: Sequence[str | Path] | None, shapes: str | Path 
         if check is not None:
             running, check = check, None
             outcome = running.outcome()
-            say(f"OWL: {'consistent' if outcome.consistent else 'INCONSISTENT'} ({outcome.seconds:.1f} s)")
+            say(
+                f"OWL: {'consistent' if outcome.consistent else 'INCONSISTENT'} ({outcome.seconds:.1f} s)"
+            )
             add_owl_outcome(result, outcome)
     finally:
         if check is not None:
@@ -477,5 +527,11 @@ def shape_iri(name: str) -> URIRef:
     return PKGSH[name]
 
 
-__all__ = ["ValidationResult", "ResultRecord", "validate_dataset", "run_validate", "load_shapes",
-           "shape_iri"]
+__all__ = [
+    "ValidationResult",
+    "ResultRecord",
+    "validate_dataset",
+    "run_validate",
+    "load_shapes",
+    "shape_iri",
+]

@@ -40,8 +40,11 @@ def three_documents(tmp_path_factory) -> Path:
     from policykg.graph.pipeline import build
 
     docs = DATA / "docs"
-    paths = [docs / "taiyuan-city-plan.txt", docs / "jiangxi-measures.txt",
-             Path(__file__).parent.parent / "corpus" / "jinzhengbanfa-2022-77.txt"]
+    paths = [
+        docs / "taiyuan-city-plan.txt",
+        docs / "jiangxi-measures.txt",
+        Path(__file__).parent.parent / "corpus" / "jinzhengbanfa-2022-77.txt",
+    ]
     out = tmp_path_factory.mktemp("three") / "three.nq"
     write_dataset(build(paths).dataset, out)
     return out
@@ -66,15 +69,40 @@ def free_port() -> int:
 
 def gunicorn_argv(port: int, workers: int = 2) -> list[str]:
     """The documented production command under gunicorn (README) on a loopback port."""
-    return [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-            "--preload", "--timeout", "30", "policykg.server.wsgi:app"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-b",
+        f"127.0.0.1:{port}",
+        "--preload",
+        "--timeout",
+        "30",
+        "policykg.server.wsgi:app",
+    ]
 
 
 def granian_argv(port: int, workers: int = 2) -> list[str]:
     """The documented production command under granian (README) on a loopback port."""
-    return [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers),
-            "--blocking-threads", "1", "--no-ws", "--host", "127.0.0.1", "--port", str(port),
-            "policykg.server.wsgi:app"]
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        "1",
+        "--no-ws",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "policykg.server.wsgi:app",
+    ]
 
 
 # the production commands the live tests run, by front
@@ -82,14 +110,24 @@ FRONT_ARGV = {"gunicorn": gunicorn_argv, "granian": granian_argv}
 
 
 @contextlib.contextmanager
-def serving(make_argv: Callable[[int], list[str]], env: dict[str, str], log_path: Path,
-            ready: str = "/healthz", timeout: float = 90) -> Iterator[tuple[str, subprocess.Popen]]:
+def serving(
+    make_argv: Callable[[int], list[str]],
+    env: dict[str, str],
+    log_path: Path,
+    ready: str = "/healthz",
+    timeout: float = 90,
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """A real server process on 127.0.0.1 until the block ends: (base URL, process)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(make_argv(port), env={**os.environ, **env}, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            make_argv(port),
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         try:
             deadline = time.monotonic() + timeout
             while True:
@@ -100,8 +138,9 @@ def serving(make_argv: Callable[[int], list[str]], env: dict[str, str], log_path
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    pytest.fail("the server did not start:\n"
-                                + log_path.read_text(errors="replace")[-3000:])
+                    pytest.fail(
+                        "the server did not start:\n" + log_path.read_text(errors="replace")[-3000:]
+                    )
                 time.sleep(0.2)
             yield base, process
         finally:

@@ -25,7 +25,6 @@ DOC = "/id/doc/晋政办发/2022/77"
 SHOTS = Path(tempfile.gettempdir())
 
 
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, server_process, bundled_nq):
     """granian serving the bundled corpus's graph; its base URL."""
@@ -45,10 +44,18 @@ def browser():
     profile = tempfile.mkdtemp(prefix="policykg-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync",
-                 f"--user-data-dir={profile}", "--window-size=1280,1800"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,1800",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -71,8 +78,11 @@ def requested_urls(driver) -> list[str]:
 def outside_requests(urls: list[str], base: str) -> list[str]:
     """Requests to any host but the server under test (data: and blob: URLs are local)."""
     here = urlsplit(base).netloc
-    return [u for u in urls if urlsplit(u).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(u).netloc != here]
+    return [
+        u
+        for u in urls
+        if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).netloc != here
+    ]
 
 
 def wait_for(driver, condition, timeout: float = 20.0):
@@ -89,8 +99,14 @@ def test_query_page_runs_an_example_and_shows_its_rows(site, browser):
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     example = browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq01-documents"]')
     example.click()
-    rows = wait_for(browser, lambda d: [r for r in d.find_elements(
-        By.CSS_SELECTOR, ".yasr table tbody tr") if "晋政办发〔2022〕77号" in r.text])
+    rows = wait_for(
+        browser,
+        lambda d: [
+            r
+            for r in d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")
+            if "晋政办发〔2022〕77号" in r.text
+        ],
+    )
     assert rows, "the example's result rows are not shown"
     table_text = browser.find_element(By.CSS_SELECTOR, ".yasr table").text
     assert "山西省进一步释放消费潜力促进消费持续恢复的实施方案" in table_text
@@ -114,9 +130,12 @@ def test_query_page_asks_no_other_host(site, browser):
     # read from this server
     browser.execute_script(
         "var y = window.policykgYasgui.getTab().getYasqe();"
-        "y.setValue('PREFIX pk'); y.setCursor({line: 0, ch: 9}); y.autocomplete();")
-    hints = wait_for(browser, lambda d: [e.text for e in d.find_elements(
-        By.CSS_SELECTOR, ".CodeMirror-hints li")])
+        "y.setValue('PREFIX pk'); y.setCursor({line: 0, ch: 9}); y.autocomplete();"
+    )
+    hints = wait_for(
+        browser,
+        lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")],
+    )
     assert "pkg: <https://w3id.org/policykg/ontology#>" in hints
     assert "pkid: <https://w3id.org/policykg/id/>" in hints
     urls = requested_urls(browser)
@@ -131,9 +150,14 @@ def test_result_links_open_pages_here(site, browser):
     browser.get(site + "/query")
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq01-documents"]').click()
-    link = wait_for(browser, lambda d: [a for a in d.find_elements(
-        By.CSS_SELECTOR, ".yasr table tbody a[href]")
-        if a.get_attribute("href").startswith("https://w3id.org/policykg/id/doc/")])[0]
+    link = wait_for(
+        browser,
+        lambda d: [
+            a
+            for a in d.find_elements(By.CSS_SELECTOR, ".yasr table tbody a[href]")
+            if a.get_attribute("href").startswith("https://w3id.org/policykg/id/doc/")
+        ],
+    )[0]
     # a click event, as a user's (YASR may lay a tooltip over the cell)
     browser.execute_script("arguments[0].scrollIntoView(); arguments[0].click();", link)
     wait_for(browser, lambda d: d.current_url.startswith(site + "/id/doc/"))
@@ -154,14 +178,23 @@ def test_measure_page_shows_its_text_and_agencies(site, browser):
     table = browser.find_element(By.ID, "responsibilities").text
     for agency in ("山西省人力资源和社会保障厅", "山西省财政厅", "国家税务总局山西省税务局"):
         assert agency in table
-    quantities = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#measure-text .mark-quantity")]
+    quantities = [
+        e.text for e in browser.find_elements(By.CSS_SELECTOR, "#measure-text .mark-quantity")
+    ]
     assert quantities == ["1%", "0.7%", "0.3%", "提高至90%", "提高至50%"]
     assert outside_requests(requested_urls(browser), site) == []
     browser.save_screenshot(str(SHOTS / "policykg-measure.png"))
 
 
-@pytest.mark.parametrize("path,name", [(DOC, "document"), ("/id/agency/山西省财政厅", "agency"),
-                                       ("/", "landing"), ("/ontology", "ontology")])
+@pytest.mark.parametrize(
+    "path,name",
+    [
+        (DOC, "document"),
+        ("/id/agency/山西省财政厅", "agency"),
+        ("/", "landing"),
+        ("/ontology", "ontology"),
+    ],
+)
 def test_pages_render_and_stay_local(site, browser, path, name):
     from selenium.webdriver.common.by import By
 
@@ -180,8 +213,14 @@ def test_a_page_opens_its_own_sparql_on_the_query_page(site, browser):
     browser.get(site + quote("/id/agency/山西省财政厅"))
     browser.find_element(By.ID, "page-sparql").click()
     wait_for(browser, lambda d: d.current_url.startswith(site + "/query?query="))
-    cells = wait_for(browser, lambda d: [c.text for c in d.find_elements(
-        By.CSS_SELECTOR, ".yasr table tbody td") if "山西省财政厅" in c.text])
+    cells = wait_for(
+        browser,
+        lambda d: [
+            c.text
+            for c in d.find_elements(By.CSS_SELECTOR, ".yasr table tbody td")
+            if "山西省财政厅" in c.text
+        ],
+    )
     assert cells, "the DESCRIBE answer is not shown"
 
 
@@ -189,10 +228,14 @@ def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
     import httpx
     from selenium.webdriver.common.by import By
 
-    query = (Path(__file__).parent.parent / "server" / "queries" / "cross"
-             / "measures-per-agency.rq").read_text(encoding="utf-8")
-    expected = httpx.post(site + "/sparql", data={"query": query},
-                          headers={"Accept": "application/sparql-results+json"}).json()
+    query = (
+        Path(__file__).parent.parent / "server" / "queries" / "cross" / "measures-per-agency.rq"
+    ).read_text(encoding="utf-8")
+    expected = httpx.post(
+        site + "/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    ).json()
     rows = expected["results"]["bindings"]
     browser.get(site + "/query")
     requested_urls(browser)
@@ -200,10 +243,18 @@ def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="measures-per-agency"]').click()
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
     browser.find_element(By.CSS_SELECTOR, ".yasr_btn.select_chart").click()
-    bars = wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "svg.policykg-chart rect.policykg-chart-bar"))
+    bars = wait_for(
+        browser,
+        lambda d: d.find_elements(By.CSS_SELECTOR, "svg.policykg-chart rect.policykg-chart-bar"),
+    )
     drawn = min(len(rows), 60)
     assert len(bars) == 2 * drawn  # ?leads and ?shares, one bar each a row
-    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "svg.policykg-chart text.policykg-chart-row")]
+    labels = [
+        e.text
+        for e in browser.find_elements(
+            By.CSS_SELECTOR, "svg.policykg-chart text.policykg-chart-row"
+        )
+    ]
     assert labels[0] == rows[0]["name"]["value"]  # in the answer's order, labelled by ?name
     # the longest bar is the largest value, drawn at full width
     widths = [float(b.get_attribute("width")) for b in bars]

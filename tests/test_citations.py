@@ -29,14 +29,19 @@ def test_mixed_brackets_and_spaces():
     assert number == DocumentNumber("国办发〔2022]9号", "国办发", 2022, 9)
 
 
-@pytest.mark.parametrize("text", ["晋政办发2022年77号", "国办发〔22〕9号", "《某办法》", "", "77号"])
+@pytest.mark.parametrize(
+    "text", ["晋政办发2022年77号", "国办发〔22〕9号", "《某办法》", "", "77号"]
+)
 def test_not_document_numbers(text):
     assert parse_document_number(text) is None
 
 
-@given(st.text(alphabet="国省市办发政厅函字晋赣并财税人社部", min_size=1, max_size=8),
-       st.integers(min_value=1949, max_value=2099), st.integers(min_value=1, max_value=9999),
-       st.sampled_from(BRACKETS))
+@given(
+    st.text(alphabet="国省市办发政厅函字晋赣并财税人社部", min_size=1, max_size=8),
+    st.integers(min_value=1949, max_value=2099),
+    st.integers(min_value=1, max_value=9999),
+    st.sampled_from(BRACKETS),
+)
 def test_document_numbers_round_trip(issuer, year, serial, brackets):
     text = f"{issuer}{brackets[0]}{year}{brackets[1]}{serial}号"
     number = parse_document_number(text)
@@ -64,11 +69,12 @@ def test_bracket_that_is_not_a_number():
 
 
 def test_bundled_corpus():
-    source = (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt"
-              ).read_text(encoding="utf-8")
+    source = (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
+        encoding="utf-8"
+    )
     found = find_citations(source, 0)
     for citation in found:
-        assert source[citation.span.begin:citation.span.end] == citation.title
+        assert source[citation.span.begin : citation.span.end] == citation.title
     assert [c.title for c in found] == [
         "山西省进一步释放消费潜力促进消费持续恢复的实施方案",
         "国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见",

@@ -32,8 +32,18 @@ def test_build_prints_summary(tmp_path):
     out = tmp_path / "g.nq"
     result = run("build", "--output", str(out), "--quiet")
     assert result.exit_code == 0, result.output
-    for line in ("documents", "items", "measures", "responsibilities", "agencies",
-                 "time bounds", "quantities", "citations", "places", "triples"):
+    for line in (
+        "documents",
+        "items",
+        "measures",
+        "responsibilities",
+        "agencies",
+        "time bounds",
+        "quantities",
+        "citations",
+        "places",
+        "triples",
+    ):
         assert line in result.output
     assert any(line.split() == ["measures", "80"] for line in result.output.splitlines())
 
@@ -50,20 +60,26 @@ def test_build_is_the_same_in_a_new_process(tmp_path):
     here = tmp_path / "here.nq"
     assert run("build", "-q", "--output", str(here)).exit_code == 0
     there = tmp_path / "there.nq"
-    subprocess.run([sys.executable, "-m", "policykg.cli.main", "build", "-q", "--output",
-                    str(there)], check=True, capture_output=True, timeout=120,
-                   env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, "-m", "policykg.cli.main", "build", "-q", "--output", str(there)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    )
     assert here.read_bytes() == there.read_bytes()
 
 
-@pytest.mark.parametrize("suffix, keeps_graphs", [(".nq", True), (".trig", True),
-                                                   (".jsonld", True), (".ttl", False),
-                                                   (".nt", False)])
+@pytest.mark.parametrize(
+    "suffix, keeps_graphs",
+    [(".nq", True), (".trig", True), (".jsonld", True), (".ttl", False), (".nt", False)],
+)
 def test_build_format_follows_extension(tmp_path, suffix, keeps_graphs):
     out = tmp_path / f"g{suffix}"
     assert run("build", "-q", "--output", str(out)).exit_code == 0
-    fmt = {".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".ttl": "turtle",
-           ".nt": "nt"}[suffix]
+    fmt = {".nq": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".ttl": "turtle", ".nt": "nt"}[
+        suffix
+    ]
     data = Dataset() if keeps_graphs else Graph()
     data.parse(out, format=fmt)
     assert len(data) > 10_000 if not keeps_graphs else len(list(data.quads())) > 10_000
@@ -79,12 +95,15 @@ def test_unknown_extension_is_refused_before_work(tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name, words", [
-    ("empty.txt", "empty"),
-    ("binary.bin", "binary"),
-    ("latin1.txt", "GB18030"),
-    ("not-a-policy.txt", "policy document"),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("empty.txt", "empty"),
+        ("binary.bin", "binary"),
+        ("latin1.txt", "GB18030"),
+        ("not-a-policy.txt", "policy document"),
+    ],
+)
 def test_bad_input_exits_2_without_output(tmp_path, name, words):
     out = tmp_path / "g.nq"
     result = run("build", str(DOCS / name), "--output", str(out))
@@ -105,9 +124,15 @@ def test_missing_file_exits_2(tmp_path):
 
 def test_gb18030_copy_builds_like_the_utf8_original(tmp_path):
     a, b = tmp_path / "a.nt", tmp_path / "b.nt"
-    assert run("build", "-q", str(DOCS / "taiyuan-city-plan.txt"), "--output", str(a)).exit_code == 0
-    assert run("build", "-q", str(DOCS / "taiyuan-city-plan.gb18030.txt"), "--output",
-               str(b)).exit_code == 0
+    assert (
+        run("build", "-q", str(DOCS / "taiyuan-city-plan.txt"), "--output", str(a)).exit_code == 0
+    )
+    assert (
+        run(
+            "build", "-q", str(DOCS / "taiyuan-city-plan.gb18030.txt"), "--output", str(b)
+        ).exit_code
+        == 0
+    )
     measures = "<https://w3id.org/policykg/ontology#Measure>"
     count = [sum(measures in line for line in p.read_text().splitlines()) for p in (a, b)]
     assert count[0] == count[1] > 0
@@ -115,8 +140,14 @@ def test_gb18030_copy_builds_like_the_utf8_original(tmp_path):
 
 def test_city_plan_links_to_the_provincial_plan(tmp_path):
     out = tmp_path / "two.nq"
-    result = run("build", "-q", str(DOCS / "taiyuan-city-plan.txt"),
-                 "corpus/jinzhengbanfa-2022-77.txt", "--output", str(out))
+    result = run(
+        "build",
+        "-q",
+        str(DOCS / "taiyuan-city-plan.txt"),
+        "corpus/jinzhengbanfa-2022-77.txt",
+        "--output",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     ds = Dataset()
     ds.parse(out, format="nquads")
@@ -137,12 +168,15 @@ def test_query_with_bad_query_file_exits_2(tmp_path, bundled_nq):
 def test_query_json_format(bundled_nq):
     import json
 
-    result = run("query", "server/queries/cq01-documents.rq", "--data", str(bundled_nq),
-                 "--format", "json")
+    result = run(
+        "query", "server/queries/cq01-documents.rq", "--data", str(bundled_nq), "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.output)
     assert "number" in answer["head"]["vars"]
-    assert any(b["number"]["value"] == "晋政办发〔2022〕77号" for b in answer["results"]["bindings"])
+    assert any(
+        b["number"]["value"] == "晋政办发〔2022〕77号" for b in answer["results"]["bindings"]
+    )
 
 
 def test_query_without_data_uses_bundled_corpus():
@@ -186,8 +220,15 @@ def test_missing_output_folder_is_refused_before_work(tmp_path):
     assert "parsed" not in result.output  # nothing was built
 
 
-@pytest.mark.parametrize("note, public", [("此件公开发布", True), ("此件主动公开", True),
-                                          ("此件不予公开", False), ("此件不公开", False)])
+@pytest.mark.parametrize(
+    "note, public",
+    [
+        ("此件公开发布", True),
+        ("此件主动公开", True),
+        ("此件不予公开", False),
+        ("此件不公开", False),
+    ],
+)
 def test_release_note(note, public):
     from policykg.graph.build import is_public_release
 
@@ -196,8 +237,13 @@ def test_release_note(note, public):
 
 def test_the_same_document_twice_is_refused(tmp_path):
     out = tmp_path / "g.nq"
-    result = run("build", str(DOCS / "taiyuan-city-plan.txt"),
-                 str(DOCS / "taiyuan-city-plan.gb18030.txt"), "--output", str(out))
+    result = run(
+        "build",
+        str(DOCS / "taiyuan-city-plan.txt"),
+        str(DOCS / "taiyuan-city-plan.gb18030.txt"),
+        "--output",
+        str(out),
+    )
     assert result.exit_code == 2
     assert "same document" in result.output and "并政办发〔2022〕58号" in result.output
     assert not out.exists()
@@ -210,7 +256,10 @@ def test_written_graph_is_readable_by_others(tmp_path):
     out = tmp_path / "g.nq"
     old = os.umask(0o022)
     try:
-        assert run("build", "-q", str(DOCS / "jiangxi-measures.txt"), "--output", str(out)).exit_code == 0
+        assert (
+            run("build", "-q", str(DOCS / "jiangxi-measures.txt"), "--output", str(out)).exit_code
+            == 0
+        )
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o644

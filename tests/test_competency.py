@@ -30,31 +30,61 @@ CLAUSES: dict[int, list[list[tuple[str, str]]]] = {
         [("省人社厅", S), ("省财政厅", S), ("省税务局", S)],
         [("省市场监管局", S), ("省发展改革委", S)],
         [("省发展改革委", S), ("省住建厅", S), ("省能源局", S)],
-        [("省市场监管局", S), ("省发展改革委", S), ("省民政厅", S), ("省财政厅", S), ("省工信厅", S)],
+        [
+            ("省市场监管局", S),
+            ("省发展改革委", S),
+            ("省民政厅", S),
+            ("省财政厅", S),
+            ("省工信厅", S),
+        ],
         [("省财政厅", S), ("省卫健委", S)],
-        [("省商务厅", S), ("省文旅厅", S), ("省交通厅", S), ("省发展改革委", S), ("省财政厅", S),
-         ("省税务局", S)],
+        [
+            ("省商务厅", S),
+            ("省文旅厅", S),
+            ("省交通厅", S),
+            ("省发展改革委", S),
+            ("省财政厅", S),
+            ("省税务局", S),
+        ],
         [("省人社厅", S), ("省税务局", S)],
-        [("省财政厅", S), ("省住建厅", S), ("省税务局", S), ("人行太原中心支行", S), ("山西银保监局", S)],
+        [
+            ("省财政厅", S),
+            ("省住建厅", S),
+            ("省税务局", S),
+            ("人行太原中心支行", S),
+            ("山西银保监局", S),
+        ],
     ],
     2: [
         [("省商务厅", L)],
         [("省工信厅", L)],
         [("省公安厅", S), ("省交通厅", S), ("省卫健委", S)],
-        [("省市场监管局", S), ("省发展改革委", S), ("省商务厅", S), ("省农业农村厅", S), ("省粮食和储备局", S)],
+        [
+            ("省市场监管局", S),
+            ("省发展改革委", S),
+            ("省商务厅", S),
+            ("省农业农村厅", S),
+            ("省粮食和储备局", S),
+        ],
     ],
     3: [
         [("省商务厅", S), ("省文旅厅", S), ("省财政厅", S), ("省总工会", S), ("省卫健委", S)],
         [("省文旅厅", S), ("省财政厅", S)],
     ],
     4: [
-        [("省商务厅", L)], [("省文旅厅", L)], [("省广电局", L)], [("省体育局", L)], [("省民政厅", L)],
+        [("省商务厅", L)],
+        [("省文旅厅", L)],
+        [("省广电局", L)],
+        [("省体育局", L)],
+        [("省民政厅", L)],
         [("省交通厅", S), ("省地方金融监管局", S)],
         [("省机关事务管理局", S), ("省乡村振兴局", S)],
     ],
     5: [
         [("省市场监管局", S), ("省农业农村厅", S), ("省工信厅", S)],
-        [("省农业农村厅", L)], [("省工信厅", L)], [("省商务厅", L)],
+        [("省农业农村厅", L)],
+        [("省工信厅", L)],
+        [("省商务厅", L)],
     ],
     6: [
         [("省卫健委", L)],
@@ -74,10 +104,22 @@ CLAUSES: dict[int, list[list[tuple[str, str]]]] = {
         [("省交通厅", S), ("省工信厅", S)],
         [("省住建厅", L)],
         [("省工信厅", L)],
-        [("省商务厅", S), ("省生态环境厅", S), ("省发展改革委", S), ("省工信厅", S), ("省自然资源厅", S),
-         ("省住建厅", S)],
+        [
+            ("省商务厅", S),
+            ("省生态环境厅", S),
+            ("省发展改革委", S),
+            ("省工信厅", S),
+            ("省自然资源厅", S),
+            ("省住建厅", S),
+        ],
         [("省邮政管理局", L)],
-        [("省发展改革委", S), ("省住建厅", S), ("省交通厅", S), ("省机关事务管理局", S), ("省妇联", S)],
+        [
+            ("省发展改革委", S),
+            ("省住建厅", S),
+            ("省交通厅", S),
+            ("省机关事务管理局", S),
+            ("省妇联", S),
+        ],
     ],
     9: [
         [("省商务厅", L)],
@@ -91,7 +133,13 @@ CLAUSES: dict[int, list[list[tuple[str, str]]]] = {
     ],
     11: [
         [("省商务厅", S), ("省邮政管理局", S)],
-        [("省发展改革委", S), ("省商务厅", S), ("省交通厅", S), ("省市场监管局", S), ("省供销社", S)],
+        [
+            ("省发展改革委", S),
+            ("省商务厅", S),
+            ("省交通厅", S),
+            ("省市场监管局", S),
+            ("省供销社", S),
+        ],
     ],
     12: [
         [("省人社厅", S), ("省教育厅", S), ("团省委", S), ("省发展改革委", S), ("省国资委", S)],
@@ -102,9 +150,22 @@ CLAUSES: dict[int, list[list[tuple[str, str]]]] = {
     13: [
         [("省人社厅", L)],
         [("省住建厅", L)],
-        [("省民政厅", S), ("省教育厅", S), ("省人社厅", S), ("省住建厅", S), ("省卫健委", S), ("省医保局", S)],
-        [("省发展改革委", S), ("省教育厅", S), ("省民政厅", S), ("省财政厅", S), ("省人社厅", S),
-         ("省退役军人厅", S)],
+        [
+            ("省民政厅", S),
+            ("省教育厅", S),
+            ("省人社厅", S),
+            ("省住建厅", S),
+            ("省卫健委", S),
+            ("省医保局", S),
+        ],
+        [
+            ("省发展改革委", S),
+            ("省教育厅", S),
+            ("省民政厅", S),
+            ("省财政厅", S),
+            ("省人社厅", S),
+            ("省退役军人厅", S),
+        ],
     ],
     14: [
         [("省审批服务管理局", S), ("省市场监管局", S)],
@@ -138,15 +199,27 @@ CLAUSES: dict[int, list[list[tuple[str, str]]]] = {
 }
 
 ITEM_TITLES = {
-    1: (1, "围绕保市场主体加大助企纾困力度"), 2: (1, "做好基本消费品保供稳价"),
-    3: (1, "多措并举扩大住宿餐饮文旅消费"), 4: (1, "创新消费业态和模式"),
-    5: (2, "积极推进实物消费提质升级"), 6: (2, "加力促进健康养老托育等服务消费"),
-    7: (2, "持续拓展文化和旅游消费"), 8: (2, "大力发展绿色消费"), 9: (2, "充分挖掘县乡消费潜力"),
-    10: (3, "推进消费平台健康持续发展"), 11: (3, "加快健全消费品流通体系"),
-    12: (3, "增加就业收入提高消费能力"), 13: (3, "合理增加公共消费"),
-    14: (4, "破除限制消费障碍壁垒"), 15: (4, "健全消费标准体系"), 16: (4, "加强消费领域执法监管"),
-    17: (4, "全面加强消费者权益保护"), 18: (5, "加强财政支持"), 19: (5, "优化金融服务"),
-    20: (5, "强化用地用房保障"), 21: (5, "压实各方责任"),
+    1: (1, "围绕保市场主体加大助企纾困力度"),
+    2: (1, "做好基本消费品保供稳价"),
+    3: (1, "多措并举扩大住宿餐饮文旅消费"),
+    4: (1, "创新消费业态和模式"),
+    5: (2, "积极推进实物消费提质升级"),
+    6: (2, "加力促进健康养老托育等服务消费"),
+    7: (2, "持续拓展文化和旅游消费"),
+    8: (2, "大力发展绿色消费"),
+    9: (2, "充分挖掘县乡消费潜力"),
+    10: (3, "推进消费平台健康持续发展"),
+    11: (3, "加快健全消费品流通体系"),
+    12: (3, "增加就业收入提高消费能力"),
+    13: (3, "合理增加公共消费"),
+    14: (4, "破除限制消费障碍壁垒"),
+    15: (4, "健全消费标准体系"),
+    16: (4, "加强消费领域执法监管"),
+    17: (4, "全面加强消费者权益保护"),
+    18: (5, "加强财政支持"),
+    19: (5, "优化金融服务"),
+    20: (5, "强化用地用房保障"),
+    21: (5, "压实各方责任"),
 }
 
 # (item, measure) → [(start, end)] in text order
@@ -160,8 +233,13 @@ TIME_BOUNDS = {
 
 # (item, measure) → [(value, unit, comparator)] in text order
 QUANTITIES = {
-    (1, 4): [("1", "%", "eq"), ("0.7", "%", "eq"), ("0.3", "%", "eq"), ("90", "%", "eq"),
-             ("50", "%", "eq")],
+    (1, 4): [
+        ("1", "%", "eq"),
+        ("0.7", "%", "eq"),
+        ("0.3", "%", "eq"),
+        ("90", "%", "eq"),
+        ("50", "%", "eq"),
+    ],
     (1, 10): [("5", "个", "eq"), ("17", "个", "eq"), ("5", "个", "eq")],
     (1, 11): [("6", "个月", "eq")],
     (8, 3): [("35", "%", "min")],
@@ -181,9 +259,16 @@ CITED = {
 }
 
 PLACES_WITH_CODES = {
-    "山西省": "140000", "太原市": "140100", "大同市": "140200", "晋城市": "140500",
-    "运城市": "140800", "吕梁市": "141100", "阳曲县": "140122", "云州区": "140215",
-    "天镇县": "140222", "浙江省": "330000",
+    "山西省": "140000",
+    "太原市": "140100",
+    "大同市": "140200",
+    "晋城市": "140500",
+    "运城市": "140800",
+    "吕梁市": "141100",
+    "阳曲县": "140122",
+    "云州区": "140215",
+    "天镇县": "140222",
+    "浙江省": "330000",
 }
 REGIONS = {"京津冀", "长三角", "粤港澳大湾区"}
 
@@ -192,8 +277,9 @@ def rows(bundled_nq, name: str) -> list[dict[str, str]]:
     """The CSV rows the CLI prints for one competency question on the bundled graph."""
     query = resources.files("policykg.server") / "queries" / name
     with resources.as_file(query) as path:
-        result = CliRunner().invoke(main, ["query", str(path), "--data", str(bundled_nq),
-                                           "--format", "csv"])
+        result = CliRunner().invoke(
+            main, ["query", str(path), "--data", str(bundled_nq), "--format", "csv"]
+        )
     assert result.exit_code == 0, result.output
     return list(csv.DictReader(io.StringIO(result.output)))
 
@@ -225,9 +311,11 @@ def test_cq03_responsibilities(bundled_nq):
     got: dict[int, dict[int, list[tuple[str, str]]]] = {}
     for r in table:
         got.setdefault(int(r["item"]), {}).setdefault(int(r["measure"]), []).append(
-            (r["agency"], r["role"]))
-    expected = {item: {m: resp for m, resp in enumerate(measures, 1)}
-                for item, measures in CLAUSES.items()}
+            (r["agency"], r["role"])
+        )
+    expected = {
+        item: {m: resp for m, resp in enumerate(measures, 1)} for item, measures in CLAUSES.items()
+    }
     assert got == expected
 
 
@@ -251,9 +339,13 @@ def test_cq04_agencies(bundled_nq):
     for name, (full, kind) in expected.items():
         assert (by_name[name]["fullName"], by_name[name]["kind"]) == (full, kind)
     kinds = {
-        "山西银保监局": "central-branch", "省委宣传部": "party-organ", "团省委": "mass-organisation",
-        "省总工会": "mass-organisation", "省国资运营公司": "state-owned-enterprise",
-        "太原市人民政府": "municipal-government", "各市人民政府": "municipal-government",
+        "山西银保监局": "central-branch",
+        "省委宣传部": "party-organ",
+        "团省委": "mass-organisation",
+        "省总工会": "mass-organisation",
+        "省国资运营公司": "state-owned-enterprise",
+        "太原市人民政府": "municipal-government",
+        "各市人民政府": "municipal-government",
         "省粮食和储备局": "provincial-department",
     }
     assert {n: by_name[n]["kind"] for n in kinds} == kinds
@@ -276,7 +368,8 @@ def test_cq06_quantities(bundled_nq):
     got: dict[tuple[int, int], list[tuple[str, str, str]]] = {}
     for r in table:
         got.setdefault((int(r["item"]), int(r["measure"])), []).append(
-            (r["value"], r["unit"], r["comparator"]))
+            (r["value"], r["unit"], r["comparator"])
+        )
     assert got == QUANTITIES
     parts = [r for r in table if r["whole"]]
     assert sorted((r["value"], r["whole"]) for r in parts) == [("0.3", "1"), ("0.7", "1")]
@@ -303,12 +396,20 @@ def test_cq09_measure_text_and_spans(bundled_nq, bundled_build):
     assert len(table) == sum(len(m) for m in CLAUSES.values())
     source = bundled_build.documents[0].source.text
     for r in table:
-        assert source[int(r["begin"]):int(r["end"])] == r["text"]
+        assert source[int(r["begin"]) : int(r["end"])] == r["text"]
         assert r["text"] == r["text"].strip()
     first = {(int(r["item"]), int(r["measure"])): r["text"] for r in table}
-    assert first[(1, 1)] == "落实好财政部、税务总局新的组合式税费支持政策和我省稳住经济一揽子减税退税降费优惠政策。"
-    assert first[(21, 3)] == "压实属地责任，加强组织领导，完善配套方案，切实推动本方案提出的各项任务措施落地见效。"
-    assert first[(8, 4)].endswith("全省新增和更新城市公交车、出租汽车（含网约车）全部使用电动汽车、甲醇汽车。")
+    assert (
+        first[(1, 1)]
+        == "落实好财政部、税务总局新的组合式税费支持政策和我省稳住经济一揽子减税退税降费优惠政策。"
+    )
+    assert (
+        first[(21, 3)]
+        == "压实属地责任，加强组织领导，完善配套方案，切实推动本方案提出的各项任务措施落地见效。"
+    )
+    assert first[(8, 4)].endswith(
+        "全省新增和更新城市公交车、出租汽车（含网约车）全部使用电动汽车、甲醇汽车。"
+    )
 
 
 @pytest.mark.parametrize("item, national", [(1, 1), (2, 2), (4, 3), (9, 8), (14, 13), (21, 20)])

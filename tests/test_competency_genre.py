@@ -18,8 +18,10 @@ import pytest
 from policykg.server.engine import run_query_file
 
 DOCS = Path(__file__).parent / "data" / "docs"
-EXPECTED = {name: json.loads((DOCS / f"{name}.expected.json").read_text(encoding="utf-8"))
-            for name in ("taiyuan-city-plan", "jiangxi-measures")}
+EXPECTED = {
+    name: json.loads((DOCS / f"{name}.expected.json").read_text(encoding="utf-8"))
+    for name in ("taiyuan-city-plan", "jiangxi-measures")
+}
 
 
 def answer(data: Path, query: str, number: str) -> list[dict[str, str]]:
@@ -55,22 +57,29 @@ def test_cq02(three_documents, doc):
 def test_cq03(three_documents, doc):
     rows = answer(three_documents, "cq03-responsibilities.rq", doc["document"]["number"])
     got = [(int(r["item"]), int(r["measure"]), r["agency"], r["role"]) for r in rows]
-    assert got == [(i, m, r["name"], r["role"]) for i, m, me in measures(doc)
-                   for r in me["responsibilities"]]
+    assert got == [
+        (i, m, r["name"], r["role"]) for i, m, me in measures(doc) for r in me["responsibilities"]
+    ]
 
 
 def test_cq05(three_documents, doc):
     rows = answer(three_documents, "cq05-time-bounds.rq", doc["document"]["number"])
     got = [(int(r["item"]), int(r["measure"]), r["start"] or None, r["end"] or None) for r in rows]
-    assert got == [(i, m, t["start"], t["end"]) for i, m, me in measures(doc)
-                   for t in me["time_bounds"]]
+    assert got == [
+        (i, m, t["start"], t["end"]) for i, m, me in measures(doc) for t in me["time_bounds"]
+    ]
 
 
 def test_cq06(three_documents, doc):
     rows = answer(three_documents, "cq06-quantities.rq", doc["document"]["number"])
-    got = [(int(r["item"]), int(r["measure"]), r["value"], r["unit"], r["comparator"]) for r in rows]
-    assert got == [(i, m, q["value"], q["unit"], q["comparator"]) for i, m, me in measures(doc)
-                   for q in me["quantities"]]
+    got = [
+        (int(r["item"]), int(r["measure"]), r["value"], r["unit"], r["comparator"]) for r in rows
+    ]
+    assert got == [
+        (i, m, q["value"], q["unit"], q["comparator"])
+        for i, m, me in measures(doc)
+        for q in me["quantities"]
+    ]
 
 
 def test_cq07(three_documents, doc):

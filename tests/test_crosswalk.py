@@ -51,7 +51,9 @@ def national_items() -> list[TargetItem]:
 
 @pytest.fixture(scope="module")
 def shanxi():
-    with resources.as_file(resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt") as path:
+    with resources.as_file(
+        resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt"
+    ) as path:
         return parse_document(read_source(path))
 
 
@@ -65,6 +67,7 @@ def expected_counterparts(name: str) -> dict[int, int]:
 
 
 # -- the national outline -------------------------------------------------------------------
+
 
 def test_national_outline_has_five_parts_and_twenty_items_in_order(national_items):
     g = national_graph()
@@ -83,7 +86,9 @@ def test_national_document_facts_are_typed_as_the_model_says():
     issuer = g.value(NATIONAL, ELI.passed_by)
     assert issuer == PKID["agency/国务院办公厅"]
     assert (issuer, SKOS.prefLabel, Literal("General Office of the State Council", lang="en")) in g
-    assert g.value(NATIONAL, DCTERMS.title) == Literal("国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见", lang="zh")
+    assert g.value(NATIONAL, DCTERMS.title) == Literal(
+        "国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见", lang="zh"
+    )
 
 
 def test_every_outline_title_keeps_its_verification_status_and_source():
@@ -105,6 +110,7 @@ def test_every_outline_title_keeps_its_verification_status_and_source():
 
 # -- the Shanxi plan against the national outline ----------------------------------------------
 
+
 def test_shanxi_plan_links_every_item_to_its_national_item(shanxi, national_items):
     links = crosswalk(shanxi, national_items)
     got = {lk.item_ordinal: ordinal_of(lk.target_iri) for lk in links}
@@ -121,6 +127,7 @@ def test_shanxi_links_are_strong_and_its_own_item_is_reported(shanxi, national_i
 
 
 # -- a city plan against the provincial plan; another province against the national outline ---
+
 
 def test_city_plan_links_to_the_provincial_plan_items(shanxi):
     city = parse_document(read_source(DOCS / "taiyuan-city-plan.txt"))
@@ -144,14 +151,17 @@ def test_another_provinces_measures_never_link_wrongly(national_items):
 
 # -- the method -------------------------------------------------------------------------------------
 
+
 def item(n: int, title: str, *measures: str) -> TargetItem:
     return TargetItem(URIRef(f"https://example.org/t/{n}"), n, title, measures)
 
 
 def test_alignment_keeps_order_over_a_higher_crossing_match():
-    scores = [[0.9, 0.0, 0.0],
-              [0.0, 0.0, 0.6],   # its best match would cross the next item's link ...
-              [0.0, 0.8, 0.0]]   # ... which scores higher: the crossing one is dropped
+    scores = [
+        [0.9, 0.0, 0.0],
+        [0.0, 0.0, 0.6],  # its best match would cross the next item's link ...
+        [0.0, 0.8, 0.0],
+    ]  # ... which scores higher: the crossing one is dropped
     assert align(scores, threshold=0.25) == {0: 0, 2: 1}
 
 
@@ -161,10 +171,14 @@ def test_alignment_skips_items_below_the_threshold_and_lets_a_split_item_share_a
 
 
 def test_measure_texts_link_items_whose_titles_differ():
-    targets = [item(1, "稳定就业", "实施高校毕业生就业促进行动，扩大公益性岗位。"),
-               item(2, "发展绿色消费", "推广新能源汽车和绿色建材，开展绿色商场创建。")]
-    plan = [item(1, "其他事项", "开展新能源汽车下乡，推广绿色建材应用。"),
-            item(2, "做好民生保障", "实施高校毕业生就业促进行动，开发公益性岗位。")]
+    targets = [
+        item(1, "稳定就业", "实施高校毕业生就业促进行动，扩大公益性岗位。"),
+        item(2, "发展绿色消费", "推广新能源汽车和绿色建材，开展绿色商场创建。"),
+    ]
+    plan = [
+        item(1, "其他事项", "开展新能源汽车下乡，推广绿色建材应用。"),
+        item(2, "做好民生保障", "实施高校毕业生就业促进行动，开发公益性岗位。"),
+    ]
     links = crosswalk_items(plan, targets)
     # the two matches cross: the order-preserving alignment keeps the stronger one
     assert [(lk.item_ordinal, ordinal_of(lk.target_iri)) for lk in links] == [(1, None), (2, 1)]
@@ -184,6 +198,7 @@ def test_scores_are_the_same_on_every_run(shanxi, national_items):
 
 
 # -- RDF in and out -------------------------------------------------------------------------
+
 
 def test_target_items_from_graph_reads_measure_texts_in_order():
     ds = Dataset(default_union=True)
@@ -215,15 +230,22 @@ def test_crosswalk_triples_link_directly_and_through_a_scored_node():
 
 # -- the built dataset ------------------------------------------------------------------------
 
+
 def test_built_dataset_answers_cq10_with_the_crosswalk(bundled_dataset):
-    query = (resources.files("policykg.server") / "queries" / "cq10-national-crosswalk.rq").read_text(encoding="utf-8")
+    query = (
+        resources.files("policykg.server") / "queries" / "cq10-national-crosswalk.rq"
+    ).read_text(encoding="utf-8")
     union = Dataset(default_union=True)
     for q in bundled_dataset.quads((None, None, None, None)):
         union.add(q)
-    rows = {(str(r.number), int(r.item)): (str(r.nationalNumber), int(r.nationalItem), r.score)
-            for r in union.query(query)}
+    rows = {
+        (str(r.number), int(r.item)): (str(r.nationalNumber), int(r.nationalItem), r.score)
+        for r in union.query(query)
+    }
     assert {k[1]: v[1] for k, v in rows.items()} == {1: 1, 2: 2} | {n: n - 1 for n in range(4, 22)}
-    assert {k[0] for k in rows} == {"晋政办发〔2022〕77号"} and {v[0] for v in rows.values()} == {"国办发〔2022〕9号"}
+    assert {k[0] for k in rows} == {"晋政办发〔2022〕77号"} and {v[0] for v in rows.values()} == {
+        "国办发〔2022〕9号"
+    }
     assert all(v[2] is not None and v[2].datatype == XSD.decimal for v in rows.values())
 
 

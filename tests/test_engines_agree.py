@@ -13,9 +13,10 @@ import pytest
 from policykg.server.engine import run_query_file
 
 QUERIES = resources.files("policykg.server") / "queries"
-SHIPPED = sorted([f"{q.name}" for q in QUERIES.iterdir() if q.name.endswith(".rq")]
-                 + [f"cross/{q.name}" for q in (QUERIES / "cross").iterdir()
-                    if q.name.endswith(".rq")])
+SHIPPED = sorted(
+    [f"{q.name}" for q in QUERIES.iterdir() if q.name.endswith(".rq")]
+    + [f"cross/{q.name}" for q in (QUERIES / "cross").iterdir() if q.name.endswith(".rq")]
+)
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -38,8 +38,11 @@ def expected_measures(path: Path):
 
 
 def time_bound_summary(tb):
-    summary = {"text": tb.span.text, "start": tb.start and tb.start.isoformat(),
-               "end": tb.end and tb.end.isoformat()}
+    summary = {
+        "text": tb.span.text,
+        "start": tb.start and tb.start.isoformat(),
+        "end": tb.end and tb.end.isoformat(),
+    }
     for key in ("label", "recurrence", "recurrence_day"):
         if getattr(tb, key) is not None:
             summary[key] = getattr(tb, key)
@@ -47,8 +50,12 @@ def time_bound_summary(tb):
 
 
 def quantity_summary(q):
-    summary = {"text": q.span.text, "value": decimal_lexical(q.value), "unit": q.unit,
-               "comparator": q.comparator}
+    summary = {
+        "text": q.span.text,
+        "value": decimal_lexical(q.value),
+        "unit": q.unit,
+        "comparator": q.comparator,
+    }
     if q.whole is not None:
         summary["part_of"] = q.whole
     if q.period is not None:
@@ -74,7 +81,8 @@ def test_expected_documents(path):
         entities = extract_entities(text, offset, context)
         where = f"item {item} measure {ordinal}"
         assert [time_bound_summary(tb) for tb in entities.time_bounds] == expected.get(
-            "time_bounds", []), where
+            "time_bounds", []
+        ), where
         found_bounds = [time_bound_summary(tb) for tb in entities.time_bounds]
         assert without_periods_over_whole_years(
             [quantity_summary(q) for q in entities.quantities], found_bounds
@@ -83,13 +91,14 @@ def test_expected_documents(path):
             c["title"] if isinstance(c, dict) else c for c in expected.get("citations", [])
         ], where
         for found in (*entities.time_bounds, *entities.quantities, *entities.citations):
-            assert source[found.span.begin:found.span.end] == found.span.text
+            assert source[found.span.begin : found.span.end] == found.span.text
 
 
 @pytest.fixture(scope="module")
 def corpus():
     return (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def corpus_stretches(corpus):
@@ -97,7 +106,7 @@ def corpus_stretches(corpus):
     begin = corpus.index("一、")
     stretches = []
     for m in CLAUSE.finditer(corpus, begin):
-        stretches.append((corpus[begin:m.start()], begin))
+        stretches.append((corpus[begin : m.start()], begin))
         begin = m.end()
     return stretches
 
@@ -116,9 +125,13 @@ def test_bundled_corpus_extracts_fast_and_absolute(corpus):
     assert time.perf_counter() - started < 0.1
     kinds = set()
     for entities in results:
-        for found in (*entities.time_bounds, *entities.quantities, *entities.citations,
-                      *entities.mentions):
-            assert corpus[found.span.begin:found.span.end] == found.span.text
+        for found in (
+            *entities.time_bounds,
+            *entities.quantities,
+            *entities.citations,
+            *entities.mentions,
+        ):
+            assert corpus[found.span.begin : found.span.end] == found.span.text
         kinds.update(m.kind for m in entities.mentions)
     assert kinds == {"programme", "place", "target-group", "sector"}
     assert sum(len(e.time_bounds) for e in results) == 9
@@ -127,17 +140,24 @@ def test_bundled_corpus_extracts_fast_and_absolute(corpus):
 
 def test_housing_targets_link_to_their_periods(corpus):
     begin = corpus.index("“十四五”期间全省筹集")
-    text = corpus[begin:corpus.index("。", begin) + 1]
+    text = corpus[begin : corpus.index("。", begin) + 1]
     entities = extract_entities(text, begin, ExtractionContext(reference=date(2022, 9, 19)))
-    assert [(q.span.text, q.value, q.unit, entities.time_bounds[q.period].span.text)
-            for q in entities.quantities] == [
-        ("5.5万套", 55000, "套", "“十四五”期间"), ("1.5万套", 15000, "套", "2022年")]
+    assert [
+        (q.span.text, q.value, q.unit, entities.time_bounds[q.period].span.text)
+        for q in entities.quantities
+    ] == [("5.5万套", 55000, "套", "“十四五”期间"), ("1.5万套", 15000, "套", "2022年")]
 
 
 def document(issued=None, printed=None, number=None, issuer=None):
     source = SourceText("标题", "x.txt", "0" * 64, "utf-8")
-    return Document(source=source, title=Span(0, 2, "标题"), issued=issued, printed=printed,
-                    number=number, issuer=issuer)
+    return Document(
+        source=source,
+        title=Span(0, 2, "标题"),
+        issued=issued,
+        printed=printed,
+        number=number,
+        issuer=issuer,
+    )
 
 
 def test_reference_date_falls_back_in_order():
@@ -165,29 +185,102 @@ def test_for_document_keeps_far_short_forms_out():
     assert sorted(context.gazetteer) == ["保定市", "太原", "浙江"]
     entities = extract_entities("在环保定期检验有效期内，太原、保定市、浙江餐饮", 0, context)
     assert [(m.span.text, m.kind) for m in entities.mentions] == [
-        ("太原", "place"), ("保定市", "place"), ("浙江", "place"), ("餐饮", "sector")]
+        ("太原", "place"),
+        ("保定市", "place"),
+        ("浙江", "place"),
+        ("餐饮", "sector"),
+    ]
 
 
 TOKENS = [
-    "2022年", "二〇二二年", "２０２３年", "1999", "2月", "13月", "十二月", "0月", "30日", "29日",
-    "5日", "三十一日", "号", "底", "末", "年底", "前", "以前", "起", "至", "到", "—", "期间", "内",
-    "自", "每月", "每年", "每周", "全年", "年内", "今年", "春节", "国庆", "“", "”", "《", "》",
-    "（", "）", "，", "。", "十四五", "1.5万", "5", "0.7", "%", "个月", "个", "套", "元", "以上",
-    "以内", "左右", "不低于", "不超过", "第", "一", "两", "百", "被", "的", "对", "发布", "度",
-    "国办发", "〔", "〕", "9号", "x",
+    "2022年",
+    "二〇二二年",
+    "２０２３年",
+    "1999",
+    "2月",
+    "13月",
+    "十二月",
+    "0月",
+    "30日",
+    "29日",
+    "5日",
+    "三十一日",
+    "号",
+    "底",
+    "末",
+    "年底",
+    "前",
+    "以前",
+    "起",
+    "至",
+    "到",
+    "—",
+    "期间",
+    "内",
+    "自",
+    "每月",
+    "每年",
+    "每周",
+    "全年",
+    "年内",
+    "今年",
+    "春节",
+    "国庆",
+    "“",
+    "”",
+    "《",
+    "》",
+    "（",
+    "）",
+    "，",
+    "。",
+    "十四五",
+    "1.5万",
+    "5",
+    "0.7",
+    "%",
+    "个月",
+    "个",
+    "套",
+    "元",
+    "以上",
+    "以内",
+    "左右",
+    "不低于",
+    "不超过",
+    "第",
+    "一",
+    "两",
+    "百",
+    "被",
+    "的",
+    "对",
+    "发布",
+    "度",
+    "国办发",
+    "〔",
+    "〕",
+    "9号",
+    "x",
 ]
 
 
-@given(st.lists(st.sampled_from(TOKENS), max_size=20).map("".join),
-       st.integers(min_value=0, max_value=40),
-       st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)))
+@given(
+    st.lists(st.sampled_from(TOKENS), max_size=20).map("".join),
+    st.integers(min_value=0, max_value=40),
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2040, 12, 31)),
+)
 @settings(max_examples=500)
 def test_any_text_extracts_without_error_and_with_true_spans(text, offset, reference):
     source = "x" * offset + text
     entities = extract_entities(text, offset, ExtractionContext(reference=reference))
-    for found in (*entities.time_bounds, *entities.quantities, *entities.citations,
-                  *entities.mentions):
-        assert source[found.span.begin:found.span.end] == found.span.text
+    for found in (
+        *entities.time_bounds,
+        *entities.quantities,
+        *entities.citations,
+        *entities.mentions,
+    ):
+        assert source[found.span.begin : found.span.end] == found.span.text
         assert found.span.begin < found.span.end
     for tb in entities.time_bounds:
         assert tb.start is None or tb.end is None or tb.start <= tb.end

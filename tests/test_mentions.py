@@ -8,17 +8,24 @@ from hypothesis import strategies as st
 from policykg.graph.mentions import DictionaryMatcher, find_places, find_programmes, find_terms
 
 GAZETTEER = {
-    "山西省": "place/140000", "山西": "place/140000", "太原市": "place/140100",
-    "太原": "place/140100", "吕梁市": "place/141100", "吕梁": "place/141100",
-    "运城": "place/140800", "阳曲县": "place/140122", "京津冀": "place/京津冀",
-    "长三角": "place/长三角", "粤港澳大湾区": "place/粤港澳大湾区", "粤港澳": "place/粤港澳",
+    "山西省": "place/140000",
+    "山西": "place/140000",
+    "太原市": "place/140100",
+    "太原": "place/140100",
+    "吕梁市": "place/141100",
+    "吕梁": "place/141100",
+    "运城": "place/140800",
+    "阳曲县": "place/140122",
+    "京津冀": "place/京津冀",
+    "长三角": "place/长三角",
+    "粤港澳大湾区": "place/粤港澳大湾区",
+    "粤港澳": "place/粤港澳",
 }
 TERMS = {
     "小微企业": [("target-group", "concept/target-group/micro-small")],
     "中小微企业": [("target-group", "concept/target-group/msme")],
     "餐饮": [("sector", "concept/sector/catering")],
-    "消费券": [("instrument", "concept/instrument/voucher"),
-               ("sector", "concept/sector/retail")],
+    "消费券": [("instrument", "concept/instrument/voucher"), ("sector", "concept/sector/retail")],
 }
 
 
@@ -27,6 +34,7 @@ def found(mentions):
 
 
 # --- programmes -------------------------------------------------------------------------
+
 
 def test_quoted_names_are_programmes():
     text = "深入应用“山西智慧旅游云平台”，持续开展“千名网络主播培训活动”。"
@@ -39,8 +47,10 @@ def test_quoted_names_are_programmes():
 
 
 def test_slogans_lists_and_plan_labels_are_no_programmes():
-    text = ("“照、章、税、金、保、医、银”数据一次采集，“线下购物线上退，本地购物异地退”，"
-            "“十四五”期间，“一”，实施“三品一标”提升行动")
+    text = (
+        "“照、章、税、金、保、医、银”数据一次采集，“线下购物线上退，本地购物异地退”，"
+        "“十四五”期间，“一”，实施“三品一标”提升行动"
+    )
     assert found(find_programmes(text, 0)) == [("三品一标", "programme", "三品一标")]
 
 
@@ -50,23 +60,31 @@ def test_straight_quotes():
 
 # --- places -----------------------------------------------------------------------------
 
+
 def test_longest_match_wins():
     text = "推动晋城市和太原市阳曲县、大同市云州区等"
     assert found(find_places(text, 0, GAZETTEER)) == [
-        ("太原市", "place", "place/140100"), ("阳曲县", "place", "place/140122")]
+        ("太原市", "place", "place/140100"),
+        ("阳曲县", "place", "place/140122"),
+    ]
 
 
 def test_regions():
     text = "深化与京津冀、长三角、粤港澳大湾区等地区劳务对接"
     assert [m.key for m in find_places(text, 0, GAZETTEER)] == [
-        "place/京津冀", "place/长三角", "place/粤港澳大湾区"]
+        "place/京津冀",
+        "place/长三角",
+        "place/粤港澳大湾区",
+    ]
 
 
 def test_place_inside_a_longer_name_is_kept():
     text = "人行太原中心支行，山西（运城）国际果品交易博览会"
     assert found(find_places(text, 0, GAZETTEER)) == [
-        ("太原", "place", "place/140100"), ("山西", "place", "place/140000"),
-        ("运城", "place", "place/140800")]
+        ("太原", "place", "place/140100"),
+        ("山西", "place", "place/140000"),
+        ("运城", "place", "place/140800"),
+    ]
 
 
 def test_geographic_features_and_titles_are_no_places():
@@ -77,10 +95,11 @@ def test_geographic_features_and_titles_are_no_places():
 def test_place_spans_are_absolute():
     source = "（一）支持太原市打造国家区域商贸消费中心。"
     [mention] = find_places(source[3:], 3, GAZETTEER)
-    assert source[mention.span.begin:mention.span.end] == "太原市"
+    assert source[mention.span.begin : mention.span.end] == "太原市"
 
 
 # --- terms ------------------------------------------------------------------------------
+
 
 def test_terms_longest_first_with_one_mention_per_concept():
     text = "引导银行机构加大对优质中小微企业的支持，发放餐饮消费券"
@@ -102,8 +121,10 @@ def test_empty_maps_find_nothing():
 words = st.text(alphabet="太原市山西省吕梁", min_size=1, max_size=4)
 
 
-@given(st.lists(words, min_size=1, max_size=8, unique=True),
-       st.text(alphabet="太原市山西省吕梁和的", max_size=40))
+@given(
+    st.lists(words, min_size=1, max_size=8, unique=True),
+    st.text(alphabet="太原市山西省吕梁和的", max_size=40),
+)
 def test_matcher_is_greedy_longest_first_and_non_overlapping(surfaces, text):
     matches = DictionaryMatcher(surfaces).matches(text)
     position = 0

@@ -55,11 +55,25 @@ def test_arabic_and_full_width_digits(n):
     assert parse_chinese_integer(full_width) == n
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("一", 1), ("十", 10), ("十四", 14), ("二十一", 21), ("九十九", 99), ("一百二十", 120),
-    ("两", 2), ("零", 0), ("〇", 0), ("二〇二二", 2022), ("一千零五", 1005),
-    ("三万五千", 35000), ("两亿", 200000000), ("３０", 30),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十四", 14),
+        ("二十一", 21),
+        ("九十九", 99),
+        ("一百二十", 120),
+        ("两", 2),
+        ("零", 0),
+        ("〇", 0),
+        ("二〇二二", 2022),
+        ("一千零五", 1005),
+        ("三万五千", 35000),
+        ("两亿", 200000000),
+        ("３０", 30),
+    ],
+)
 def test_parse_chinese_integer_examples(text, value):
     assert parse_chinese_integer(text) == value
 
@@ -70,12 +84,26 @@ def test_parse_chinese_integer_refuses_non_numerals(text):
         parse_chinese_integer(text)
 
 
-@pytest.mark.parametrize(("text", "lexical"), [
-    ("5.5万", "55000"), ("2亿", "200000000"), ("1.5万", "15000"), ("３０", "30"),
-    ("十", "10"), ("百分之三十", "30"), ("0.7", "0.7"), ("35", "35"), ("35.0", "35"),
-    ("0.70", "0.7"), ("三点五", "3.5"), ("10万", "100000"), ("1.25亿", "125000000"),
-    ("２．５万", "25000"), ("90%", "90"),
-])
+@pytest.mark.parametrize(
+    ("text", "lexical"),
+    [
+        ("5.5万", "55000"),
+        ("2亿", "200000000"),
+        ("1.5万", "15000"),
+        ("３０", "30"),
+        ("十", "10"),
+        ("百分之三十", "30"),
+        ("0.7", "0.7"),
+        ("35", "35"),
+        ("35.0", "35"),
+        ("0.70", "0.7"),
+        ("三点五", "3.5"),
+        ("10万", "100000"),
+        ("1.25亿", "125000000"),
+        ("２．５万", "25000"),
+        ("90%", "90"),
+    ],
+)
 def test_parse_number_examples(text, lexical):
     value = parse_number(text)
     assert decimal_lexical(value) == lexical
@@ -89,8 +117,7 @@ def test_decimal_lexical_is_plain():
     assert decimal_lexical(Decimal("0")) == "0"
 
 
-@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False,
-                   allow_infinity=False))
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False, allow_infinity=False))
 def test_decimal_lexical_round_trips_and_has_no_exponent(d):
     text = decimal_lexical(d)
     assert "E" not in text and "e" not in text
@@ -98,8 +125,11 @@ def test_decimal_lexical_round_trips_and_has_no_exponent(d):
     assert not ("." in text and text.endswith("0"))
 
 
-@given(st.integers(min_value=1, max_value=9999), st.integers(min_value=0, max_value=9),
-       st.sampled_from([("万", 10**4), ("亿", 10**8), ("千", 10**3), ("", 1)]))
+@given(
+    st.integers(min_value=1, max_value=9999),
+    st.integers(min_value=0, max_value=9),
+    st.sampled_from([("万", 10**4), ("亿", 10**8), ("千", 10**3), ("", 1)]),
+)
 def test_multipliers_are_exact(whole, tenth, multiplier):
     char, factor = multiplier
     value = parse_number(f"{whole}.{tenth}{char}")

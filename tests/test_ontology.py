@@ -19,8 +19,10 @@ ONTOLOGY_IRI = URIRef("https://w3id.org/policykg/ontology")
 
 def _ontology() -> Graph:
     graph = Graph()
-    graph.parse(data=(files("policykg.ontology") / "policykg.ttl").read_text(encoding="utf-8"),
-                format="turtle")
+    graph.parse(
+        data=(files("policykg.ontology") / "policykg.ttl").read_text(encoding="utf-8"),
+        format="turtle",
+    )
     return graph
 
 
@@ -43,8 +45,9 @@ def _consistent(*graphs: Graph) -> bool:
         world = owlready2.World()
         world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=False,
-                                           ignore_unsupported_datatypes=True, debug=0)
+            owlready2.sync_reasoner_hermit(
+                world, infer_property_values=False, ignore_unsupported_datatypes=True, debug=0
+            )
         except owlready2.OwlReadyInconsistentOntologyError:
             return False
         finally:
@@ -54,10 +57,12 @@ def _consistent(*graphs: Graph) -> bool:
 
 def _abox(turtle: str) -> Graph:
     graph = Graph()
-    graph.parse(data="@prefix pkg: <https://w3id.org/policykg/ontology#> .\n"
-                     "@prefix pkid: <https://w3id.org/policykg/id/> .\n"
-                     "@prefix eli: <http://data.europa.eu/eli/ontology#> .\n" + turtle,
-                format="turtle")
+    graph.parse(
+        data="@prefix pkg: <https://w3id.org/policykg/ontology#> .\n"
+        "@prefix pkid: <https://w3id.org/policykg/id/> .\n"
+        "@prefix eli: <http://data.europa.eu/eli/ontology#> .\n" + turtle,
+        format="turtle",
+    )
     return graph
 
 
@@ -74,7 +79,9 @@ def test_header(ontology):
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
     assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
     assert not list(ontology.objects(ONTOLOGY_IRI, OWL.imports))
-    titles = {t.language for t in ontology.objects(ONTOLOGY_IRI, URIRef("http://purl.org/dc/terms/title"))}
+    titles = {
+        t.language for t in ontology.objects(ONTOLOGY_IRI, URIRef("http://purl.org/dc/terms/title"))
+    }
     assert titles == {"zh", "en"}
     assert ontology.value(ONTOLOGY_IRI, URIRef("http://purl.org/dc/terms/license")) is not None
 
@@ -107,31 +114,82 @@ def test_concepts_are_individuals_not_classes(ontology):
         assert ontology.value(concept, SKOS.notation) is not None
 
 
-@pytest.mark.parametrize(("scheme", "notations"), [
-    ("roles", {"lead", "support", "shared", "sole"}),
-    ("comparators", {"eq", "min", "max", "approx"}),
-    ("time-bound-types", {"deadline", "period", "recurring"}),
-    ("document-types", {"implementation-plan", "opinion", "measures", "action-plan", "notice"}),
-    ("agency-kinds", {"provincial-government", "provincial-department", "municipal-government",
-                      "municipal-department", "county-government", "central-branch", "party-organ",
-                      "mass-organisation", "procuratorate", "state-owned-enterprise",
-                      "central-agency"}),
-])
+@pytest.mark.parametrize(
+    ("scheme", "notations"),
+    [
+        ("roles", {"lead", "support", "shared", "sole"}),
+        ("comparators", {"eq", "min", "max", "approx"}),
+        ("time-bound-types", {"deadline", "period", "recurring"}),
+        ("document-types", {"implementation-plan", "opinion", "measures", "action-plan", "notice"}),
+        (
+            "agency-kinds",
+            {
+                "provincial-government",
+                "provincial-department",
+                "municipal-government",
+                "municipal-department",
+                "county-government",
+                "central-branch",
+                "party-organ",
+                "mass-organisation",
+                "procuratorate",
+                "state-owned-enterprise",
+                "central-agency",
+            },
+        ),
+    ],
+)
 def test_scheme_notations(ontology, scheme, notations):
     members = ontology.subjects(SKOS.inScheme, PKG[scheme])
     assert {str(ontology.value(m, SKOS.notation)) for m in members} == notations
 
 
 def test_doc_model_terms_are_declared(ontology):
-    for name in ("PolicyDocument", "Part", "Item", "Measure", "Responsibility", "Agency",
-                 "UnregisteredAgency", "TimeBound", "Quantity", "TextSpan", "Mention",
-                 "SourceText", "Programme", "Place"):
+    for name in (
+        "PolicyDocument",
+        "Part",
+        "Item",
+        "Measure",
+        "Responsibility",
+        "Agency",
+        "UnregisteredAgency",
+        "TimeBound",
+        "Quantity",
+        "TextSpan",
+        "Mention",
+        "SourceText",
+        "Programme",
+        "Place",
+    ):
         assert (PKG[name], RDF.type, OWL.Class) in ontology, name
-    for name in ("agent", "role", "hasResponsibility", "hasTimeBound", "hasQuantity", "jurisdiction",
-                 "agencyKind", "clause", "cites", "mentionsPlace", "refersTo", "partOf", "period"):
+    for name in (
+        "agent",
+        "role",
+        "hasResponsibility",
+        "hasTimeBound",
+        "hasQuantity",
+        "jurisdiction",
+        "agencyKind",
+        "clause",
+        "cites",
+        "mentionsPlace",
+        "refersTo",
+        "partOf",
+        "period",
+    ):
         assert (PKG[name], RDF.type, OWL.ObjectProperty) in ontology, name
-    for name in ("ordinal", "value", "unit", "text", "expression", "divisionCode", "agentName",
-                 "issuerCode", "sha256", "characterCount"):
+    for name in (
+        "ordinal",
+        "value",
+        "unit",
+        "text",
+        "expression",
+        "divisionCode",
+        "agentName",
+        "issuerCode",
+        "sha256",
+        "characterCount",
+    ):
         assert (PKG[name], RDF.type, OWL.DatatypeProperty) in ontology, name
 
 

@@ -52,7 +52,9 @@ def test_range_of_a_property_explains_an_inconsistency():
     g.set((resp, PKG.agent, measure))
     outcome = check_consistency(dataset)
     assert not outcome.consistent
-    assert any(c.node == measure and "range of pkg:agent" in c.message_en for c in outcome.conflicts)
+    assert any(
+        c.node == measure and "range of pkg:agent" in c.message_en for c in outcome.conflicts
+    )
 
 
 def test_functional_property_with_two_values_is_explained():
@@ -126,13 +128,16 @@ def test_failed_validation_stops_the_reasoner(tmp_path, hermit_processes):
 
     started, temp = hermit_processes
     shapes = tmp_path / "shapes.ttl"
-    shapes.write_text("""
+    shapes.write_text(
+        """
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix ex: <http://ex/> .
         ex:Remote a sh:NodeShape ; sh:nodeKind sh:IRI ;
             sh:target [ a sh:SPARQLTarget ;
                 sh:select "SELECT ?this WHERE { SERVICE <http://127.0.0.1:9/> { ?this ?p ?o } }" ] .
-    """, encoding="utf-8")
+    """,
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="SERVICE"):
         run_validate([DATA / "minimal.trig"], shapes=shapes)
     assert len(started) == 1

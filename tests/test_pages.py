@@ -31,8 +31,12 @@ DOC = BASE + "id/doc/晋政办发/2022/77"
 NATIONAL = BASE + "id/doc/国办发/2022/9"
 MEASURE = DOC + "/item/1/measure/4"
 FINANCE = BASE + "id/agency/山西省财政厅"
-RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-             "application/n-triples": "nt", "application/rdf+xml": "xml"}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
@@ -74,6 +78,7 @@ def jsonld_of(html: str) -> dict:
 
 # --- IRI ↔ path -------------------------------------------------------------------------------
 
+
 def test_iris_map_to_percent_encoded_paths():
     assert local_path(DOC) == "/id/doc/%E6%99%8B%E6%94%BF%E5%8A%9E%E5%8F%91/2022/77"
     assert local_path(BASE + "graph/reference/places") == "/graph/reference/places"
@@ -85,17 +90,24 @@ def test_iris_map_to_percent_encoded_paths():
 def test_every_policykg_iri_of_the_sample_dereferences_as_page_and_rdf(ox_client):
     store = ox.Store()
     store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
-    iris = {t.value for q in store.quads_for_pattern(None, None, None, None)
-            for t in (q.subject, q.predicate, q.object, q.graph_name)
-            if isinstance(t, ox.NamedNode) and t.value.startswith(BASE)}
+    iris = {
+        t.value
+        for q in store.quads_for_pattern(None, None, None, None)
+        for t in (q.subject, q.predicate, q.object, q.graph_name)
+        if isinstance(t, ox.NamedNode) and t.value.startswith(BASE)
+    }
     assert len(iris) > 150
-    failures = [(iri, accept, r.status_code) for iri in sorted(iris)
-                for accept in ("text/html", "text/turtle")
-                if (r := ox_client.get(path_of(iri), headers={"Accept": accept})).status_code != 200]
+    failures = [
+        (iri, accept, r.status_code)
+        for iri in sorted(iris)
+        for accept in ("text/html", "text/turtle")
+        if (r := ox_client.get(path_of(iri), headers={"Accept": accept})).status_code != 200
+    ]
     assert failures == []
 
 
 # --- content negotiation ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("media_type", list(RDF_TYPES))
 def test_rdf_clients_get_the_description(client, media_type):
@@ -111,8 +123,11 @@ def test_rdf_clients_get_the_description(client, media_type):
     assert len(list(graph.objects(measure, PKG.hasResponsibility))) == 3
     assert len(list(graph.objects(measure, PKG.hasQuantity))) == 5
     # labels of what it points to travel with it
-    assert (URIRef(DOC + "/item/1"), URIRef("http://purl.org/dc/terms/title"),
-            Literal("围绕保市场主体加大助企纾困力度", lang="zh")) in graph
+    assert (
+        URIRef(DOC + "/item/1"),
+        URIRef("http://purl.org/dc/terms/title"),
+        Literal("围绕保市场主体加大助企纾困力度", lang="zh"),
+    ) in graph
     assert not any(s != measure and (s, RDF.type, None) in graph for s in graph.subjects())
 
 
@@ -123,15 +138,21 @@ def test_description_includes_the_blank_node_closure(ox_client):
     assert restrictions, "the restrictions on pkg:Item are missing"
     assert all((b, OWL.onProperty, ELI.is_part_of) in graph for b in restrictions)
     union = [u for u in graph.subjects(OWL.unionOf, None)]
-    assert union and list(graph.items(graph.value(union[0], OWL.unionOf))) == [PKG.Part,
-                                                                              PKG.PolicyDocument]
+    assert union and list(graph.items(graph.value(union[0], OWL.unionOf))) == [
+        PKG.Part,
+        PKG.PolicyDocument,
+    ]
 
 
-@pytest.mark.parametrize("accept,expected", [
-    ("*/*", "text/html"), ("", "text/html"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
-    ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
-])
+@pytest.mark.parametrize(
+    "accept,expected",
+    [
+        ("*/*", "text/html"),
+        ("", "text/html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("text/turtle;q=0.5, application/ld+json", "application/ld+json"),
+    ],
+)
 def test_accept_picks_the_representation(ox_client, accept, expected):
     response = ox_client.get(path_of(FINANCE), headers={"Accept": accept} if accept else {})
     assert response.status_code == 200
@@ -142,8 +163,9 @@ def test_unmet_accept_is_406_and_format_parameter_wins(ox_client):
     response = ox_client.get(path_of(FINANCE), headers={"Accept": "application/json"})
     assert response.status_code == 406
     assert "text/turtle" in response.get_data(as_text=True)
-    response = ox_client.get(path_of(FINANCE) + "?format=nt",
-                             headers={"Accept": "application/json"})
+    response = ox_client.get(
+        path_of(FINANCE) + "?format=nt", headers={"Accept": "application/json"}
+    )
     assert response.status_code == 200 and response.mimetype == "application/n-triples"
 
 
@@ -152,8 +174,10 @@ def test_unknown_iri_is_404_in_both_forms(ox_client):
     assert response.status_code == 404
     assert "晋政办发/2022/999" in response.get_data(as_text=True)
     assert '<html lang="zh">' in response.get_data(as_text=True)
-    assert ox_client.get("/id/doc/晋政办发/2022/999",
-                         headers={"Accept": "text/turtle"}).status_code == 404
+    assert (
+        ox_client.get("/id/doc/晋政办发/2022/999", headers={"Accept": "text/turtle"}).status_code
+        == 404
+    )
     assert ox_client.get("/id/x%3Cy").status_code == 404
     assert ox_client.get("/graph/doc/nothing").status_code == 404
 
@@ -183,6 +207,7 @@ def test_ontology_as_rdf_is_the_whole_ontology_graph(ox_client):
 
 
 # --- pages ------------------------------------------------------------------------------------
+
 
 def test_landing_page(client):
     html = client.get("/").get_data(as_text=True)
@@ -234,15 +259,24 @@ def test_item_page(client):
 def test_measure_text_is_marked_in_place(client):
     html = get_html(client, MEASURE)
     marked = measure_text_html(html)
-    assert unescape(re.sub(r"<[^>]+>", "", marked)) == ("延续执行阶段性降低失业保险费率政策，失业保险总费率继续按照1%（单位部分0.7%，"
-                    "个人部分0.3%）执行，执行期限至2023年4月30日。继续实施失业保险稳岗返还政策，"
-                    "对符合条件的参保企业，返还一定比例失业保险费，中小微企业返还比例提高至90%，"
-                    "大型企业稳岗返还比例提高至50%。（省人社厅、省财政厅、省税务局按职责分工负责）")
+    assert unescape(re.sub(r"<[^>]+>", "", marked)) == (
+        "延续执行阶段性降低失业保险费率政策，失业保险总费率继续按照1%（单位部分0.7%，"
+        "个人部分0.3%）执行，执行期限至2023年4月30日。继续实施失业保险稳岗返还政策，"
+        "对符合条件的参保企业，返还一定比例失业保险费，中小微企业返还比例提高至90%，"
+        "大型企业稳岗返还比例提高至50%。（省人社厅、省财政厅、省税务局按职责分工负责）"
+    )
     agencies = re.findall(r'class="mark mark-agency"[^>]*>([^<]+)<', marked)
     assert agencies == ["省人社厅", "省财政厅", "省税务局"]
     assert re.findall(r'class="mark mark-quantity"[^>]*>([^<]+)<', marked) == [
-        "1%", "0.7%", "0.3%", "90%", "50%"]
-    assert re.findall(r'class="mark mark-time"[^>]*>([^<]+)<', marked) == ["执行期限至2023年4月30日"]
+        "1%",
+        "0.7%",
+        "0.3%",
+        "90%",
+        "50%",
+    ]
+    assert re.findall(r'class="mark mark-time"[^>]*>([^<]+)<', marked) == [
+        "执行期限至2023年4月30日"
+    ]
     table = re.search(r'id="responsibilities".*?</table>', html, re.S).group(0)
     for agency in ("山西省人力资源和社会保障厅", "山西省财政厅", "国家税务总局山西省税务局"):
         assert agency in table
@@ -257,8 +291,9 @@ def test_measure_mentions_link_places_programmes_and_citations(ox_client):
     assert re.search(r'<a href="/id/place/140100" class="mark mark-place"[^>]*>太原市</a>', marked)
     assert re.search(r'class="mark mark-programme"[^>]*>一刻钟便民生活圈<', marked)
     marked = measure_text_html(get_html(ox_client, DOC + "/item/1/measure/3"))
-    assert re.search(r'class="mark mark-citation"[^>]*>省级政府性融资担保机构补偿补贴资金管理办法<',
-                     marked)
+    assert re.search(
+        r'class="mark mark-citation"[^>]*>省级政府性融资担保机构补偿补贴资金管理办法<', marked
+    )
 
 
 def test_agency_page(client):
@@ -303,7 +338,7 @@ def test_generic_page_for_a_place(client):
 
 def test_every_page_links_its_sparql(ox_client):
     html = get_html(ox_client, FINANCE)
-    assert '/query?query=DESCRIBE%20%3Chttps%3A//w3id.org/policykg/id/agency/' in html
+    assert "/query?query=DESCRIBE%20%3Chttps%3A//w3id.org/policykg/id/agency/" in html
 
 
 def test_a_triple_in_several_graphs_counts_once():
@@ -314,8 +349,14 @@ def test_a_triple_in_several_graphs_counts_once():
     store.load(path=str(SAMPLE), format=ox.RdfFormat.TRIG)
     instant = ox.NamedNode(BASE + "id/instant/2023-04-30")
     for quad in list(store.quads_for_pattern(instant, None, None, None)):
-        store.add(ox.Quad(quad.subject, quad.predicate, quad.object,
-                          ox.NamedNode(BASE + "graph/doc/other/2022/1")))
+        store.add(
+            ox.Quad(
+                quad.subject,
+                quad.predicate,
+                quad.object,
+                ox.NamedNode(BASE + "graph/doc/other/2022/1"),
+            )
+        )
     app = create_app({"TESTING": True}, engine=OxigraphEngine(store))
     html = get_html(app.test_client(), DOC)
     svg = re.search(r"<svg[^>]*timeline.*?</svg>", html, re.S).group(0)
@@ -324,10 +365,14 @@ def test_a_triple_in_several_graphs_counts_once():
 
 # --- the query page ---------------------------------------------------------------------------
 
+
 def test_query_page_offers_the_competency_questions(ox_client):
     html = ox_client.get("/query").get_data(as_text=True)
-    shipped = sorted(f.name[:-3] for f in (resources.files("policykg.server") / "queries").iterdir()
-                     if f.name.startswith("cq") and f.name.endswith(".rq"))
+    shipped = sorted(
+        f.name[:-3]
+        for f in (resources.files("policykg.server") / "queries").iterdir()
+        if f.name.startswith("cq") and f.name.endswith(".rq")
+    )
     assert len(shipped) == 10
     for name in shipped:
         assert f'data-name="{name}"' in html
@@ -337,8 +382,13 @@ def test_query_page_offers_the_competency_questions(ox_client):
 
 
 def test_query_assets_are_served_from_the_package(ox_client):
-    for name in ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "yasgui/LICENSE", "query.js",
-                 "site.css"):
+    for name in (
+        "yasgui/yasgui.min.js",
+        "yasgui/yasgui.min.css",
+        "yasgui/LICENSE",
+        "query.js",
+        "site.css",
+    ):
         with ox_client.get("/assets/" + name) as response:
             assert response.status_code == 200, name
     assert ox_client.get("/query/prefixes.json").get_json() == PREFIXES
@@ -346,35 +396,48 @@ def test_query_assets_are_served_from_the_package(ox_client):
 
 # --- building blocks --------------------------------------------------------------------------
 
+
 def test_marks_nest_and_crossing_marks_are_dropped():
-    marks = [Mark(0, 6, "citation", "c", "/c"), Mark(2, 4, "place", "p", "/p"),
-             Mark(5, 8, "time", "t", "/t")]
+    marks = [
+        Mark(0, 6, "citation", "c", "/c"),
+        Mark(2, 4, "place", "p", "/p"),
+        Mark(5, 8, "time", "t", "/t"),
+    ]
     roots = nest(marks, 0, 10)
     assert [m.kind for m in roots] == ["citation"]
     assert [m.kind for m in roots[0].children] == ["place"]
     html = str(marked_html("《太原市办法》年底<x>", 0, 10, marks))
-    assert html == ('<span class="mark mark-citation" title="c">《太<a href="/p" class="mark '
-                    'mark-place" title="p">原市</a>办法</span>》年底&lt;')
+    assert html == (
+        '<span class="mark mark-citation" title="c">《太<a href="/p" class="mark '
+        'mark-place" title="p">原市</a>办法</span>》年底&lt;'
+    )
     assert str(marked_html("abc", 1, 3, [])) == "bc"
 
 
 def test_timeline_and_partner_charts():
     from datetime import date
 
-    rows = [TimeRow("（一）措施1", "/m1", "到2022年年底", "deadline", None, date(2022, 12, 31)),
-            TimeRow("（二）措施1", "/m2", "“十四五”期间", "period", date(2021, 1, 1),
-                    date(2025, 12, 31)),
-            TimeRow("（三）措施1", "/m3", "每月5日前", "recurring", None, None)]
+    rows = [
+        TimeRow("（一）措施1", "/m1", "到2022年年底", "deadline", None, date(2022, 12, 31)),
+        TimeRow(
+            "（二）措施1", "/m2", "“十四五”期间", "period", date(2021, 1, 1), date(2025, 12, 31)
+        ),
+        TimeRow("（三）措施1", "/m3", "每月5日前", "recurring", None, None),
+    ]
     svg = str(timeline_svg(rows, ("发文", date(2022, 9, 19))))
     assert svg.count("<a href=") == 2 and "每月5日前" not in svg
     assert ">2021</text>" in svg and ">2025</text>" in svg
     assert str(timeline_svg(rows[2:])) == ""
-    svg = str(partners_svg("省财政厅", [Partner("省税务局", "/a", 3), Partner("省人社厅", "/b", 1)],
-                           [(0, 1, 1)]))
+    svg = str(
+        partners_svg(
+            "省财政厅", [Partner("省税务局", "/a", 3), Partner("省人社厅", "/b", 1)], [(0, 1, 1)]
+        )
+    )
     assert 'href="/a"' in svg and "省税务局 (3)" in svg and svg.count('class="edge"') == 2
 
 
 # --- on the bundled corpus ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def bundled_client(bundled_nq):
@@ -384,11 +447,15 @@ def bundled_client(bundled_nq):
 def test_every_measure_of_the_bundled_graph_keeps_its_text_when_marked(bundled_client, bundled_nq):
     store = ox.Store()
     store.load(path=str(bundled_nq), format=ox.RdfFormat.N_QUADS)
-    rows = list(store.query(
-        "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
-        "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> "
-        "SELECT ?m ?text ?clause WHERE { ?m a pkg:Measure ; pkg:text ?text . "
-        "OPTIONAL { ?m pkg:clause/nif:anchorOf ?clause } }", use_default_graph_as_union=True))
+    rows = list(
+        store.query(
+            "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+            "PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#> "
+            "SELECT ?m ?text ?clause WHERE { ?m a pkg:Measure ; pkg:text ?text . "
+            "OPTIONAL { ?m pkg:clause/nif:anchorOf ?clause } }",
+            use_default_graph_as_union=True,
+        )
+    )
     assert len(rows) > 50
     for row in rows:
         marked = measure_text_html(get_html(bundled_client, row["m"].value))
@@ -399,8 +466,10 @@ def test_every_measure_of_the_bundled_graph_keeps_its_text_when_marked(bundled_c
 
 # --- requests and data that must never give a 500 or a live unsafe link --------------------------
 
-@pytest.mark.parametrize("path", ["/ontology/term/a%20b", "/ontology/term/a%3Cb",
-                                  "/ontology/term/%7F"])
+
+@pytest.mark.parametrize(
+    "path", ["/ontology/term/a%20b", "/ontology/term/a%3Cb", "/ontology/term/%7F"]
+)
 def test_a_term_name_that_is_no_iri_is_404_not_500(ox_client, path):
     assert ox_client.get(path, headers={"Accept": "text/html"}).status_code == 404
     assert ox_client.get(path, headers={"Accept": "text/turtle"}).status_code == 404
@@ -438,9 +507,11 @@ def test_the_iri_href_filter_never_makes_an_unsafe_link():
     assert iri_href_filter("data:text/html,<b>x</b>") == ""
 
 
-UNSAFE = {MEASURE + "/time/1": "javascript:alert(1)",
-          MEASURE + "/quantity/1": "javascript:alert(2)",
-          MEASURE + "/quantity/3": "data:text/html,x"}
+UNSAFE = {
+    MEASURE + "/time/1": "javascript:alert(1)",
+    MEASURE + "/quantity/1": "javascript:alert(2)",
+    MEASURE + "/quantity/3": "data:text/html,x",
+}
 
 
 @pytest.fixture(scope="module")
@@ -457,8 +528,9 @@ def unsafe_client():
             return ox.NamedNode(UNSAFE[term.value])
         return term
 
-    store.extend(ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name)
-                 for q in source)
+    store.extend(
+        ox.Quad(rename(q.subject), q.predicate, rename(q.object), q.graph_name) for q in source
+    )
     return create_app({"TESTING": True}, engine=OxigraphEngine(store)).test_client()
 
 
@@ -468,7 +540,6 @@ def test_unsafe_iris_in_the_data_never_become_live_links(unsafe_client):
     assert hrefs
     assert not [h for h in hrefs if h.lower().startswith(("javascript:", "data:"))]
     assert "javascript:alert(2)" in html  # shown as text (the whole of quantity/2)
-
 
 
 def test_named_graphs_and_the_ontology_are_serialised_once_per_media_type(monkeypatch):

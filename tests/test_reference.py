@@ -68,10 +68,21 @@ CLAUSE_AGENCIES = {
 }
 
 VERIFIED_PLACES = {
-    "山西省": "140000", "太原市": "140100", "大同市": "140200", "晋城市": "140500",
-    "运城市": "140800", "吕梁市": "141100", "阳曲县": "140122", "云州区": "140215",
-    "天镇县": "140222", "山西": "140000", "太原": "140100", "运城": "140800", "吕梁": "141100",
-    "阳曲": "140122", "天镇": "140222",
+    "山西省": "140000",
+    "太原市": "140100",
+    "大同市": "140200",
+    "晋城市": "140500",
+    "运城市": "140800",
+    "吕梁市": "141100",
+    "阳曲县": "140122",
+    "云州区": "140215",
+    "天镇县": "140222",
+    "山西": "140000",
+    "太原": "140100",
+    "运城": "140800",
+    "吕梁": "141100",
+    "阳曲": "140122",
+    "天镇": "140222",
 }
 
 
@@ -157,8 +168,7 @@ def test_gazetteer_covers_provinces_prefectures_regions_and_country(ref):
     provinces = set(places.subjects(PKG.placeType, PKG["placetype-province"]))
     assert len(provinces) == 34
     shanxi_cities = set(places.subjects(SKOS.broader, URIRef(ref.place_iri(SHANXI))))
-    assert {ref.place_code(str(c)) for c in shanxi_cities} == {
-        f"14{n:02d}00" for n in range(1, 12)}
+    assert {ref.place_code(str(c)) for c in shanxi_cities} == {f"14{n:02d}00" for n in range(1, 12)}
     gazetteer = ref.gazetteer()
     for region in ("京津冀", "长三角", "粤港澳大湾区"):
         assert ref.place_code(gazetteer[region]) is None
@@ -197,7 +207,10 @@ def test_terms_of_the_three_schemes(ref):
     assert ("target-group", concept + "target-group/small-micro-enterprises") in terms["小微企业"]
     assert ("instrument", concept + "instrument/subsidy") in terms["奖补"]
     assert {kind for pairs in terms.values() for kind, _ in pairs} == {
-        "sector", "target-group", "instrument"}
+        "sector",
+        "target-group",
+        "instrument",
+    }
 
 
 def test_terms_found_in_the_corpus(ref):

@@ -19,6 +19,7 @@ POLICYKG = [sys.executable, "-m", "policykg.cli.main"]
 def serve_argv(data: Path, *extra: str):
     def argv(port: int) -> list[str]:
         return [*POLICYKG, "serve", "--data", str(data), "--port", str(port), *extra]
+
     return argv
 
 
@@ -26,8 +27,11 @@ def serve_argv(data: Path, *extra: str):
 def test_serve_validates_then_answers_sparql(front, bundled_nq, tmp_path, server_process):
     log = tmp_path / "serve.log"
     with server_process(serve_argv(bundled_nq, *front), {}, log) as (base, _):
-        answer = httpx.post(base + "/sparql", data={"query": "ASK { ?m a <https://w3id.org/policykg/ontology#Measure> }"},
-                            headers={"Accept": "application/sparql-results+json"})
+        answer = httpx.post(
+            base + "/sparql",
+            data={"query": "ASK { ?m a <https://w3id.org/policykg/ontology#Measure> }"},
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert answer.status_code == 200
         assert answer.json()["boolean"] is True
         page = httpx.get(base + "/", headers={"Accept": "text/html"})
@@ -40,9 +44,12 @@ def test_serve_validates_then_answers_sparql(front, bundled_nq, tmp_path, server
 def broken_copy(bundled_nq: Path, tmp_path: Path) -> Path:
     """The bundled graph without the document's issue date (a violation of the shapes)."""
     lines = bundled_nq.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines
-            if "<http://data.europa.eu/eli/ontology#date_document>" not in line
-            or "晋政办发" not in line.split(" ", 1)[0]]
+    kept = [
+        line
+        for line in lines
+        if "<http://data.europa.eu/eli/ontology#date_document>" not in line
+        or "晋政办发" not in line.split(" ", 1)[0]
+    ]
     assert len(kept) == len(lines) - 1
     broken = tmp_path / "broken.nq"
     broken.write_text("".join(kept), encoding="utf-8")
@@ -51,8 +58,12 @@ def broken_copy(bundled_nq: Path, tmp_path: Path) -> Path:
 
 def test_serve_refuses_a_graph_that_does_not_conform(bundled_nq, tmp_path):
     broken = broken_copy(bundled_nq, tmp_path)
-    done = subprocess.run([*POLICYKG, "serve", "--data", str(broken), "--port", "1"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*POLICYKG, "serve", "--data", str(broken), "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "does not conform" in done.stderr
     assert "--allow-nonconforming" in done.stderr
@@ -73,8 +84,9 @@ def test_serve_says_the_port_is_taken_before_building(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         begun = time.monotonic()
-        done = subprocess.run([*POLICYKG, "serve", "--port", str(port)],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [*POLICYKG, "serve", "--port", str(port)], capture_output=True, text=True, timeout=120
+        )
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port" in done.stderr
     assert "Traceback" not in done.stderr

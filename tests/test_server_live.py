@@ -19,11 +19,14 @@ from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQ
 pytestmark = pytest.mark.server
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
-NUMBERS = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
-           "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n")
+NUMBERS = (
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+    "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n"
+)
 EXPECTED = ["晋政办发〔2022〕77号", "晋政发〔2023〕5号"]
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
-
+CARTESIAN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+)
 
 
 def children_of(pid: int) -> list[int]:
@@ -51,8 +54,11 @@ def alive(pid: int) -> bool:
 @pytest.fixture(scope="module", params=sorted(FRONT_ARGV))
 def server(request, tmp_path_factory, server_process):
     log = tmp_path_factory.mktemp(request.param) / "server.log"
-    env = {"POLICYKG_DATA": str(SAMPLE), "POLICYKG_QUERY_TIMEOUT": "2",
-           "POLICYKG_MAX_CONTENT_LENGTH": "100000"}
+    env = {
+        "POLICYKG_DATA": str(SAMPLE),
+        "POLICYKG_QUERY_TIMEOUT": "2",
+        "POLICYKG_MAX_CONTENT_LENGTH": "100000",
+    }
     with server_process(FRONT_ARGV[request.param], env, log) as (base, process):
         yield {"base": base, "process": process, "front": request.param}
 
@@ -70,6 +76,7 @@ def wrapper(endpoint: str, query: str, fmt=JSON) -> SPARQLWrapper:
 
 
 # --- SPARQLWrapper ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("method", ["GET", POST, POSTDIRECTLY])
 def test_sparqlwrapper_select_json_by_every_method(endpoint, method):
@@ -101,16 +108,24 @@ def test_sparqlwrapper_ask(endpoint):
 def test_sparqlwrapper_construct_and_describe(endpoint):
     turtle = wrapper(endpoint, "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }", TURTLE).queryAndConvert()
     assert len(Graph().parse(data=turtle.decode(), format="turtle")) == 16
-    described = wrapper(endpoint, "DESCRIBE <https://w3id.org/policykg/id/agency/山西省财政厅>",
-                        XML).queryAndConvert()
+    described = wrapper(
+        endpoint, "DESCRIBE <https://w3id.org/policykg/id/agency/山西省财政厅>", XML
+    ).queryAndConvert()
     assert isinstance(described, Graph) and len(described) == 5
 
 
 # --- httpx: forms, formats, errors --------------------------------------------------------------
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json",
-                                    "application/sparql-results+xml", "text/csv",
-                                    "text/tab-separated-values"])
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/csv",
+        "text/tab-separated-values",
+    ],
+)
 def test_httpx_select_formats(endpoint, accept):
     response = httpx.get(endpoint, params={"query": NUMBERS}, headers={"Accept": accept})
     assert response.status_code == 200
@@ -118,12 +133,23 @@ def test_httpx_select_formats(endpoint, accept):
     assert EXPECTED[1] in response.text
 
 
-@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples", "application/ld+json",
-                                    "application/rdf+xml", "application/n-quads",
-                                    "application/trig"])
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "text/turtle",
+        "application/n-triples",
+        "application/ld+json",
+        "application/rdf+xml",
+        "application/n-quads",
+        "application/trig",
+    ],
+)
 def test_httpx_construct_formats(endpoint, accept):
-    response = httpx.post(endpoint, content="CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
-                          headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    response = httpx.post(
+        endpoint,
+        content="CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }",
+        headers={"Content-Type": "application/sparql-query", "Accept": accept},
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith(accept)
 
@@ -136,20 +162,29 @@ def test_httpx_error_codes(endpoint):
     put = httpx.put(endpoint, params={"query": "ASK {}"})
     assert put.status_code == 405 and "GET" in put.headers["allow"]
     unacceptable = httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Accept": "image/png"})
-    assert unacceptable.status_code == 406 and "application/sparql-results+json" in unacceptable.text
+    assert (
+        unacceptable.status_code == 406 and "application/sparql-results+json" in unacceptable.text
+    )
     too_big = httpx.post(endpoint, data={"query": "ASK {} #" + "x" * 200_000})
     assert too_big.status_code == 413
-    assert httpx.post(endpoint, content="ASK {}", headers={"Content-Type": "text/plain"}
-                      ).status_code == 415
+    assert (
+        httpx.post(endpoint, content="ASK {}", headers={"Content-Type": "text/plain"}).status_code
+        == 415
+    )
     deep = "ASK " + "{" * 5000 + "}" * 5000
     assert httpx.post(endpoint, data={"query": deep}).status_code == 400
 
 
 def test_cors_preflight_and_header(endpoint):
-    preflight = httpx.options(endpoint, headers={"Origin": "http://example.org",
-                                                 "Access-Control-Request-Method": "POST"})
-    assert preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
-    answer = httpx.get(endpoint, params={"query": "ASK {}"}, headers={"Origin": "http://example.org"})
+    preflight = httpx.options(
+        endpoint, headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"}
+    )
+    assert (
+        preflight.status_code == 200 and "POST" in preflight.headers["access-control-allow-methods"]
+    )
+    answer = httpx.get(
+        endpoint, params={"query": "ASK {}"}, headers={"Origin": "http://example.org"}
+    )
     assert answer.headers["access-control-allow-origin"] == "*"
 
 
@@ -165,8 +200,11 @@ def test_connections_are_kept_alive_by_granian_closed_by_gunicorn(server):
     try:
         peers = []
         for _ in range(3):
-            connection.request("GET", "/sparql?query=ASK%7B%7D",
-                               headers={"Accept": "application/sparql-results+json"})
+            connection.request(
+                "GET",
+                "/sparql?query=ASK%7B%7D",
+                headers={"Accept": "application/sparql-results+json"},
+            )
             response = connection.getresponse()
             assert response.status == 200 and b"boolean" in response.read()
             peers.append(connection.sock.getsockname() if connection.sock else None)
@@ -180,15 +218,20 @@ def test_connections_are_kept_alive_by_granian_closed_by_gunicorn(server):
 
 # --- the deadline, under load -------------------------------------------------------------------
 
+
 def test_a_query_past_the_deadline_gets_503_while_others_are_served(endpoint):
     slow: dict[str, httpx.Response] = {}
-    thread = threading.Thread(target=lambda: slow.setdefault(
-        "response", httpx.get(endpoint, params={"query": CARTESIAN}, timeout=60)))
+    thread = threading.Thread(
+        target=lambda: slow.setdefault(
+            "response", httpx.get(endpoint, params={"query": CARTESIAN}, timeout=60)
+        )
+    )
     started = time.monotonic()
     thread.start()
     time.sleep(0.2)
-    quick = [httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
-             for _ in range(10)]
+    quick = [
+        httpx.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}, timeout=10) for _ in range(10)
+    ]
     assert all(r.status_code == 200 for r in quick)
     thread.join()
     elapsed = time.monotonic() - started
@@ -206,8 +249,9 @@ def test_no_evaluation_child_outlives_the_server(front, tmp_path, server_process
 
     # the readiness probe is a query, so the worker has forked its evaluation child
     ready = "/sparql?query=ASK%7B%7D"
-    with server_process(one_worker, {"POLICYKG_DATA": str(SAMPLE)}, tmp_path / "log",
-                        ready=ready) as (_, process):
+    with server_process(
+        one_worker, {"POLICYKG_DATA": str(SAMPLE)}, tmp_path / "log", ready=ready
+    ) as (_, process):
         workers = children_of(process.pid)
         evaluators = [c for w in workers for c in children_of(w)]
         assert evaluators, "each worker forks its evaluation child on its first query"
@@ -221,7 +265,10 @@ def test_the_tested_commands_are_the_documented_ones(front):
     import shlex
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    documented = [shlex.split(line)[1:] for line in readme.splitlines()
-                  if line.strip().startswith(f"POLICYKG_DATA=out/policykg.nq {front} ")]
+    documented = [
+        shlex.split(line)[1:]
+        for line in readme.splitlines()
+        if line.strip().startswith(f"POLICYKG_DATA=out/policykg.nq {front} ")
+    ]
     assert len(documented) == 1
     assert documented[0] == FRONT_ARGV[front](8000)[2:]  # the test runs `python -m front`

@@ -19,10 +19,14 @@ SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 DOC77 = "https://w3id.org/policykg/graph/doc/晋政办发/2022/77"
 DOC5 = "https://w3id.org/policykg/graph/doc/晋政发/2023/5"
 AGENCIES = "https://w3id.org/policykg/graph/reference/agencies"
-SELECT_NUMBERS = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
-                  "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n")
+SELECT_NUMBERS = (
+    "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+    "SELECT ?n WHERE { ?d eli:id_local ?n } ORDER BY ?n"
+)
 CONSTRUCT_TYPES = "CONSTRUCT { ?s a ?t } WHERE { ?s a ?t }"
-CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+CARTESIAN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 
@@ -71,6 +75,7 @@ def numbers_of(response) -> list[str]:
 
 # --- the factory and configuration ---------------------------------------------------------
 
+
 def test_factory_stores_engine_and_config(app):
     service = app.extensions["policykg"]
     assert service.engine.name == "oxigraph"
@@ -96,18 +101,22 @@ def test_without_data_the_bundled_corpus_is_built_and_served(bundled_build):
     assert engine.stats().triples == quads
 
 
-@pytest.mark.parametrize("overrides, word", [
-    ({"ENGINE": "virtuoso"}, "ENGINE"),
-    ({"DATA": "/nonexistent/graph.nq"}, "DATA"),
-    ({"QUERY_TIMEOUT": -1}, "QUERY_TIMEOUT"),
-    ({"MAX_NESTING_DEPTH": 0}, "MAX_NESTING_DEPTH"),
-])
+@pytest.mark.parametrize(
+    "overrides, word",
+    [
+        ({"ENGINE": "virtuoso"}, "ENGINE"),
+        ({"DATA": "/nonexistent/graph.nq"}, "DATA"),
+        ({"QUERY_TIMEOUT": -1}, "QUERY_TIMEOUT"),
+        ({"MAX_NESTING_DEPTH": 0}, "MAX_NESTING_DEPTH"),
+    ],
+)
 def test_bad_configuration_is_refused_at_start(overrides, word):
     with pytest.raises(ConfigError, match=word):
         create_app({"DATA": str(SAMPLE), **overrides})
 
 
 # --- the three ways to send a query --------------------------------------------------------
+
 
 def test_get_form_post_and_direct_post_give_the_same_answer(client):
     expected = ["晋政办发〔2022〕77号", "晋政发〔2023〕5号"]
@@ -121,15 +130,22 @@ def test_get_form_post_and_direct_post_give_the_same_answer(client):
 
 
 def test_trailing_slash_is_the_same_endpoint(client):
-    assert numbers_of(client.get("/sparql/?query=" + quote(SELECT_NUMBERS)))[0] == "晋政办发〔2022〕77号"
+    assert (
+        numbers_of(client.get("/sparql/?query=" + quote(SELECT_NUMBERS)))[0]
+        == "晋政办发〔2022〕77号"
+    )
 
 
 def test_named_graphs_are_queryable_with_graph(client):
-    query = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> "
-             "SELECT ?g ?n WHERE { GRAPH ?g { ?d eli:id_local ?n } } ORDER BY ?g")
+    query = (
+        "PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+        "SELECT ?g ?n WHERE { GRAPH ?g { ?d eli:id_local ?n } } ORDER BY ?g"
+    )
     rows = json.loads(get(client, query).data)["results"]["bindings"]
     assert {(r["g"]["value"], r["n"]["value"]) for r in rows} == {
-        (DOC77, "晋政办发〔2022〕77号"), (DOC5, "晋政发〔2023〕5号")}
+        (DOC77, "晋政办发〔2022〕77号"),
+        (DOC5, "晋政发〔2023〕5号"),
+    }
 
 
 def test_default_graph_is_the_union_of_the_named_graphs(client, app):
@@ -139,6 +155,7 @@ def test_default_graph_is_the_union_of_the_named_graphs(client, app):
 
 
 # --- the dataset: FROM and the protocol's graph parameters ---------------------------------
+
 
 def test_from_restricts_the_default_graph_to_a_local_graph(client):
     query = SELECT_NUMBERS.replace("SELECT ?n", f"SELECT ?n FROM <{DOC5}>")
@@ -174,57 +191,80 @@ def test_graphs_outside_the_dataset_are_refused_never_fetched(client, iri):
 
 # --- content negotiation -------------------------------------------------------------------
 
-@pytest.mark.parametrize("accept, mimetype", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/json", "application/sparql-results+json"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/html, */*;q=0.1", "application/sparql-results+json"),
-])
+
+@pytest.mark.parametrize(
+    "accept, mimetype",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/html, */*;q=0.1", "application/sparql-results+json"),
+    ],
+)
 def test_select_results_by_accept(client, accept, mimetype):
     response = client.get("/sparql?query=" + quote(SELECT_NUMBERS), headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert "晋政发〔2023〕5号" in response.data.decode("utf-8")
-    parsed = list(ox.parse_query_results(response.data, format=ox.QueryResultsFormat.from_media_type(
-        mimetype))) if mimetype != "text/csv" else response.data.decode().splitlines()
+    parsed = (
+        list(
+            ox.parse_query_results(
+                response.data, format=ox.QueryResultsFormat.from_media_type(mimetype)
+            )
+        )
+        if mimetype != "text/csv"
+        else response.data.decode().splitlines()
+    )
     assert len(parsed) == 2 if mimetype != "text/csv" else parsed[0] == "n"
 
 
 def test_csv_is_plain_lexical_values(client):
-    query = ("PREFIX pkg: <https://w3id.org/policykg/ontology#> "
-             "PREFIX time: <http://www.w3.org/2006/time#> "
-             "SELECT ?v ?d WHERE { ?q pkg:value ?v OPTIONAL { ?x time:inXSDDate ?d } } ORDER BY ?v")
+    query = (
+        "PREFIX pkg: <https://w3id.org/policykg/ontology#> "
+        "PREFIX time: <http://www.w3.org/2006/time#> "
+        "SELECT ?v ?d WHERE { ?q pkg:value ?v OPTIONAL { ?x time:inXSDDate ?d } } ORDER BY ?v"
+    )
     text = client.get("/sparql?query=" + quote(query) + "&format=csv").data.decode()
     assert text.splitlines() == ["v,d", "0.7,2022-12-31", "35,2022-12-31"]
 
 
-@pytest.mark.parametrize("fmt, mimetype", [
-    ("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
-    ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])
+@pytest.mark.parametrize(
+    "fmt, mimetype",
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
 def test_format_parameter_for_browsers(client, fmt, mimetype):
     response = get(client, SELECT_NUMBERS, format=fmt)
     assert response.status_code == 200 and response.mimetype == mimetype
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json",
-                                    "application/sparql-results+xml"])
+@pytest.mark.parametrize(
+    "accept", ["application/sparql-results+json", "application/sparql-results+xml"]
+)
 def test_ask_results(client, accept):
     response = client.get("/sparql?query=" + quote("ASK { ?s a ?t }"), headers={"Accept": accept})
     assert response.mimetype == accept
     assert b"true" in response.data
 
 
-@pytest.mark.parametrize("accept, rdf_format", [
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("application/n-quads", ox.RdfFormat.N_QUADS),
-    ("application/trig", ox.RdfFormat.TRIG),
-])
+@pytest.mark.parametrize(
+    "accept, rdf_format",
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("application/n-quads", ox.RdfFormat.N_QUADS),
+        ("application/trig", ox.RdfFormat.TRIG),
+    ],
+)
 def test_construct_results_by_accept(client, accept, rdf_format):
     response = client.get("/sparql?query=" + quote(CONSTRUCT_TYPES), headers={"Accept": accept})
     assert response.status_code == 200
@@ -235,18 +275,24 @@ def test_construct_results_by_accept(client, accept, rdf_format):
 
 def test_describe_is_served_as_rdf(client):
     iri = "https://w3id.org/policykg/id/agency/山西省财政厅"
-    response = client.get("/sparql?query=" + quote(f"DESCRIBE <{iri}>"),
-                          headers={"Accept": "application/n-triples"})
+    response = client.get(
+        "/sparql?query=" + quote(f"DESCRIBE <{iri}>"), headers={"Accept": "application/n-triples"}
+    )
     graph = Graph().parse(data=response.data.decode(), format="nt")
     assert {str(s) for s in graph.subjects()} == {iri}
     assert len(graph) == 5  # type, two labels, short name, kind
 
 
 def test_construct_format_names(client):
-    for name, mimetype in [("turtle", "text/turtle"), ("ntriples", "application/n-triples"),
-                           ("jsonld", "application/ld+json"), ("json", "application/ld+json"),
-                           ("rdfxml", "application/rdf+xml"), ("nquads", "application/n-quads"),
-                           ("trig", "application/trig")]:
+    for name, mimetype in [
+        ("turtle", "text/turtle"),
+        ("ntriples", "application/n-triples"),
+        ("jsonld", "application/ld+json"),
+        ("json", "application/ld+json"),
+        ("rdfxml", "application/rdf+xml"),
+        ("nquads", "application/n-quads"),
+        ("trig", "application/trig"),
+    ]:
         assert get(client, CONSTRUCT_TYPES, format=name).mimetype == mimetype
 
 
@@ -255,20 +301,25 @@ def test_unmet_accept_gets_406_with_the_acceptable_list(client):
     assert response.status_code == 406
     for media_type in ("application/sparql-results+json", "text/csv", "text/tab-separated-values"):
         assert media_type.encode() in response.data
-    response = client.get("/sparql?query=" + quote(CONSTRUCT_TYPES),
-                          headers={"Accept": "text/csv", "Accept-Language": "en"})
+    response = client.get(
+        "/sparql?query=" + quote(CONSTRUCT_TYPES),
+        headers={"Accept": "text/csv", "Accept-Language": "en"},
+    )
     assert response.status_code == 406 and b"text/turtle" in response.data
 
 
 def test_406_as_json_lists_types(client):
-    response = client.get("/sparql?query=" + quote(SELECT_NUMBERS) + "&format=turtle",
-                          headers={"Accept": "application/json"})
+    response = client.get(
+        "/sparql?query=" + quote(SELECT_NUMBERS) + "&format=turtle",
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 406
     body = json.loads(response.data)
     assert body["status"] == 406 and "csv" in body["acceptable"]
 
 
 # --- errors ---------------------------------------------------------------------------------
+
 
 def test_malformed_query_gets_400_with_position(client):
     response = get(client, "SELECT ?s WHERE { ?s ?p ")
@@ -292,8 +343,10 @@ def test_query_and_update_get_400(client):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("data, content_type", [
-    (b"update=CLEAR%20ALL", FORM), (b"CLEAR ALL", "application/sparql-update")])
+@pytest.mark.parametrize(
+    "data, content_type",
+    [(b"update=CLEAR%20ALL", FORM), (b"CLEAR ALL", "application/sparql-update")],
+)
 def test_updates_are_not_offered(client, data, content_type):
     assert client.post("/sparql", data=data, content_type=content_type).status_code == 400
 
@@ -306,13 +359,18 @@ def test_other_content_types_get_415(client, content_type):
 
 
 def test_utf16_charset_gets_415(client):
-    response = client.post("/sparql", data="ASK {}".encode("utf-16"),
-                           content_type="application/sparql-query; charset=UTF-16")
+    response = client.post(
+        "/sparql",
+        data="ASK {}".encode("utf-16"),
+        content_type="application/sparql-query; charset=UTF-16",
+    )
     assert response.status_code == 415
 
 
-@pytest.mark.parametrize("data, content_type", [
-    (b"ASK { ?s ?p \"\xff\" }", DIRECT), (b"query=ASK%20%7B%22%FF%22%7D", FORM)])
+@pytest.mark.parametrize(
+    "data, content_type",
+    [(b'ASK { ?s ?p "\xff" }', DIRECT), (b"query=ASK%20%7B%22%FF%22%7D", FORM)],
+)
 def test_invalid_utf8_gets_400_not_500(client, data, content_type):
     response = client.post("/sparql", data=data, content_type=content_type)
     assert response.status_code == 400
@@ -365,6 +423,7 @@ def test_error_body_is_json_when_preferred(client):
 
 # --- the answer cache ------------------------------------------------------------------------
 
+
 def test_repeated_queries_are_answered_from_the_cache(client):
     query = SELECT_NUMBERS + " # cache test"
     first = get(client, query)
@@ -396,16 +455,20 @@ def test_the_cache_can_be_turned_off_and_evicts_past_its_budget():
 
 # --- the guard ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?x ?y ?svc . SERVICE ?svc { ?s ?p ?o } }",
-    "SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-    "LOAD <http://127.0.0.1:9/data.ttl>",
-    "INSERT DATA { <http://a> <http://b> <http://c> }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "DROP ALL",
-])
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?x ?y ?svc . SERVICE ?svc { ?s ?p ?o } }",
+        "SELECT * WHERE { SERV\\u0049CE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "INSERT DATA { <http://a> <http://b> <http://c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "DROP ALL",
+    ],
+)
 @pytest.mark.parametrize("engine", ["app", "rdflib_app"])
 def test_service_load_and_updates_are_refused_before_evaluation(request, engine, query):
     response = get(request.getfixturevalue(engine).test_client(), query)
@@ -413,8 +476,10 @@ def test_service_load_and_updates_are_refused_before_evaluation(request, engine,
 
 
 def test_words_inside_strings_iris_and_comments_are_not_keywords(client):
-    query = ('SELECT ?s WHERE { ?s ?p "SERVICE LOAD INSERT" . '
-             'FILTER(?s != <http://example.org/SERVICE>) } # DROP ALL')
+    query = (
+        'SELECT ?s WHERE { ?s ?p "SERVICE LOAD INSERT" . '
+        "FILTER(?s != <http://example.org/SERVICE>) } # DROP ALL"
+    )
     assert get(client, query).status_code == 200
 
 
@@ -439,6 +504,7 @@ def test_regex_on_oxigraph_is_linear_time(client):
 
 
 # --- the deadline ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_query_past_the_deadline_is_stopped_with_503(engine):
@@ -495,13 +561,19 @@ def test_service_description_with_void(client, path):
     store = ox.Store()
     store.load(response.data, format=ox.RdfFormat.TURTLE)
     ask = lambda q: bool(store.query(f"PREFIX sd: <{SD}> PREFIX void: <{VOID}> ASK {{ {q} }}"))  # noqa: E731
-    assert ask("?svc a sd:Service ; sd:endpoint <http://localhost/sparql> ; "
-               "sd:supportedLanguage sd:SPARQL11Query ; sd:feature sd:UnionDefaultGraph")
-    assert ask("?svc sd:defaultDataset ?d . ?d void:triples 76 ; void:entities ?e ; "
-               "void:classes ?c ; void:properties ?p")
+    assert ask(
+        "?svc a sd:Service ; sd:endpoint <http://localhost/sparql> ; "
+        "sd:supportedLanguage sd:SPARQL11Query ; sd:feature sd:UnionDefaultGraph"
+    )
+    assert ask(
+        "?svc sd:defaultDataset ?d . ?d void:triples 76 ; void:entities ?e ; "
+        "void:classes ?c ; void:properties ?p"
+    )
     for graph, count in ((DOC77, 35), (DOC5, 29), (AGENCIES, 12)):
-        assert ask(f"?d sd:namedGraph [ sd:name <{graph}> ; sd:graph ?g ] ; void:subset ?g . "
-                   f"?g void:triples {count}")
+        assert ask(
+            f"?d sd:namedGraph [ sd:name <{graph}> ; sd:graph ?g ] ; void:subset ?g . "
+            f"?g void:triples {count}"
+        )
 
 
 def test_service_description_as_json_ld(client):
@@ -513,17 +585,23 @@ def test_service_description_as_json_ld(client):
 def test_cors_on_answers_and_preflight(client):
     response = get(client, "ASK {}")
     assert response.headers["Access-Control-Allow-Origin"] == "*"
-    preflight = client.options("/sparql", headers={
-        "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Content-Type"})
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "http://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
     assert client.get("/download/dataset.nq").headers["Access-Control-Allow-Origin"] == "*"
 
 
-@pytest.mark.parametrize("name, fmt", [("dataset.nq", "nquads"), ("dataset.trig", "trig"),
-                                       ("dataset.jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "name, fmt", [("dataset.nq", "nquads"), ("dataset.trig", "trig"), ("dataset.jsonld", "json-ld")]
+)
 def test_dataset_downloads_hold_every_quad(client, name, fmt):
     response = client.get(f"/download/{name}")
     assert response.status_code == 200
@@ -572,16 +650,19 @@ def test_competency_questions_over_http_answer_as_the_cli_does(bundled_client, b
 
 # --- no outbound request, whatever the query asks -------------------------------------------
 
+
 @pytest.mark.parametrize("engine", ["app", "rdflib_app"])
 def test_no_query_makes_an_outbound_request(request, engine, listener):
     port, hits = listener
     url = f"http://127.0.0.1:{port}/"
     client = request.getfixturevalue(engine).test_client()
-    queries = [f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
-               f"SELECT * WHERE {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}",
-               f"SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }}",
-               f"SELECT * FROM NAMED <{url}data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-               f"LOAD <{url}data.ttl>"]
+    queries = [
+        f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"LOAD <{url}data.ttl>",
+    ]
     for query in queries:
         assert get(client, query).status_code == 403
     response = client.get(f"/sparql?query={quote('ASK {}')}&default-graph-uri={quote(url)}")
@@ -610,8 +691,7 @@ def assert_relative_iris_resolve(application) -> None:
 def test_a_handed_over_engine_gets_the_configured_base(engine):
     from policykg.server.engine import ENGINES
 
-    application = create_app({"ENGINE": engine},
-                             engine=ENGINES[engine].from_path(SAMPLE))
+    application = create_app({"ENGINE": engine}, engine=ENGINES[engine].from_path(SAMPLE))
     assert_relative_iris_resolve(application)
 
 
@@ -626,8 +706,9 @@ def test_from_a_relative_iri_is_resolved_against_the_configured_base(engine):
         assert numbers_of(response) == ["35"]
         # a relative BASE in the query is itself resolved against the configured base (as
         # RFC 3986 and pyoxigraph do; rdflib keeps it relative, so its FROM names no graph)
-        based = ("BASE <graph/doc/> SELECT (COUNT(*) AS ?n) FROM <晋政办发/2022/77> "
-                 "WHERE { ?s ?p ?o }")
+        based = (
+            "BASE <graph/doc/> SELECT (COUNT(*) AS ?n) FROM <晋政办发/2022/77> WHERE { ?s ?p ?o }"
+        )
         assert numbers_of(get(client, based)) == (["35"] if engine == "oxigraph" else ["0"])
         assert get(client, "SELECT * FROM <graph/doc/nothing> { ?s ?p ?o }").status_code == 403
     finally:
@@ -655,8 +736,9 @@ def test_serve_passes_the_base_and_a_timeout_above_the_configured_ones(monkeypat
     def run(self):
         started["app"], started["options"] = self.application, self.options
 
-    monkeypatch.setattr(serve_module, "load_checked_dataset",
-                        lambda *_: Dataset().parse(SAMPLE, format="trig"))
+    monkeypatch.setattr(
+        serve_module, "load_checked_dataset", lambda *_: Dataset().parse(SAMPLE, format="trig")
+    )
     monkeypatch.setattr(serve_module._Gunicorn, "run", run)
     monkeypatch.setenv("POLICYKG_VALIDATE_TIMEOUT", "45")
     serve_module.serve(port=0, front="gunicorn")
@@ -677,8 +759,9 @@ def test_serve_hands_granian_the_app_it_built(monkeypatch):
     def serve(self, target_loader=None, **_):
         started["server"], started["app"] = self, target_loader(self.target)
 
-    monkeypatch.setattr(serve_module, "load_checked_dataset",
-                        lambda *_: Dataset().parse(SAMPLE, format="trig"))
+    monkeypatch.setattr(
+        serve_module, "load_checked_dataset", lambda *_: Dataset().parse(SAMPLE, format="trig")
+    )
     monkeypatch.setattr(granian.Granian, "serve", serve)
     serve_module.serve(port=0, workers=3)
     assert started["server"].workers == 3 and started["server"].blocking_threads == 1
@@ -710,10 +793,17 @@ def test_retry_after_is_the_query_timeout():
 
 
 def test_cors_exposes_the_policykg_headers(client):
-    exposed = {h.strip() for h in
-               get(client, "ASK {}").headers["Access-Control-Expose-Headers"].split(",")}
-    assert {"X-Policykg-Cache", "X-Policykg-Conforms", "Link", "Content-Location",
-            "Retry-After", "Allow"} <= exposed
+    exposed = {
+        h.strip() for h in get(client, "ASK {}").headers["Access-Control-Expose-Headers"].split(",")
+    }
+    assert {
+        "X-Policykg-Cache",
+        "X-Policykg-Conforms",
+        "Link",
+        "Content-Location",
+        "Retry-After",
+        "Allow",
+    } <= exposed
 
 
 def test_a_dead_idle_child_replaced_but_taken_by_another_request_times_out():
@@ -735,8 +825,9 @@ def test_a_dead_idle_child_replaced_but_taken_by_another_request_times_out():
         stolen.append(runner._idle.get_nowait())  # another request took the fresh child
 
     runner._replace = replace_then_lose_the_race
-    job = QueryJob(sparql="ASK {}", media_type="application/sparql-results+json",
-                   info=engine.inspect("ASK {}"))
+    job = QueryJob(
+        sparql="ASK {}", media_type="application/sparql-results+json", info=engine.inspect("ASK {}")
+    )
     outcome = []
 
     def ask():
@@ -812,8 +903,11 @@ def test_an_evaluation_child_outlives_the_request_thread_that_started_it():
     application = make_app()
     engine = application.extensions["policykg"].engine
     runner = QueryRunner(engine, timeout=5, max_result_bytes=1 << 20)
-    job = QueryJob(sparql="ASK { ?s ?p ?o }", media_type="application/sparql-results+json",
-                   info=engine.inspect("ASK { ?s ?p ?o }"))
+    job = QueryJob(
+        sparql="ASK { ?s ?p ?o }",
+        media_type="application/sparql-results+json",
+        info=engine.inspect("ASK { ?s ?p ?o }"),
+    )
     answers = []
     try:
         thread = threading.Thread(target=lambda: answers.append(runner.run(job)))
@@ -836,7 +930,9 @@ def test_a_repeated_request_gets_the_same_answer_or_the_same_error(client):
     for _ in range(2):
         csv = client.post("/sparql", data=body, headers={**form, "Accept": "text/csv"})
         assert csv.status_code == 200 and csv.mimetype == "text/csv"
-        tsv = client.post("/sparql", data=body, headers={**form, "Accept": "text/tab-separated-values"})
+        tsv = client.post(
+            "/sparql", data=body, headers={**form, "Accept": "text/tab-separated-values"}
+        )
         assert tsv.status_code == 200 and tsv.mimetype == "text/tab-separated-values"
         refused = client.post("/sparql", data=body, headers={**form, "Accept": "image/png"})
         assert refused.status_code == 406

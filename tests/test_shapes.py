@@ -28,11 +28,16 @@ MINIMAL = DATA / "minimal.trig"
 
 # -- the shapes file -------------------------------------------------------------------------
 
+
 def test_every_shape_has_bilingual_message_label_and_severity():
     shapes = load_shapes()
-    named = {s for s in shapes.subjects(RDF.type, None)
-             if isinstance(s, URIRef) and str(s).startswith("https://w3id.org/policykg/shapes#")
-             and (s, RDF.type, SH.SPARQLTarget) not in shapes}
+    named = {
+        s
+        for s in shapes.subjects(RDF.type, None)
+        if isinstance(s, URIRef)
+        and str(s).startswith("https://w3id.org/policykg/shapes#")
+        and (s, RDF.type, SH.SPARQLTarget) not in shapes
+    }
     assert len(named) > 30
     for shape in named:
         messages = {m.language for m in shapes.objects(shape, SH.message)}
@@ -46,10 +51,13 @@ def test_sparql_is_used_only_at_document_level():
     """SHACL-SPARQL constraints sit on shapes whose focus is a document or its source text."""
     shapes = load_shapes()
     for shape in set(shapes.subjects(SH.sparql, None)):
-        assert set(shapes.objects(shape, SH.targetClass)) <= {PKG.PolicyDocument, PKG.SourceText}, shape
+        assert set(shapes.objects(shape, SH.targetClass)) <= {PKG.PolicyDocument, PKG.SourceText}, (
+            shape
+        )
 
 
 # -- the bundled graph -----------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def bundled_result(bundled_dataset):
@@ -78,11 +86,14 @@ def test_bundled_graph_is_validated_per_document(bundled_dataset):
 
 def test_bundled_report_is_a_standard_conforming_report(bundled_result):
     g = bundled_result.report_graph
-    report = g.value(None, RDF.type, SH.ValidationReport) or next(g.subjects(RDF.type, SH.ValidationReport))
+    report = g.value(None, RDF.type, SH.ValidationReport) or next(
+        g.subjects(RDF.type, SH.ValidationReport)
+    )
     assert g.value(report, SH.conforms) == Literal(True)
 
 
 # -- a hand-made document: results, reports ---------------------------------------------------
+
 
 @pytest.fixture()
 def minimal():
@@ -102,7 +113,13 @@ def broken_deadline(dataset):
     bound = next(g.subjects(PKG.timeBoundType, PKG["bound-deadline"]))
     instant = URIRef("https://w3id.org/policykg/id/instant/2021-01-31")
     g.add((instant, RDF.type, URIRef("http://www.w3.org/2006/time#Instant")))
-    g.add((instant, URIRef("http://www.w3.org/2006/time#inXSDDate"), Literal("2021-01-31", datatype=XSD.date)))
+    g.add(
+        (
+            instant,
+            URIRef("http://www.w3.org/2006/time#inXSDDate"),
+            Literal("2021-01-31", datatype=XSD.date),
+        )
+    )
     g.set((bound, URIRef("http://www.w3.org/2006/time#hasEnd"), instant))
     return bound
 
@@ -183,21 +200,45 @@ def test_shared_node_described_in_two_documents_is_checked_as_one(minimal):
 
 # -- reading files ---------------------------------------------------------------------------
 
+
 def write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize("name, text, line, column", [
-    ("bad.ttl", '@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b "x ;\n', 3, 15),
-    ("bad.nt", "<http://ex/a> <http://ex/b> <http://ex/c> .\n<http://ex/a> <http://ex/b> bad .\n", 2, 29),
-    ("bad.nq", "<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n<http://ex/a> <http://ex/b> \"x\" <http://g> junk\n", 2, 43),
-    ("bad.trig", "@prefix ex: <http://ex/> .\n<http://g> { ex:a ex:b ex:c . \n ex:a ex:b }\n", 3, 11),
-    ("bad.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-                '<rdf:Description rdf:about="http://ex/a">\n<foo>\n</rdf:RDF>\n', 5, 3),
-    ("bad.jsonld", '{"@id": "http://ex/a",\n "http://ex/p": [1,}', 2, 20),
-])
+@pytest.mark.parametrize(
+    "name, text, line, column",
+    [
+        ("bad.ttl", '@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\nex:a ex:b "x ;\n', 3, 15),
+        (
+            "bad.nt",
+            "<http://ex/a> <http://ex/b> <http://ex/c> .\n<http://ex/a> <http://ex/b> bad .\n",
+            2,
+            29,
+        ),
+        (
+            "bad.nq",
+            '<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n<http://ex/a> <http://ex/b> "x" <http://g> junk\n',
+            2,
+            43,
+        ),
+        (
+            "bad.trig",
+            "@prefix ex: <http://ex/> .\n<http://g> { ex:a ex:b ex:c . \n ex:a ex:b }\n",
+            3,
+            11,
+        ),
+        (
+            "bad.rdf",
+            '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<rdf:Description rdf:about="http://ex/a">\n<foo>\n</rdf:RDF>\n',
+            5,
+            3,
+        ),
+        ("bad.jsonld", '{"@id": "http://ex/a",\n "http://ex/p": [1,}', 2, 20),
+    ],
+)
 def test_file_that_does_not_parse_reports_line_and_column(tmp_path, name, text, line, column):
     with pytest.raises(RDFSyntaxError) as info:
         load_rdf_files([write(tmp_path, name, text)])
@@ -248,17 +289,22 @@ def test_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
 
 
 def test_rdfxml_with_doctype_is_refused(tmp_path):
-    text = ('<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>\n'
-            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n')
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
+    )
     with pytest.raises(InputError, match="DOCTYPE"):
         load_rdf_files([write(tmp_path, "dtd.rdf", text)])
 
 
-@pytest.mark.parametrize("context", [
-    '"http://127.0.0.1:9/context.jsonld"',
-    '["file:///etc/passwd", {"ex": "http://ex/"}]',
-    '{"@import": "http://127.0.0.1:9/c", "ex": "http://ex/"}',
-])
+@pytest.mark.parametrize(
+    "context",
+    [
+        '"http://127.0.0.1:9/context.jsonld"',
+        '["file:///etc/passwd", {"ex": "http://ex/"}]',
+        '{"@import": "http://127.0.0.1:9/c", "ex": "http://ex/"}',
+    ],
+)
 def test_jsonld_with_remote_context_is_refused(tmp_path, context):
     text = '{"@context": ' + context + ', "@id": "http://ex/a", "http://ex/p": "x"}'
     with pytest.raises(InputError, match="remote @context"):
@@ -294,6 +340,7 @@ def test_named_graphs_survive_nquads_and_trig(tmp_path):
 
 # -- the command's logic ------------------------------------------------------------------------
 
+
 def test_run_validate_exit_codes(tmp_path, bundled_nq):
     code, output = run_validate([bundled_nq], fmt="text", owl=False)
     assert code == 0, output
@@ -318,19 +365,24 @@ def test_run_validate_exit_codes(tmp_path, bundled_nq):
 
 
 def test_run_validate_with_own_shapes_file(tmp_path):
-    shapes = write(tmp_path, "shapes.ttl", """
+    shapes = write(
+        tmp_path,
+        "shapes.ttl",
+        """
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         @prefix pkg: <https://w3id.org/policykg/ontology#> .
         @prefix ex: <http://ex/> .
         ex:NeedsNotice a sh:PropertyShape ; sh:targetClass pkg:PolicyDocument ;
             sh:path pkg:noticeTitle ; sh:minCount 1 ;
             sh:message "须有通知标题"@zh , "needs a notice title"@en .
-    """)
+    """,
+    )
     code, output = run_validate([MINIMAL], shapes=shapes, fmt="ttl", owl=False)
     assert code == 1
     report = Graph().parse(data=output, format="turtle")
-    assert {report.value(r, SH.sourceShape) for r in report.objects(None, SH.result)} == \
-        {URIRef("http://ex/NeedsNotice")}
+    assert {report.value(r, SH.sourceShape) for r in report.objects(None, SH.result)} == {
+        URIRef("http://ex/NeedsNotice")
+    }
 
 
 def test_validate_command_keeps_errors_out_of_the_report(tmp_path):
@@ -353,23 +405,31 @@ SERVICE_SHAPES = """
 """
 
 
-@pytest.mark.parametrize("select", [
-    "SELECT ?this WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?this ?p ?o }} }}",
-    "SELECT ?this WHERE {{ ?this ?q ?r . "
-    "OPTIONAL {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?this ?p ?o }} }} }}",
-    "SELECT ?this WHERE {{ ?this ?q ?r . "
-    "FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/> {{ ?this ?p ?o }} }} }}",
-    "SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ SERVICE <http://127.0.0.1:{port}/> "
-    "{{ ?this ?p ?o }} }} }} }}",
-])
+@pytest.mark.parametrize(
+    "select",
+    [
+        "SELECT ?this WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?this ?p ?o }} }}",
+        "SELECT ?this WHERE {{ ?this ?q ?r . "
+        "OPTIONAL {{ SERVICE SILENT <http://127.0.0.1:{port}/sparql> {{ ?this ?p ?o }} }} }}",
+        "SELECT ?this WHERE {{ ?this ?q ?r . "
+        "FILTER EXISTS {{ SERVICE <http://127.0.0.1:{port}/> {{ ?this ?p ?o }} }} }}",
+        "SELECT ?this WHERE {{ {{ SELECT ?this WHERE {{ SERVICE <http://127.0.0.1:{port}/> "
+        "{{ ?this ?p ?o }} }} }} }}",
+    ],
+)
 def test_shapes_query_with_service_is_refused_without_a_request(tmp_path, listener, select):
     """A SPARQL target of user-supplied shapes naming a SERVICE: refused, nothing requested."""
     port, hits = listener
     query = select.format(port=port)
-    shapes = write(tmp_path, "service.ttl", SERVICE_SHAPES + f"""
+    shapes = write(
+        tmp_path,
+        "service.ttl",
+        SERVICE_SHAPES
+        + f"""
         ex:Remote a sh:NodeShape ; sh:nodeKind sh:IRI ;
             sh:target [ a sh:SPARQLTarget ; sh:select \"\"\"{query}\"\"\" ] .
-    """)
+    """,
+    )
     with pytest.raises(InputError, match="SERVICE") as info:
         run_validate([MINIMAL], shapes=shapes, owl=False)
     assert info.value.exit_code == 2
@@ -379,11 +439,16 @@ def test_shapes_query_with_service_is_refused_without_a_request(tmp_path, listen
 def test_shapes_constraint_with_service_is_an_input_error(tmp_path, listener):
     """pySHACL refuses SERVICE in a SPARQL constraint itself: a clear error, no crash."""
     port, hits = listener
-    shapes = write(tmp_path, "service.ttl", SERVICE_SHAPES + f"""
+    shapes = write(
+        tmp_path,
+        "service.ttl",
+        SERVICE_SHAPES
+        + f"""
         ex:Remote a sh:NodeShape ; sh:targetClass pkg:PolicyDocument ;
             sh:sparql [ sh:select \"\"\"SELECT $this WHERE {{
                 SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}\"\"\" ] .
-    """)
+    """,
+    )
     with pytest.raises(InputError, match="SERVICE"):
         run_validate([MINIMAL], shapes=shapes, owl=False)
     assert hits == []
@@ -391,21 +456,31 @@ def test_shapes_constraint_with_service_is_an_input_error(tmp_path, listener):
 
 def test_shapes_query_with_from_is_refused_without_a_request(tmp_path, listener):
     port, hits = listener
-    shapes = write(tmp_path, "from.ttl", SERVICE_SHAPES + f"""
+    shapes = write(
+        tmp_path,
+        "from.ttl",
+        SERVICE_SHAPES
+        + f"""
         ex:Remote a sh:NodeShape ; sh:nodeKind sh:IRI ;
             sh:target [ a sh:SPARQLTarget ; sh:select \"\"\"SELECT ?this
                 FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?this ?p ?o }}\"\"\" ] .
-    """)
+    """,
+    )
     with pytest.raises(InputError, match="FROM"):
         run_validate([MINIMAL], shapes=shapes, owl=False)
     assert hits == []
 
 
 def test_shapes_query_that_does_not_parse_is_an_input_error(tmp_path):
-    shapes = write(tmp_path, "broken.ttl", SERVICE_SHAPES + """
+    shapes = write(
+        tmp_path,
+        "broken.ttl",
+        SERVICE_SHAPES
+        + """
         ex:Broken a sh:NodeShape ; sh:nodeKind sh:IRI ;
             sh:target [ a sh:SPARQLTarget ; sh:select "SELECT ?this WHERE { ?this" ] .
-    """)
+    """,
+    )
     with pytest.raises(InputError, match="does not parse") as info:
         run_validate([MINIMAL], shapes=shapes, owl=False)
     assert info.value.exit_code == 2
@@ -417,8 +492,10 @@ def test_updates_are_refused_on_the_validated_graph(listener):
 
     port, hits = listener
     graph = PreparedQueryGraph()
-    for update in (f"LOAD <http://127.0.0.1:{port}/data.ttl>",
-                   "INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }"):
+    for update in (
+        f"LOAD <http://127.0.0.1:{port}/data.ttl>",
+        "INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }",
+    ):
         with pytest.raises(QueryRefused):
             graph.update(update)
     assert hits == [] and len(graph) == 0
@@ -491,10 +568,12 @@ def with_copies(dataset, copies: int):
         target.addN((s, p, o, target) for s, p, o in graph)
     doc_graph = dataset.graph(URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99"))
     for k in range(1, copies + 1):
+
         def rename(term, k=k):
             if isinstance(term, URIRef) and "/晋政办发/2022/99" in term:
                 return URIRef(term.replace("/晋政办发/2022/99", f"/晋政办发/2022/99{k}", 1))
             return term
+
         target = out.graph(rename(doc_graph.identifier))
         target.addN((rename(s), p, rename(o), target) for s, p, o in doc_graph)
     return out
@@ -521,6 +600,7 @@ def test_a_documents_validation_does_not_grow_with_other_documents(minimal):
         result = validate_dataset(dataset)
         assert result.conforms
         # the unregistered agency all copies name is one node: reported once
-        assert [str(r.focus) for r in result.by_severity("Warning")] == \
-            ["https://w3id.org/policykg/id/agency/山西省测试局"]
+        assert [str(r.focus) for r in result.by_severity("Warning")] == [
+            "https://w3id.org/policykg/id/agency/山西省测试局"
+        ]
     assert sizes[0] == sizes[1]

@@ -76,10 +76,12 @@ def measures(g: Graph) -> list[URIRef]:
 
 # -- the mutations, one per shape -------------------------------------------------------------
 
+
 def drop_document_property(prop: URIRef) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, doc = document(ds)
         g.remove((doc, prop, None))
+
     return mutate
 
 
@@ -103,8 +105,11 @@ def second_parent_of_measure(ds: Dataset) -> None:
     # a second parent outside the document: the measure numbering of the document is unchanged
     g, _doc = document(ds)
     measure = measures(g)[0]
-    national_item = first(o for i in g.subjects(RDF.type, PKG.Item)
-                          for o in g.objects(i, ELI.ensures_implementation_of))
+    national_item = first(
+        o
+        for i in g.subjects(RDF.type, PKG.Item)
+        for o in g.objects(i, ELI.ensures_implementation_of)
+    )
     g.add((measure, ELI.is_part_of, national_item))
 
 
@@ -116,10 +121,12 @@ def ordinal_of_wrong_type(ds: Dataset) -> None:
 
 def renumber(cls: URIRef, new_ordinal: int) -> Mutation:
     """Give the second-numbered node of a class a number that leaves a gap."""
+
     def mutate(ds: Dataset) -> None:
         g, _doc = document(ds)
         node = next(n for n in g.subjects(RDF.type, cls) if int(g.value(n, PKG.ordinal)) == 2)
         replace(g, node, PKG.ordinal, Literal(str(new_ordinal), datatype=XSD.positiveInteger))
+
     return mutate
 
 
@@ -127,6 +134,7 @@ def drop_measure_property(prop: URIRef) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, _doc = document(ds)
         g.remove((measures(g)[0], prop, None))
+
     return mutate
 
 
@@ -218,8 +226,9 @@ def instant_with_string_date(ds: Dataset) -> None:
     retype(g, instant, TIME.inXSDDate, XSD.string)
 
 
-def time_bounds(g: Graph, kind: str, with_beginning: bool | None = None,
-                in_period: bool | None = None) -> list[URIRef]:
+def time_bounds(
+    g: Graph, kind: str, with_beginning: bool | None = None, in_period: bool | None = None
+) -> list[URIRef]:
     found = []
     for t in g.subjects(PKG.timeBoundType, PKG[f"bound-{kind}"]):
         has_begin = g.value(t, TIME.hasBeginning) is not None
@@ -247,8 +256,15 @@ def time_bound_begins_after_end(ds: Dataset) -> None:
     g, _doc = document(ds)
     t = time_bounds(g, "period", with_beginning=True)[0]
     end = g.value(g.value(t, TIME.hasEnd), TIME.inXSDDate).toPython()
-    replace(g, t, TIME.hasBeginning, new_instant(g, end.replace(day=1, month=12).isoformat()
-                                                 if end.month < 12 else f"{end.year + 1}-01-01"))
+    replace(
+        g,
+        t,
+        TIME.hasBeginning,
+        new_instant(
+            g,
+            end.replace(day=1, month=12).isoformat() if end.month < 12 else f"{end.year + 1}-01-01",
+        ),
+    )
 
 
 def deadline_before_issue(ds: Dataset) -> None:
@@ -269,8 +285,9 @@ def quantities(g: Graph, unit: str | None = None, plain: bool = True) -> list[UR
     """Quantities (of a unit), by default those with no part, whole or period link."""
     found = []
     for q in g.subjects(RDF.type, PKG.Quantity):
-        linked = ((q, PKG.partOf, None) in g or (None, PKG.partOf, q) in g
-                  or (q, PKG.period, None) in g)
+        linked = (
+            (q, PKG.partOf, None) in g or (None, PKG.partOf, q) in g or (q, PKG.period, None) in g
+        )
         if plain and linked:
             continue
         if unit is not None and str(g.value(q, PKG.unit)) != unit:
@@ -318,11 +335,15 @@ def year_exceeds_period(ds: Dataset) -> None:
         return g.value(instant, TIME.inXSDDate).toPython() if instant is not None else None
 
     # the quantity over a whole period (begin and end) and another of the same measure
-    whole = first(q for q in g.subjects(PKG.period, None)
-                  if day(g.value(q, PKG.period), TIME.hasBeginning) is not None)
+    whole = first(
+        q
+        for q in g.subjects(PKG.period, None)
+        if day(g.value(q, PKG.period), TIME.hasBeginning) is not None
+    )
     measure = next(g.subjects(PKG.hasQuantity, whole))
-    share = first(q for q in g.objects(measure, PKG.hasQuantity)
-                  if q != whole and (q, PKG.period, None) in g)
+    share = first(
+        q for q in g.objects(measure, PKG.hasQuantity) if q != whole and (q, PKG.period, None) in g
+    )
     bigger = g.value(whole, PKG.value).toPython() + 1
     replace(g, share, PKG.value, Literal(str(bigger), datatype=XSD.decimal))
 
@@ -339,7 +360,11 @@ def implements_missing_document(ds: Dataset) -> None:
 
 
 def ontology_graph(ds: Dataset) -> Graph:
-    return next(g for g in ds.graphs() if (None, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in g)
+    return next(
+        g
+        for g in ds.graphs()
+        if (None, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in g
+    )
 
 
 def term_without_label(lang: str) -> Mutation:
@@ -349,6 +374,7 @@ def term_without_label(lang: str) -> Mutation:
             for label in list(onto.objects(PKG.Part, prop)):
                 if label.language == lang:
                     onto.remove((PKG.Part, prop, label))
+
     return mutate
 
 

@@ -50,11 +50,14 @@ def test_bom_in_memory_text_is_stripped():
     assert (src.text, src.encoding) == ("标题\n正文。", "utf-8-sig")
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("一\r\n二\r\n".encode(), "一\n二\n"),
-    ("一\r二\r".encode(), "一\n二\n"),
-    ("一\r\n\r二\n".encode(), "一\n\n二\n"),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("一\r\n二\r\n".encode(), "一\n二\n"),
+        ("一\r二\r".encode(), "一\n二\n"),
+        ("一\r\n\r二\n".encode(), "一\n\n二\n"),
+    ],
+)
 def test_line_ends_are_normalised(tmp_path, raw, expected):
     f = tmp_path / "crlf.txt"
     f.write_bytes(raw)
@@ -67,7 +70,10 @@ def test_gb18030_copy_decodes_to_the_same_text():
     assert gb.encoding == "gb18030"
     assert gb.text == utf8.text
     assert gb.sha256 != utf8.sha256  # the checksum is of the bytes
-    assert gb.sha256 == hashlib.sha256((DOCS / "taiyuan-city-plan.gb18030.txt").read_bytes()).hexdigest()
+    assert (
+        gb.sha256
+        == hashlib.sha256((DOCS / "taiyuan-city-plan.gb18030.txt").read_bytes()).hexdigest()
+    )
 
 
 def test_gbk_crlf_file(tmp_path):

@@ -40,47 +40,77 @@ def cn_small(n: int) -> str:
     """1..31 in Chinese numerals (十二, 二十一, 三十)."""
     tens, ones = divmod(n, 10)
     return ((CN_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + (
-        CN_DIGITS[ones] if ones else "")
+        CN_DIGITS[ones] if ones else ""
+    )
 
 
 # --- the genre table -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expression", "start", "end", "precision", "kind"), [
-    ("执行期限至2023年4月30日。", "执行期限至2023年4月30日", None, "2023-04-30", "day", "deadline"),
-    ("到2022年年底", "到2022年年底", None, "2022-12-31", "year", "deadline"),
-    ("2022年底前完成", "2022年底前", None, "2022-12-31", "year", "deadline"),
-    ("2022年年底前完成", "2022年年底前", None, "2022-12-31", "year", "deadline"),
-    ("到2022年底", "到2022年底", None, "2022-12-31", "year", "deadline"),
-    ("到2023年3月底", "到2023年3月底", None, "2023-03-31", "month", "deadline"),
-    ("2023年3月底前完成", "2023年3月底前", None, "2023-03-31", "month", "deadline"),
-    ("2022年实现全覆盖", "2022年", None, "2022-12-31", "year", "deadline"),
-    ("自2022年7月1日起至2022年12月31日分批发放", "自2022年7月1日起至2022年12月31日",
-     "2022-07-01", "2022-12-31", "day", "period"),
-    ("2022年6月1日至2022年9月30日期间免收租金", "2022年6月1日至2022年9月30日期间",
-     "2022-06-01", "2022-09-30", "day", "period"),
-    ("“十四五”期间全省筹集", "“十四五”期间", "2021-01-01", "2025-12-31", "year", "period"),
-    ('"十四五"时期', '"十四五"时期', "2021-01-01", "2025-12-31", "year", "period"),
-    ("十四五期间", "十四五期间", "2021-01-01", "2025-12-31", "year", "period"),
-    ("“十三五”期间", "“十三五”期间", "2016-01-01", "2020-12-31", "year", "period"),
-    ("“十五五”时期", "“十五五”时期", "2026-01-01", "2030-12-31", "year", "period"),
-    ("“十四五”末", "“十四五”末", None, "2025-12-31", "year", "deadline"),
-    ("全年培训不少于10万人次", "全年", "2022-01-01", "2022-12-31", "year", "period"),
-    ("年内实现城区全覆盖", "年内", None, "2022-12-31", "year", "deadline"),
-    ("国庆前组织供应", "国庆前", None, "2022-09-30", "day", "deadline"),
-    ("春节前", "春节前", None, "2023-01-21", "day", "deadline"),
-    ("元旦前", "元旦前", None, "2022-12-31", "day", "deadline"),
-    ("中秋前", "中秋前", None, "2023-09-28", "day", "deadline"),
-    ("2023年春节前，组织开展", "2023年春节前", None, "2023-01-21", "day", "deadline"),
-    ("2021—2025年", "2021—2025年", "2021-01-01", "2025-12-31", "year", "period"),
-    ("2022年7月至12月", "2022年7月至12月", "2022-07-01", "2022-12-31", "month", "period"),
-    ("2022年上半年", "2022年上半年", "2022-01-01", "2022-06-30", "month", "period"),
-    ("自2022年10月1日起施行", "自2022年10月1日起", "2022-10-01", None, "day", "period"),
-    ("力争到2025年，建成", "到2025年", None, "2025-12-31", "year", "deadline"),
-    ("二〇二二年十二月三十一日前", "二〇二二年十二月三十一日前", None, "2022-12-31", "day",
-     "deadline"),
-    ("２０２３年３月底前", "２０２３年３月底前", None, "2023-03-31", "month", "deadline"),
-    ("今年年底前", "今年年底前", None, "2022-12-31", "year", "deadline"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expression", "start", "end", "precision", "kind"),
+    [
+        (
+            "执行期限至2023年4月30日。",
+            "执行期限至2023年4月30日",
+            None,
+            "2023-04-30",
+            "day",
+            "deadline",
+        ),
+        ("到2022年年底", "到2022年年底", None, "2022-12-31", "year", "deadline"),
+        ("2022年底前完成", "2022年底前", None, "2022-12-31", "year", "deadline"),
+        ("2022年年底前完成", "2022年年底前", None, "2022-12-31", "year", "deadline"),
+        ("到2022年底", "到2022年底", None, "2022-12-31", "year", "deadline"),
+        ("到2023年3月底", "到2023年3月底", None, "2023-03-31", "month", "deadline"),
+        ("2023年3月底前完成", "2023年3月底前", None, "2023-03-31", "month", "deadline"),
+        ("2022年实现全覆盖", "2022年", None, "2022-12-31", "year", "deadline"),
+        (
+            "自2022年7月1日起至2022年12月31日分批发放",
+            "自2022年7月1日起至2022年12月31日",
+            "2022-07-01",
+            "2022-12-31",
+            "day",
+            "period",
+        ),
+        (
+            "2022年6月1日至2022年9月30日期间免收租金",
+            "2022年6月1日至2022年9月30日期间",
+            "2022-06-01",
+            "2022-09-30",
+            "day",
+            "period",
+        ),
+        ("“十四五”期间全省筹集", "“十四五”期间", "2021-01-01", "2025-12-31", "year", "period"),
+        ('"十四五"时期', '"十四五"时期', "2021-01-01", "2025-12-31", "year", "period"),
+        ("十四五期间", "十四五期间", "2021-01-01", "2025-12-31", "year", "period"),
+        ("“十三五”期间", "“十三五”期间", "2016-01-01", "2020-12-31", "year", "period"),
+        ("“十五五”时期", "“十五五”时期", "2026-01-01", "2030-12-31", "year", "period"),
+        ("“十四五”末", "“十四五”末", None, "2025-12-31", "year", "deadline"),
+        ("全年培训不少于10万人次", "全年", "2022-01-01", "2022-12-31", "year", "period"),
+        ("年内实现城区全覆盖", "年内", None, "2022-12-31", "year", "deadline"),
+        ("国庆前组织供应", "国庆前", None, "2022-09-30", "day", "deadline"),
+        ("春节前", "春节前", None, "2023-01-21", "day", "deadline"),
+        ("元旦前", "元旦前", None, "2022-12-31", "day", "deadline"),
+        ("中秋前", "中秋前", None, "2023-09-28", "day", "deadline"),
+        ("2023年春节前，组织开展", "2023年春节前", None, "2023-01-21", "day", "deadline"),
+        ("2021—2025年", "2021—2025年", "2021-01-01", "2025-12-31", "year", "period"),
+        ("2022年7月至12月", "2022年7月至12月", "2022-07-01", "2022-12-31", "month", "period"),
+        ("2022年上半年", "2022年上半年", "2022-01-01", "2022-06-30", "month", "period"),
+        ("自2022年10月1日起施行", "自2022年10月1日起", "2022-10-01", None, "day", "period"),
+        ("力争到2025年，建成", "到2025年", None, "2025-12-31", "year", "deadline"),
+        (
+            "二〇二二年十二月三十一日前",
+            "二〇二二年十二月三十一日前",
+            None,
+            "2022-12-31",
+            "day",
+            "deadline",
+        ),
+        ("２０２３年３月底前", "２０２３年３月底前", None, "2023-03-31", "month", "deadline"),
+        ("今年年底前", "今年年底前", None, "2022-12-31", "year", "deadline"),
+    ],
+)
 def test_genre_table(holidays, text, expression, start, end, precision, kind):
     tb = only(text, holidays)
     assert tb.span.text == expression
@@ -126,38 +156,51 @@ def test_holiday_after_the_reference_date_moves_to_next_year(holidays):
 
 # --- years that are not bounds ---------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "开展打击食品药品环境和知识产权领域犯罪“昆仑2022”专项行动",
-    "根据《2022年全省重点工业产品质量安全监管目录》，持续加大",
-    "发布2022年度企业工资指导线",
-    "发布2021年度工资价位",
-    "督促省属企业对2022年被列为疫情中高风险地区所在的县级行政区域",
-    "比2021年增长8%",
-    "2022年的目标",
-    "2022年9月19日印发",
-    "减免3年内租金",
-    "2020年以来",
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开展打击食品药品环境和知识产权领域犯罪“昆仑2022”专项行动",
+        "根据《2022年全省重点工业产品质量安全监管目录》，持续加大",
+        "发布2022年度企业工资指导线",
+        "发布2021年度工资价位",
+        "督促省属企业对2022年被列为疫情中高风险地区所在的县级行政区域",
+        "比2021年增长8%",
+        "2022年的目标",
+        "2022年9月19日印发",
+        "减免3年内租金",
+        "2020年以来",
+    ],
+)
 def test_years_in_names_and_qualifiers_are_no_bounds(holidays, text):
     assert bounds(text, holidays) == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2月30日前", []),
-    ("2022年2月30日前", []),
-    ("2月30日至3月5日", [(None, "2023-03-05")]),  # only 至3月5日 is a date
-    ("2040年春节前", []),  # beyond the calendar: no bound, and no bare-year bound either
-    ("2月29日前", []),  # read as 2023 (after 2022-09-19), which has no 29 February
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2月30日前", []),
+        ("2022年2月30日前", []),
+        ("2月30日至3月5日", [(None, "2023-03-05")]),  # only 至3月5日 is a date
+        ("2040年春节前", []),  # beyond the calendar: no bound, and no bare-year bound either
+        ("2月29日前", []),  # read as 2023 (after 2022-09-19), which has no 29 February
+    ],
+)
 def test_impossible_or_undatable_dates(holidays, text, expected):
-    assert [(tb.start and tb.start.isoformat(), tb.end and tb.end.isoformat())
-            for tb in bounds(text, holidays)] == expected
+    assert [
+        (tb.start and tb.start.isoformat(), tb.end and tb.end.isoformat())
+        for tb in bounds(text, holidays)
+    ] == expected
 
 
 def test_comma_after_a_year_makes_a_period(holidays):
     tb = only("2022年，按照属地管理原则，对核酸检测给予全额补贴。", holidays)
     assert (tb.start, tb.end, tb.precision, tb.kind) == (
-        date(2022, 1, 1), date(2022, 12, 31), "year", "period")
+        date(2022, 1, 1),
+        date(2022, 12, 31),
+        "year",
+        "period",
+    )
 
 
 def test_spans_are_absolute(holidays):
@@ -165,7 +208,7 @@ def test_spans_are_absolute(holidays):
     stretch_offset = 3
     tb = only(source[stretch_offset:], holidays)
     shifted = find_time_bounds(source[stretch_offset:], stretch_offset, REFERENCE, holidays)[0]
-    assert source[shifted.span.begin:shifted.span.end] == shifted.span.text == tb.span.text
+    assert source[shifted.span.begin : shifted.span.end] == shifted.span.text == tb.span.text
 
 
 # --- property-based ---------------------------------------------------------------------
@@ -184,8 +227,11 @@ def test_day_dates_round_trip(holidays, d, chinese, tail):
     assert tb.span.text == text
 
 
-@given(st.integers(min_value=1950, max_value=2099), st.integers(min_value=1, max_value=12),
-       st.sampled_from(["到{y}年{m}月底", "{y}年{m}月底前", "{y}年{m}月末", "截至{y}年{m}月底"]))
+@given(
+    st.integers(min_value=1950, max_value=2099),
+    st.integers(min_value=1, max_value=12),
+    st.sampled_from(["到{y}年{m}月底", "{y}年{m}月底前", "{y}年{m}月末", "截至{y}年{m}月底"]),
+)
 def test_end_of_month_is_its_last_day(holidays, year, month, form):
     tb = only(form.format(y=year, m=month) + "，", holidays)
     assert tb.end == date(year, month, calendar.monthrange(year, month)[1])
@@ -198,8 +244,10 @@ def test_february_end_respects_leap_years(holidays, year):
     assert tb.end.day == (29 if calendar.isleap(year) else 28)
 
 
-@given(st.integers(min_value=1950, max_value=2099),
-       st.sampled_from(["到{y}年底", "{y}年底前", "{y}年年底前", "到{y}年年底", "{y}年末"]))
+@given(
+    st.integers(min_value=1950, max_value=2099),
+    st.sampled_from(["到{y}年底", "{y}年底前", "{y}年年底前", "到{y}年年底", "{y}年末"]),
+)
 def test_end_of_year(holidays, year, form):
     tb = only(form.format(y=year), holidays)
     assert (tb.end, tb.precision, tb.start) == (date(year, 12, 31), "year", None)
@@ -208,26 +256,38 @@ def test_end_of_year(holidays, year, form):
 @given(dates, dates)
 def test_ranges_round_trip(holidays, a, b):
     first, last = min(a, b), max(a, b)
-    text = f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日期间"
+    text = (
+        f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日期间"
+    )
     tb = only(text, holidays)
     assert (tb.start, tb.end, tb.kind) == (first, last, "period")
 
 
 # --- holiday calendar -------------------------------------------------------------------
 
+
 def test_calendar_has_spring_festival_2015_to_2035(holidays):
     spring = holidays.holiday("春节")
     assert spring is not None
     assert [spring.in_year(y) for y in (2015, 2022, 2023, 2035)] == [
-        date(2015, 2, 19), date(2022, 2, 1), date(2023, 1, 22), date(2035, 2, 8)]
+        date(2015, 2, 19),
+        date(2022, 2, 1),
+        date(2023, 1, 22),
+        date(2035, 2, 8),
+    ]
     assert all(spring.in_year(y) is not None for y in range(2015, 2036))
 
 
-@pytest.mark.parametrize(("name", "earliest", "latest"), [
-    # the lunar new year falls between 21 January and 20 February; 五月初五 and 八月十五
-    # fall in windows of the same width a few months on
-    ("春节", (1, 21), (2, 20)), ("端午节", (5, 28), (6, 25)), ("中秋节", (9, 7), (10, 8)),
-])
+@pytest.mark.parametrize(
+    ("name", "earliest", "latest"),
+    [
+        # the lunar new year falls between 21 January and 20 February; 五月初五 and 八月十五
+        # fall in windows of the same width a few months on
+        ("春节", (1, 21), (2, 20)),
+        ("端午节", (5, 28), (6, 25)),
+        ("中秋节", (9, 7), (10, 8)),
+    ],
+)
 def test_lunar_holidays_fall_in_their_windows(holidays, name, earliest, latest):
     holiday = holidays.holiday(name)
     days = [holiday.in_year(y) for y in range(2015, 2036)]
@@ -256,10 +316,12 @@ def test_calendar_data_names_its_sources():
 
 # --- the bundled corpus -----------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def corpus():
     return (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def stretch(corpus, first, last):
@@ -270,40 +332,65 @@ def stretch(corpus, first, last):
 
 
 def summary(found):
-    return [(tb.span.text, tb.start and tb.start.isoformat(), tb.end and tb.end.isoformat())
-            for tb in found]
+    return [
+        (tb.span.text, tb.start and tb.start.isoformat(), tb.end and tb.end.isoformat())
+        for tb in found
+    ]
 
 
-@pytest.mark.parametrize(("first", "last", "expected"), [
-    # item 1 measure 4
-    ("延续执行阶段性降低失业保险费率政策", "大型企业稳岗返还比例提高至50%。",
-     [("执行期限至2023年4月30日", None, "2023-04-30")]),
-    # item 1 measure 8: a year before a comma sets the time of the sentence
-    ("对企业防疫、消杀支出给予补贴支持。", "各地政府给予全额补贴。",
-     [("2022年", "2022-01-01", "2022-12-31")]),
-    # item 1 measure 10
-    ("在对餐饮、零售、旅游、民航", "等社会组织参照执行。",
-     [("实施期限到2022年年底", None, "2022-12-31"), ("期限到2023年3月底", None, "2023-03-31"),
-      ("延长至2022年年底", None, "2022-12-31"), ("实施期限到2022年年底", None, "2022-12-31")]),
-    # item 9 measure 2
-    ("以市场化方式为主", "2022年实现农村寄递物流服务全覆盖。", [("2022年", None, "2022-12-31")]),
-    # item 13 measure 2
-    ("“十四五”期间全省筹集", "提取额度为家庭实际承担部分。",
-     [("“十四五”期间", "2021-01-01", "2025-12-31"), ("2022年", None, "2022-12-31")]),
-    # item 20 measure 2: 2022年 qualifies 地区
-    ("督促省属企业对2022年被列为", "其他地区减免3个月租金。", []),
-    # item 12 measure 4: 年度 in names
-    ("发布2022年度企业工资指导线", "为企业开展集体协商提供依据。", []),
-    # item 16 measures: a title and a campaign name
-    ("根据《2022年全省", "严厉打击生产销售假冒伪劣商品违法行为。", []),
-    ("开展打击食品药品环境", "囤积防疫物资等犯罪行为。", []),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        # item 1 measure 4
+        (
+            "延续执行阶段性降低失业保险费率政策",
+            "大型企业稳岗返还比例提高至50%。",
+            [("执行期限至2023年4月30日", None, "2023-04-30")],
+        ),
+        # item 1 measure 8: a year before a comma sets the time of the sentence
+        (
+            "对企业防疫、消杀支出给予补贴支持。",
+            "各地政府给予全额补贴。",
+            [("2022年", "2022-01-01", "2022-12-31")],
+        ),
+        # item 1 measure 10
+        (
+            "在对餐饮、零售、旅游、民航",
+            "等社会组织参照执行。",
+            [
+                ("实施期限到2022年年底", None, "2022-12-31"),
+                ("期限到2023年3月底", None, "2023-03-31"),
+                ("延长至2022年年底", None, "2022-12-31"),
+                ("实施期限到2022年年底", None, "2022-12-31"),
+            ],
+        ),
+        # item 9 measure 2
+        (
+            "以市场化方式为主",
+            "2022年实现农村寄递物流服务全覆盖。",
+            [("2022年", None, "2022-12-31")],
+        ),
+        # item 13 measure 2
+        (
+            "“十四五”期间全省筹集",
+            "提取额度为家庭实际承担部分。",
+            [("“十四五”期间", "2021-01-01", "2025-12-31"), ("2022年", None, "2022-12-31")],
+        ),
+        # item 20 measure 2: 2022年 qualifies 地区
+        ("督促省属企业对2022年被列为", "其他地区减免3个月租金。", []),
+        # item 12 measure 4: 年度 in names
+        ("发布2022年度企业工资指导线", "为企业开展集体协商提供依据。", []),
+        # item 16 measures: a title and a campaign name
+        ("根据《2022年全省", "严厉打击生产销售假冒伪劣商品违法行为。", []),
+        ("开展打击食品药品环境", "囤积防疫物资等犯罪行为。", []),
+    ],
+)
 def test_bundled_corpus(holidays, corpus, first, last, expected):
     text, offset = stretch(corpus, first, last)
     found = bounds(text, holidays, offset=offset)
     assert summary(found) == expected
     for tb in found:
-        assert corpus[tb.span.begin:tb.span.end] == tb.span.text
+        assert corpus[tb.span.begin : tb.span.end] == tb.span.text
 
 
 def test_five_year_plans_come_from_the_calendar_data():

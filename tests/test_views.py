@@ -36,7 +36,9 @@ NATIONAL = PKID["doc/国办发/2022/9"]
 
 
 def national_turtle() -> str:
-    return (resources.files("policykg.graph") / "data" / "national-opinion.ttl").read_text(encoding="utf-8")
+    return (resources.files("policykg.graph") / "data" / "national-opinion.ttl").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +73,7 @@ def copy(g: Graph) -> Graph:
 
 # -- the ELI view -----------------------------------------------------------------------------
 
+
 def test_view_queries_ship_in_the_package():
     assert view_query("eli").lstrip().startswith("#") and "CONSTRUCT" in view_query("eli")
     assert "schema:Legislation" in view_query("schema")
@@ -92,8 +95,14 @@ def test_eli_view_describes_documents_parts_items_and_the_links(eli):
     assert (SHANXI, ELI.ensures_implementation_of, NATIONAL) in eli
     assert (CITY, ELI.ensures_implementation_of, SHANXI) in eli
     assert eli.value(SHANXI, ELI.is_realized_by) == expr
-    assert eli.value(expr, ELI.title) == Literal("山西省进一步释放消费潜力促进消费持续恢复的实施方案", lang="zh")
-    assert (expr, ELI.language, URIRef("http://publications.europa.eu/resource/authority/language/ZHO")) in eli
+    assert eli.value(expr, ELI.title) == Literal(
+        "山西省进一步释放消费潜力促进消费持续恢复的实施方案", lang="zh"
+    )
+    assert (
+        expr,
+        ELI.language,
+        URIRef("http://publications.europa.eu/resource/authority/language/ZHO"),
+    ) in eli
     item1 = URIRef(f"{SHANXI}/item/1")
     assert (item1, RDF.type, ELI.LegalResourceSubdivision) in eli
     assert (URIRef(f"{SHANXI}/part/1"), ELI.has_part, item1) in eli
@@ -104,7 +113,9 @@ def test_eli_view_describes_documents_parts_items_and_the_links(eli):
     assert (measure, ELI.cites, PKID["work/省级政府性融资担保机构补偿补贴资金管理办法"]) in eli
     assert eli.value(URIRef(f"{measure}/zh"), ELI.description).startswith("落实《省级")
     # the national outline is exported as any document
-    assert eli.value(URIRef(f"{NATIONAL}/item/20/zh"), ELI.title) == Literal("压实各方责任", lang="zh")
+    assert eli.value(URIRef(f"{NATIONAL}/item/20/zh"), ELI.title) == Literal(
+        "压实各方责任", lang="zh"
+    )
 
 
 def test_eli_view_types_documents_with_dct_type_not_the_eli_code_list(eli):
@@ -126,6 +137,7 @@ def test_eli_shapes_catch_a_subdivision_without_a_whole_and_a_date_that_is_not_a
 
 # -- the schema.org view ----------------------------------------------------------------------
 
+
 def test_schema_view_conforms_to_the_schema_shapes(schema):
     ok, report = conforms(schema, "schema-shapes.ttl")
     assert ok, report
@@ -143,9 +155,13 @@ def test_schema_view_describes_documents_as_legislation(schema):
     item5 = URIRef(f"{SHANXI}/item/5")
     assert (URIRef(f"{SHANXI}/part/2"), SCHEMA.hasPart, item5) in schema
     assert schema.value(item5, SCHEMA.position) == Literal(5)
-    assert schema.value(item5, SCHEMA.legislationEnsuresImplementationOf) == URIRef(f"{NATIONAL}/item/4")
+    assert schema.value(item5, SCHEMA.legislationEnsuresImplementationOf) == URIRef(
+        f"{NATIONAL}/item/4"
+    )
     cited = schema.value(URIRef(f"{SHANXI}/item/1/measure/2"), SCHEMA.citation)
-    assert schema.value(cited, SCHEMA.name) == Literal("省级政府性融资担保机构补偿补贴资金管理办法", lang="zh")
+    assert schema.value(cited, SCHEMA.name) == Literal(
+        "省级政府性融资担保机构补偿补贴资金管理办法", lang="zh"
+    )
 
 
 def test_schema_shapes_catch_a_part_its_whole_does_not_list(schema):
@@ -158,12 +174,18 @@ def test_schema_jsonld_is_framed_per_document_and_parses_back_to_the_view(datase
     text = schema_jsonld(dataset)
     doc = json.loads(text)
     tops = {node["@id"]: node for node in doc["@graph"]}
-    assert set(tops) == {"pkid:doc/晋政办发/2022/77", "pkid:doc/并政办发/2022/30", "pkid:doc/国办发/2022/9",
-                         "pkid:work/省级政府性融资担保机构补偿补贴资金管理办法"}
+    assert set(tops) == {
+        "pkid:doc/晋政办发/2022/77",
+        "pkid:doc/并政办发/2022/30",
+        "pkid:doc/国办发/2022/9",
+        "pkid:work/省级政府性融资担保机构补偿补贴资金管理办法",
+    }
     shanxi = tops["pkid:doc/晋政办发/2022/77"]
     assert shanxi["legislationDate"] == "2022-09-19"
-    assert shanxi["legislationPassedBy"]["name"][0]["@value"] in {"山西省人民政府办公厅",
-                                                                 "General Office of the Shanxi Provincial People's Government"}
+    assert shanxi["legislationPassedBy"]["name"][0]["@value"] in {
+        "山西省人民政府办公厅",
+        "General Office of the Shanxi Provincial People's Government",
+    }
     parts = shanxi["hasPart"]
     assert [p["position"] for p in parts] == [1, 2]
     assert [i["identifier"] for i in parts[0]["hasPart"]] == ["（一）", "（三）"]
@@ -173,15 +195,22 @@ def test_schema_jsonld_is_framed_per_document_and_parses_back_to_the_view(datase
 
 # -- cross-document queries (rdflib and Oxigraph) ---------------------------------------------
 
+
 def cross_query(name: str) -> str:
-    return (resources.files("policykg.server") / "queries" / "cross" / f"{name}.rq").read_text(encoding="utf-8")
+    return (resources.files("policykg.server") / "queries" / "cross" / f"{name}.rq").read_text(
+        encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
 def oxigraph_store() -> pyoxigraph.Store:
     store = pyoxigraph.Store()
     store.load(path=str(DATA / "fixture.trig"), format=pyoxigraph.RdfFormat.TRIG)
-    store.load(national_turtle(), format=pyoxigraph.RdfFormat.TURTLE, to_graph=pyoxigraph.NamedNode(NATIONAL_GRAPH))
+    store.load(
+        national_turtle(),
+        format=pyoxigraph.RdfFormat.TURTLE,
+        to_graph=pyoxigraph.NamedNode(NATIONAL_GRAPH),
+    )
     return store
 
 
@@ -213,15 +242,26 @@ def test_cross_query_targets_for_the_same_national_item(engine, dataset, oxigrap
 def test_cross_query_lead_agencies_per_document(engine, dataset, oxigraph_store):
     q = cross_query("lead-agencies-per-document")
     rows = rows_rdflib(dataset, q) if engine == "rdflib" else rows_oxigraph(oxigraph_store, q)
-    assert rows == [("并政办发〔2022〕30号", "市商务局", "太原市商务局", "1"),
-                    ("晋政办发〔2022〕77号", "省商务厅", "山西省商务厅", "1")]
+    assert rows == [
+        ("并政办发〔2022〕30号", "市商务局", "太原市商务局", "1"),
+        ("晋政办发〔2022〕77号", "省商务厅", "山西省商务厅", "1"),
+    ]
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
 def test_cross_query_city_measures_without_provincial_counterpart(engine, dataset, oxigraph_store):
     q = cross_query("city-measures-without-provincial-counterpart")
     rows = rows_rdflib(dataset, q) if engine == "rdflib" else rows_oxigraph(oxigraph_store, q)
-    assert rows == [("并政办发〔2022〕30号", "晋政办发〔2022〕77号", "2", "打造国际消费中心城市", "1", "建设钟楼街步行街。")]
+    assert rows == [
+        (
+            "并政办发〔2022〕30号",
+            "晋政办发〔2022〕77号",
+            "2",
+            "打造国际消费中心城市",
+            "1",
+            "建设钟楼街步行街。",
+        )
+    ]
 
 
 @pytest.mark.parametrize("engine", ["rdflib", "oxigraph"])
@@ -229,12 +269,15 @@ def test_cross_query_measures_per_agency_counts_leads_and_shares(engine, dataset
     q = cross_query("measures-per-agency")
     rows = rows_rdflib(dataset, q) if engine == "rdflib" else rows_oxigraph(oxigraph_store, q)
     agency = "https://w3id.org/policykg/id/agency/"
-    assert rows == [(agency + "太原市商务局", "太原市商务局", "1", "0"),
-                    (agency + "山西省商务厅", "山西省商务厅", "1", "0"),
-                    (agency + "山西省财政厅", "山西省财政厅", "0", "1")]
+    assert rows == [
+        (agency + "太原市商务局", "太原市商务局", "1", "0"),
+        (agency + "山西省商务厅", "山西省商务厅", "1", "0"),
+        (agency + "山西省财政厅", "山西省财政厅", "0", "1"),
+    ]
 
 
 # -- the VoID linkset -------------------------------------------------------------------------
+
 
 def test_linkset_counts_the_links_to_wikidata_and_to_the_national_document(dataset):
     g = linkset_graph(dataset)
@@ -255,13 +298,16 @@ def test_linkset_counts_the_links_to_wikidata_and_to_the_national_document(datas
 
 # -- the built dataset ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name,view", [("eli", eli_view), ("schema", schema_view)])
 def test_views_of_the_built_dataset_conform(name, view, bundled_dataset):
     ok, report = conforms(view(bundled_dataset), f"{name}-shapes.ttl")
     assert ok, report
 
 
-def test_schema_jsonld_of_the_built_dataset_nests_the_plan_and_the_national_outline(bundled_dataset):
+def test_schema_jsonld_of_the_built_dataset_nests_the_plan_and_the_national_outline(
+    bundled_dataset,
+):
     doc = json.loads(schema_jsonld(bundled_dataset))
     tops = {n["@id"]: n for n in doc["@graph"] if n.get("@type") == "Legislation"}
     shanxi = tops["pkid:doc/晋政办发/2022/77"]

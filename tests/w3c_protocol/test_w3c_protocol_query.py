@@ -31,8 +31,14 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 BOOLEAN_TYPES = {"application/sparql-results+json", "application/sparql-results+xml"}
 TABULAR_TYPES = BOOLEAN_TYPES | {"text/csv", "text/tab-separated-values"}
-RDF_TYPES = {"text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json",
-             "application/n-quads", "application/trig"}
+RDF_TYPES = {
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/n-quads",
+    "application/trig",
+}
 
 
 class LiveResponse:
@@ -51,8 +57,14 @@ class LiveClient:
     def __init__(self, base: str) -> None:
         self.http = httpx.Client(base_url=base, timeout=30)
 
-    def open(self, path: str, method: str = "GET", data: bytes | str = b"",
-             headers: dict | None = None, content_type: str | None = None) -> LiveResponse:
+    def open(
+        self,
+        path: str,
+        method: str = "GET",
+        data: bytes | str = b"",
+        headers: dict | None = None,
+        content_type: str | None = None,
+    ) -> LiveResponse:
         headers = dict(headers or {})
         if content_type:
             headers["Content-Type"] = content_type
@@ -100,59 +112,81 @@ def is_client_error(response) -> bool:
 
 # --- query tests ---------------------------------------------------------------------------
 
+
 def test_query_post_form(client):
     """query via URL-encoded POST"""
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(0)}",
-                           data=b"query=ASK%20%7B%7D", content_type=FORM)
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(0)}",
+        data=b"query=ASK%20%7B%7D",
+        content_type=FORM,
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
 def test_query_dataset_default_graphs_get(client):
     """GET query with protocol-specified default graph"""
-    query = ("ASK%20%7B%20%3Chttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf%3E"
-             "%20a%20%3Ftype%20.%20%3Chttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2F"
-             "data2.rdf%3E%20a%20%3Ftype%20.%20%7D")
-    response = client.get(f"/sparql/?query={query}&default-graph-uri={DATA.format(1)}"
-                          f"&default-graph-uri={DATA.format(2)}")
+    query = (
+        "ASK%20%7B%20%3Chttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf%3E"
+        "%20a%20%3Ftype%20.%20%3Chttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2F"
+        "data2.rdf%3E%20a%20%3Ftype%20.%20%7D"
+    )
+    response = client.get(
+        f"/sparql/?query={query}&default-graph-uri={DATA.format(1)}"
+        f"&default-graph-uri={DATA.format(2)}"
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
 def test_query_dataset_default_graphs_post(client):
     """POST query with protocol-specified default graphs"""
     body = f"ASK {{ <{IRI.format(1)}> a ?type . <{IRI.format(2)}> a ?type . }}"
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(1)}"
-                           f"&default-graph-uri={DATA.format(2)}",
-                           data=body.encode(), content_type=DIRECT)
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(1)}&default-graph-uri={DATA.format(2)}",
+        data=body.encode(),
+        content_type=DIRECT,
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
 def test_query_dataset_named_graphs_post(client):
     """POST query with protocol-specified named graphs"""
-    body = (f"ASK {{ GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }} "
-            f"GRAPH ?g2 {{ <{IRI.format(2)}> a ?type }} }}")
-    response = client.post(f"/sparql/?named-graph-uri={DATA.format(1)}"
-                           f"&named-graph-uri={DATA.format(2)}",
-                           data=body.encode(), content_type=DIRECT)
+    body = (
+        f"ASK {{ GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }} "
+        f"GRAPH ?g2 {{ <{IRI.format(2)}> a ?type }} }}"
+    )
+    response = client.post(
+        f"/sparql/?named-graph-uri={DATA.format(1)}&named-graph-uri={DATA.format(2)}",
+        data=body.encode(),
+        content_type=DIRECT,
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
 def test_query_dataset_named_graphs_get(client):
     """GET query with protocol-specified named graphs"""
-    query = ("ASK%20%7B%20GRAPH%20%3Fg1%20%7B%20%3Chttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql"
-             "%2Fdata%2Fdata1.rdf%3E%20a%20%3Ftype%20%7D%20GRAPH%20%3Fg2%20%7B%20%3Chttp%3A%2F"
-             "%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf%3E%20a%20%3Ftype%20%7D%20%7D")
-    response = client.get(f"/sparql/?query={query}&named-graph-uri={DATA.format(1)}"
-                          f"&named-graph-uri={DATA.format(2)}")
+    query = (
+        "ASK%20%7B%20GRAPH%20%3Fg1%20%7B%20%3Chttp%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql"
+        "%2Fdata%2Fdata1.rdf%3E%20a%20%3Ftype%20%7D%20GRAPH%20%3Fg2%20%7B%20%3Chttp%3A%2F"
+        "%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf%3E%20a%20%3Ftype%20%7D%20%7D"
+    )
+    response = client.get(
+        f"/sparql/?query={query}&named-graph-uri={DATA.format(1)}&named-graph-uri={DATA.format(2)}"
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
 def test_query_dataset_full(client):
     """query with protocol-specified dataset (both named and default graphs)"""
-    body = (f"ASK {{\n  <{IRI.format(3)}> a ?type\n  GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }}\n"
-            f"  GRAPH ?g2 {{ <{IRI.format(2)}> a ?type }}\n}}")
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(3)}"
-                           f"&named-graph-uri={DATA.format(1)}&named-graph-uri={DATA.format(2)}",
-                           data=body.encode(), content_type=DIRECT)
+    body = (
+        f"ASK {{\n  <{IRI.format(3)}> a ?type\n  GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }}\n"
+        f"  GRAPH ?g2 {{ <{IRI.format(2)}> a ?type }}\n}}"
+    )
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(3)}"
+        f"&named-graph-uri={DATA.format(1)}&named-graph-uri={DATA.format(2)}",
+        data=body.encode(),
+        content_type=DIRECT,
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
@@ -164,18 +198,25 @@ def test_query_multiple_dataset(client):
     named-graph-uri whose value is not a graph IRI; the request meant two parameters, and
     that is what is sent here. The literal request is checked below to be refused.
     """
-    body = (f"ASK FROM <{IRI.format(3)}> {{ GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }} "
-            f"GRAPH ?g2 {{ <{IRI.format(2)}> a ?type }} }}")
-    response = client.post(f"/sparql/?named-graph-uri={DATA.format(1)}"
-                           f"&named-graph-uri={DATA.format(2)}",
-                           data=body.encode(), content_type=DIRECT)
+    body = (
+        f"ASK FROM <{IRI.format(3)}> {{ GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }} "
+        f"GRAPH ?g2 {{ <{IRI.format(2)}> a ?type }} }}"
+    )
+    response = client.post(
+        f"/sparql/?named-graph-uri={DATA.format(1)}&named-graph-uri={DATA.format(2)}",
+        data=body.encode(),
+        content_type=DIRECT,
+    )
     assert is_success(response) and boolean_of(response) is True
 
 
 def test_query_multiple_dataset_as_printed_in_the_manifest_is_refused(client):
     body = f"ASK FROM <{IRI.format(3)}> {{ GRAPH ?g1 {{ <{IRI.format(1)}> a ?type }} }}"
-    response = client.post(f"/sparql/?named-graph-uri={DATA.format(1)}%26named-graph-uri%3D"
-                           f"{DATA.format(2)}", data=body.encode(), content_type=DIRECT)
+    response = client.post(
+        f"/sparql/?named-graph-uri={DATA.format(1)}%26named-graph-uri%3D{DATA.format(2)}",
+        data=body.encode(),
+        content_type=DIRECT,
+    )
     assert is_client_error(response)
 
 
@@ -187,29 +228,39 @@ def test_query_get(client):
 
 def test_query_content_type_select(client):
     """query appropriate content type (expect one of: XML, JSON, CSV, TSV)"""
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(0)}",
-                           data=b"SELECT (1 AS ?value) {}", content_type=DIRECT)
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(0)}",
+        data=b"SELECT (1 AS ?value) {}",
+        content_type=DIRECT,
+    )
     assert is_success(response) and response.mimetype in TABULAR_TYPES
 
 
 def test_query_content_type_ask(client):
     """query appropriate content type (expect one of: XML, JSON)"""
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(0)}",
-                           data=b"ASK {}", content_type=DIRECT)
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(0)}", data=b"ASK {}", content_type=DIRECT
+    )
     assert is_success(response) and response.mimetype in BOOLEAN_TYPES
 
 
 def test_query_content_type_describe(client):
     """query appropriate content type (expect one of: RDF/XML, Turtle, N-Triples, RDFa)"""
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(0)}",
-                           data=b"DESCRIBE <http://example.org/>", content_type=DIRECT)
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(0)}",
+        data=b"DESCRIBE <http://example.org/>",
+        content_type=DIRECT,
+    )
     assert is_success(response) and response.mimetype in RDF_TYPES
 
 
 def test_query_content_type_construct(client):
     """query appropriate content type (expect one of: RDF/XML, Turtle, N-Triples, RDFa)"""
-    response = client.post(f"/sparql/?default-graph-uri={DATA.format(0)}",
-                           data=b"CONSTRUCT { <s> <p> 1 } WHERE {}", content_type=DIRECT)
+    response = client.post(
+        f"/sparql/?default-graph-uri={DATA.format(0)}",
+        data=b"CONSTRUCT { <s> <p> 1 } WHERE {}",
+        content_type=DIRECT,
+    )
     assert is_success(response) and response.mimetype in RDF_TYPES
 
 
@@ -221,8 +272,9 @@ def test_query_post_direct(client):
 
 def test_bad_query_method(client):
     """invoke query operation with a method other than GET or POST"""
-    response = client.put(f"/sparql/?query=ASK%20%7B%7D&default-graph-uri={DATA.format(0)}",
-                          content_type=FORM)
+    response = client.put(
+        f"/sparql/?query=ASK%20%7B%7D&default-graph-uri={DATA.format(0)}", content_type=FORM
+    )
     assert is_client_error(response)
 
 
@@ -254,8 +306,11 @@ def test_bad_query_missing_direct_type(client):
 
 def test_bad_query_non_utf8(client):
     """invoke query operation with direct POST, but with a non-UTF8 encoding (UTF-16)"""
-    response = client.post("/sparql/", data="ASK {}".encode("utf-16"),
-                           content_type="application/sparql-query; charset=UTF-16")
+    response = client.post(
+        "/sparql/",
+        data="ASK {}".encode("utf-16"),
+        content_type="application/sparql-query; charset=UTF-16",
+    )
     assert is_client_error(response)
 
 
@@ -267,20 +322,36 @@ def test_bad_query_syntax(client):
 # --- update tests: refused by this read-only service -----------------------------------------
 
 UPDATE_REQUESTS = {
-    "update_dataset_default_graph": ("POST", "/sparql/?using-graph-uri=" + DATA.format(1),
-                                     "application/sparql-update", b"CLEAR ALL"),
+    "update_dataset_default_graph": (
+        "POST",
+        "/sparql/?using-graph-uri=" + DATA.format(1),
+        "application/sparql-update",
+        b"CLEAR ALL",
+    ),
     "update_post_form": ("POST", "/sparql/", FORM, b"update=CLEAR+ALL"),
     "update_post_direct": ("POST", "/sparql/", "application/sparql-update", b"CLEAR ALL"),
-    "update_base_uri": ("POST", "/sparql/", "application/sparql-update",
-                        b"INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
-                        b"{ <http://example.org/s> <http://example.org/p> <test> } }"),
+    "update_base_uri": (
+        "POST",
+        "/sparql/",
+        "application/sparql-update",
+        b"INSERT DATA { GRAPH <http://example.org/protocol-base-test/> "
+        b"{ <http://example.org/s> <http://example.org/p> <test> } }",
+    ),
     "bad_update_get": ("GET", "/sparql/?update=CLEAR%20ALL", None, b""),
-    "bad_multiple_updates": ("POST", "/sparql/", FORM,
-                             b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT"),
+    "bad_multiple_updates": (
+        "POST",
+        "/sparql/",
+        FORM,
+        b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
+    ),
     "bad_update_wrong_media_type": ("POST", "/sparql/", "text/plain", b"CLEAR NAMED"),
     "bad_update_missing_form_type": ("POST", "/sparql/", None, b"update=CLEAR%20NAMED"),
-    "bad_update_non_utf8": ("POST", "/sparql/", "application/sparql-update; charset=UTF-16",
-                            "CLEAR NAMED".encode("utf-16")),
+    "bad_update_non_utf8": (
+        "POST",
+        "/sparql/",
+        "application/sparql-update; charset=UTF-16",
+        "CLEAR NAMED".encode("utf-16"),
+    ),
     "bad_update_syntax": ("POST", "/sparql/", FORM, b"update=CLEAR%20XYZ"),
 }
 
@@ -291,6 +362,7 @@ def test_update_requests_are_refused_and_change_nothing(client, name):
     headers = {"Content-Type": content_type} if content_type else {}
     response = client.open(path, method=method, data=body, headers=headers)
     assert is_client_error(response)
-    count = client.post("/sparql/", data=b"SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }",
-                        content_type=DIRECT)
+    count = client.post(
+        "/sparql/", data=b"SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", content_type=DIRECT
+    )
     assert json.loads(count.data)["results"]["bindings"][0]["n"]["value"] == "4"
