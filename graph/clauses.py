@@ -138,6 +138,20 @@ class _Piece:
         return self.begin + len(self.text)
 
 
+class ClauseReader:
+    """Reads the clauses of one document in document order.
+
+    A document may state a rule once that governs its later clauses (for example that the
+    first agency listed leads); the reader is the one place that remembers such rules, so
+    the parser keeps one reader per document and asks it for the clauses of each stretch
+    of text in order.
+    """
+
+    def find(self, text: str, offset: int = 0) -> list[Clause]:
+        """The clauses in ``text`` (spans are ``offset`` + index), rules stated so far applied."""
+        return find_clauses(text, offset)
+
+
 def find_clauses(text: str, offset: int = 0) -> list[Clause]:
     """All responsibility clauses in ``text``, in order; spans are ``offset`` + index in text."""
     clauses: list[Clause] = []

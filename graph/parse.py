@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from policykg.graph.citations import find_citations, parse_document_number
-from policykg.graph.clauses import find_clauses, is_agency_name
+from policykg.graph.clauses import ClauseReader, find_clauses, is_agency_name
 from policykg.graph.errors import SourceFileError
 from policykg.graph.model import (
     Clause,
@@ -123,6 +123,7 @@ class _Parser:
         self.lines = self._lines()
         self.line_starts = [0] + [i + 1 for i, c in enumerate(self.text) if c == "\n"]
         self.warnings: list[Warning_] = []
+        self.clauses = ClauseReader()  # one per document: rules stated in a clause carry on
 
     # -- lines and positions --------------------------------------------------------
 
@@ -356,7 +357,7 @@ class _Parser:
         label = self.text[line.begin : line.begin + m.end()].rstrip()
         ordinal = self._ordinal(m.group(1), label, previous + 1, line.begin, "item")
         content = line.begin + m.end()
-        clauses = find_clauses(self.text[content : line.end], content)
+        clauses = self.clauses.find(self.text[content : line.end], content)
         first_clause = clauses[0].span.begin - 1 if clauses else line.end
         stop = _first_stop(self.text[content:first_clause])
         if stop is not None:
@@ -373,7 +374,7 @@ class _Parser:
 
     def _continue_item(self, item: Item, line: _Line, content: int) -> None:
         item.span = self.span(item.span.begin, line.end)
-        clauses = find_clauses(self.text[content : line.end], content)
+        clauses = self.clauses.find(self.text[content : line.end], content)
         self._measures(item, clauses, content, line.end, None)
 
     def _measures(
