@@ -18,10 +18,12 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from policykg.graph.errors import RDFSyntaxError
-from policykg.graph.namespaces import ORG, PKG, PKGRAPH, bind_prefixes
+from policykg.graph.namespaces import ORG, PKG, PKGRAPH, PKID, bind_prefixes
 from policykg.graph.timeexpr import HolidayCalendar, calendar_from_graph
 
 ONTOLOGY_GRAPH = "ontology"
+# The concept scheme of section kinds (graph/data/section-kinds.ttl).
+SECTION_KINDS = PKID["concept/section"]
 
 # Ranks for resolving a surface form that two places claim: a preferred label beats a
 # short form, and a larger division beats a smaller one (山西 is the province).
@@ -125,6 +127,7 @@ class Reference:
         self._terms = self._index_terms(union)
         self._agencies = self._index_agencies(union)
         self._agency_names = self._index_agency_names()
+        self._section_kinds = self._index_section_kinds(union)
 
     # --- building the indexes -------------------------------------------------
 
@@ -192,6 +195,17 @@ class Reference:
             )
         return agencies
 
+    @staticmethod
+    def _index_section_kinds(union: Graph) -> dict[str, str]:
+        """Heading word (zh preferred or alternative label) -> section-kind concept IRI."""
+        kinds: dict[str, str] = {}
+        for concept in sorted(union.subjects(SKOS.inScheme, SECTION_KINDS)):
+            for prop in (SKOS.prefLabel, SKOS.altLabel):
+                for label in union.objects(concept, prop):
+                    if _is_zh(label):
+                        kinds.setdefault(str(label), str(concept))
+        return dict(sorted(kinds.items()))
+
     def _index_agency_names(self) -> dict[str, list[str]]:
         names: dict[str, set[str]] = {}
         for info in self._agencies.values():
@@ -241,6 +255,11 @@ class Reference:
         """Match term -> [(kind, concept IRI)], kind being sector | target-group | instrument
         (the notation of the concept's scheme)."""
         return {term: list(pairs) for term, pairs in self._terms.items()}
+
+    def section_kinds(self) -> dict[str, str]:
+        """The heading words of sections that state principles and goals rather than
+        measures (指导思想, 基本原则, 主要目标 …) -> the IRI of their section-kind concept."""
+        return dict(self._section_kinds)
 
     def agency_info(self, iri: str) -> AgencyInfo | None:
         """The register entry of an agency IRI, or None for an unregistered one."""
