@@ -40,7 +40,7 @@ DATE = (
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日"
 )
 DATE_LINE = re.compile(rf"^(?:(?P<who>.+?)\s*)?{DATE}$")
-PRINT_LINE = re.compile(rf"^(?P<who>.+?)\s+{DATE}印发$")
+PRINT_LINE = re.compile(rf"^(?P<who>.+?)\s*{DATE}印发$")
 RELEASE = re.compile(r"^[（(]\s*(此件[^（）()]*?)\s*[）)]$")
 NOTICE_TITLE = re.compile(r".*关于.*通知$")
 

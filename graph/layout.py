@@ -42,8 +42,11 @@ _MARKERS = re.compile(
     r"|(?P<paren>[（(]\d{1,3}[）)])"
 )
 _NUMBER_DIGITS = re.compile(rf"[{CN_NUMERAL}]+|\d+")
-_RELEASE_RUN = re.compile(r"[（(]\s*此件[^（）()]*?\s*[）)]")
-_SIGNATURE_END = re.compile(rf"{DATE}\s*(?:[（(]\s*此件[^（）()]*?\s*[）)])?\s*$")
+_RELEASE_RUN = re.compile(r"\s*[（(]\s*此件[^（）()]*?\s*[）)]")
+_ATTACHMENT_RUN = re.compile(r"附\s*件\s*\d*\s*[：:]")
+# A header run together holds its number (or its addressees) this near its start.
+_HEADER_REACH = 200
+_SIGNATURE_END = re.compile(rf"{DATE}(?:印发)?\s*(?:[（(]\s*此件[^（）()]*?\s*[）)])?\s*$")
 _NOTICE_OF = re.compile(r"关于印发《?(?P<title>[^《》]+?)》?的通知")
 
 
@@ -102,24 +105,27 @@ def paragraphs(text: str) -> list[Line]:
 
 
 def _cut_header(text: str, line: Line) -> list[Line]:
-    """The first line cut into title, number, addressees, notice and signature, when the
-    number stands inside it after a title (the line is a whole header run together)."""
+    """The first line cut into title, number, addressees, notice and signature, when it
+    holds a whole header run together: a title followed by its number, or by addressees."""
     norm = normalise_digits(line.text)
-    m = DOCUMENT_NUMBER_PATTERN.search(norm)
-    if m is None or m.start() == 0 or m.end() == len(norm):
-        return [line]
-    start = _title_end(norm, m.start(), m.start("year"))
+    m = DOCUMENT_NUMBER_PATTERN.search(norm, 0, _HEADER_REACH)
+    if m is not None and m.start() > 0 and m.end() < len(norm):
+        start = _title_end(norm, m.start(), m.start("year"))
+        pieces, rest = [(0, start), (start, m.end())], m.end()
+    else:
+        start = _addressed_title_end(line.text)
+        if start is None:
+            return [line]
+        pieces, rest = [(0, start)], start
     title = line.text[:start]
     if has_stop(title) or not title.strip():
         return [line]
-    b = line.begin
-    pieces = [(0, start), (start, m.end())]
-    rest = m.end()
     colon = _addressees_end(line.text, rest)
     if colon is not None:
         pieces.append((rest, colon + 1))
         rest = colon + 1
     pieces += _cut_notice(line.text, rest, title)
+    b = line.begin
     return [x for x in (make_line(text, b + s, b + e, cut=True) for s, e in pieces) if x]
 
 
@@ -127,12 +133,27 @@ def _title_end(text: str, match_start: int, year_at: int) -> int:
     """Where a title run into its document number ends. The number's issuer code is
     matched greedily from up to twelve characters before its bracket; the title ends at
     the last document-type word (意见, 方案, 通知 …) before the bracket, if there is one."""
-    ends = [
-        k
-        for k in range(match_start, year_at)
-        if any(text[:k].endswith(word) for word, _ in DOCUMENT_TYPES)
-    ]
+    ends = [k for k in range(match_start, year_at) if _ends_with_type(text[:k])]
     return ends[-1] if ends else match_start
+
+
+def _ends_with_type(text: str) -> bool:
+    return any(text.endswith(word) for word, _ in DOCUMENT_TYPES)
+
+
+def _addressed_title_end(text: str) -> int | None:
+    """Where a title with no number ends when addressees follow it directly
+    (…的通知各县（市、区）人民政府，市人民政府各部门：), or None: at the last document-type
+    word before the addressees' colon."""
+    ends = [k for k in range(4, min(len(text), _HEADER_REACH)) if _ends_with_type(text[:k])]
+    for k in ends:
+        colon = _addressees_end(text, k)
+        if colon is None:
+            continue
+        last = max(e for e in ends if e < colon)
+        names = re.split(r"[，,、]", text[last:colon])
+        return last if any(is_agency_name(p.strip()) for p in names) else None
+    return None
 
 
 def _addressees_end(text: str, start: int) -> int | None:
@@ -147,39 +168,62 @@ def _addressees_end(text: str, start: int) -> int | None:
 
 
 def _cut_notice(text: str, rest: int, title: str) -> list[tuple[int, int]]:
-    """From ``rest`` on: a notice run into its plan is cut after its sentences, at its
-    signature (agency, date, release note) and after the plan's title when the notice
-    names it; the remainder is one piece."""
+    """From ``rest`` on: a notice run into its plan is cut before its list of attachments
+    (附件：), at its signature (an agency and a date, or a date alone, then a release note)
+    and after the plan's title; the remainder is one piece."""
     pieces: list[tuple[int, int]] = []
-    heading = _MARKERS.search(text, rest)
-    limit = heading.start() if heading else len(text)
+    first_part = text.find("一、", rest)
+    limit = first_part if first_part >= 0 else len(text)
     for m in re.finditer(DATE, text[:limit]):
-        who = _signer_before(text, m.start())
-        if who is None or who <= rest:
+        if m.start() < rest:
             continue
-        notice_text = text[rest:who]
-        pieces += [(rest, who), (who, m.start()), (m.start(), m.end())]
+        who = _signer_before(text, m.start())
+        note = _RELEASE_RUN.match(text, m.end())
+        after = note.end() if note else m.end()
+        plan = _plan_title(text, after, title, text[rest : m.start()])
+        if who is None and note is None and plan is None:
+            continue
+        notice_end = who if who is not None and who > rest else m.start()
+        label = _ATTACHMENT_RUN.search(text, rest, notice_end)
+        if label:
+            pieces.append((rest, label.start()))
+            rest = label.start()
+        pieces.append((rest, notice_end))
+        if notice_end < m.start():
+            pieces.append((notice_end, m.start()))
+        pieces.append((m.start(), m.end()))
         rest = m.end()
-        note = _RELEASE_RUN.match(text, rest)
         if note:
             pieces.append((rest, note.end()))
             rest = note.end()
-        plan = _plan_title(title, notice_text)
-        if plan and text.startswith(plan, rest):
-            pieces.append((rest, rest + len(plan)))
-            rest += len(plan)
+        if plan:
+            pieces.append((rest, plan))
+            rest = plan
         break
     pieces.append((rest, len(text)))
     return pieces
 
 
-def _plan_title(notice_title: str, notice_text: str) -> str | None:
-    """The title of the plan a notice issues: 关于印发…的通知, else the notice's first 《…》."""
+def _plan_title(text: str, at: int, notice_title: str, notice_text: str) -> int | None:
+    """Where the title of the plan a notice issues ends, when it follows ``at``: the
+    title the notice cites in 《》 or names (关于印发…的通知), else the shortest stretch with
+    no sentence in it that ends in a document-type word (…行动方案)."""
+    start = at
+    while start < len(text) and text[start].isspace():
+        start += 1
+    named = [c.title for c in find_citations(notice_text, 0)]
     m = _NOTICE_OF.search(notice_title)
     if m:
-        return m.group("title")
-    cited = find_citations(notice_text, 0)
-    return cited[0].title if cited else None
+        named.append(m.group("title"))
+    for title in named:
+        if text.startswith(title, start):
+            return start + len(title)
+    for k in range(start + 4, min(len(text), start + _TITLE_MAX)):
+        if has_stop(text[start:k]):
+            return None
+        if _ends_with_type(text[start:k]):
+            return k
+    return None
 
 
 def _signer_before(text: str, date_at: int) -> int | None:
@@ -201,8 +245,12 @@ def _cut_signature(text: str, line: Line) -> list[Line]:
     who = _signer_before(line.text, m.start())
     if not who:  # not signed, or the line is the signature alone
         return [line]
-    date_end = m.start() + re.match(DATE, line.text[m.start() :]).end()
-    bounds = [(0, who), (who, m.start()), (m.start(), date_end), (date_end, len(line.text))]
+    date = re.match(rf"{DATE}(?:印发)?", line.text[m.start() :])
+    date_end = m.start() + date.end()
+    if date.group(0).endswith("印发"):  # a print line: the office and the date stay one line
+        bounds = [(0, who), (who, date_end), (date_end, len(line.text))]
+    else:
+        bounds = [(0, who), (who, m.start()), (m.start(), date_end), (date_end, len(line.text))]
     b = line.begin
     return [x for x in (make_line(text, b + s, b + e, cut=True) for s, e in bounds) if x]
 
@@ -219,7 +267,8 @@ class _Numbering:
     dot: int = 0
     paren: int = 0
     part_since_item: bool = True  # a part began since the last item (items may restart)
-    heading_since_number: bool = True  # a part or item began since the last 1. / （1）
+    fresh_dot: bool = True  # a heading began since the last 1. (a list 1. may start)
+    fresh_paren: bool = True  # a heading (or a 1.) began since the last （1）
 
     def cut(self, text: str, line: Line) -> list[Line]:
         """The line cut before the markers in its running text (see the module doc)."""
@@ -262,25 +311,33 @@ class _Numbering:
         if number is None:
             return False
         at = m.start()
-        after_stop = at == 0 or text[at - 1] in _BOUNDARY
+        before = text[:at].rstrip()  # indentation run into the text does not count
+        after_stop = not before or before[-1] in _BOUNDARY
         after_title = at > 0 and _after_title(text, at, last)
         kind = m.lastgroup
         if kind == "part":
             if not (force or (after_stop and number == self.part + 1)):
                 return False
-            self.part, self.part_since_item, self.heading_since_number = number, True, True
+            self.part, self.part_since_item = number, True
+            self.fresh_dot = self.fresh_paren = True
         elif kind == "item":
             fits = number == self.item + 1 or (number == 1 and self.part_since_item)
             if not (force or ((after_stop or after_title) and fits)):
                 return False
-            self.item, self.part_since_item, self.heading_since_number = number, False, True
+            self.item, self.part_since_item = number, False
+            self.fresh_dot = self.fresh_paren = True
         else:
-            previous = self.dot if kind == "dot" else self.paren
-            fits = number == previous + 1 or (number == 1 and self.heading_since_number)
+            previous, fresh = (
+                (self.dot, self.fresh_dot) if kind == "dot" else (self.paren, self.fresh_paren)
+            )
+            fits = number == previous + 1 or (number == 1 and fresh)
             if not (force or ((after_stop or after_title) and fits)):
                 return False
             setattr(self, kind, number)
-            self.heading_since_number = False
+            if kind == "dot":  # a list （1） may start under a numbered 1.
+                self.fresh_dot, self.fresh_paren = False, True
+            else:
+                self.fresh_paren = False
         return True
 
 
@@ -290,7 +347,7 @@ def _after_title(text: str, at: int, last: int = 0) -> bool:
     m = _MARKERS.match(text, last)
     if m is None:
         return False
-    title = text[m.end() : at]
+    title = text[m.end() : at].strip()
     return 0 < len(title) <= _TITLE_MAX and not has_stop(title)
 
 

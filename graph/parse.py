@@ -221,7 +221,7 @@ class _Parser:
         for k, line in enumerate(lines):
             text = line.text
             heading = layout.kind(text)
-            if in_attachment or (after_back and ATTACHMENT.match(text)):
+            if in_attachment or (ATTACHMENT.match(text) and "。" not in text):
                 in_attachment = True
                 roles.append("attachment")
             elif PRINT_LINE.match(text):
@@ -324,7 +324,7 @@ class _Parser:
         if section:
             self._stated(item, cursor, line.end, section, clauses)
         else:
-            self._measures(item, clauses, cursor, line.end, title_sentence)
+            self._measures(item, clauses, cursor, line.end, title_sentence, cut=line.cut)
         return item
 
     def _numbered(self, container: Container, line: Line, m: re.Match[str]) -> None:
@@ -339,7 +339,7 @@ class _Parser:
             self._stated(container, content, line.end, container.section, clauses, label, printed)
         else:
             self._check_printed(container, label, printed, line.begin)
-            self._measures(container, clauses, content, line.end, None, label, printed)
+            self._measures(container, clauses, content, line.end, None, label, printed, line.cut)
 
     def _item_text(self, item: Item, line: Line) -> None:
         """A paragraph continuing an item: its measures, or paragraphs in a section."""
@@ -348,7 +348,7 @@ class _Parser:
             self._stated(item, line.begin, line.end, item.section)
         else:
             clauses = self.clauses.find(line.text, line.begin)
-            self._measures(item, clauses, line.begin, line.end, None)
+            self._measures(item, clauses, line.begin, line.end, None, cut=line.cut)
 
     def _extend(self, container: Container, line: Line) -> None:
         """An item's span runs on over the paragraphs that continue it (a part's span is
@@ -367,9 +367,12 @@ class _Parser:
         title_sentence: Span | None,
         label: str | None = None,
         printed: int | None = None,
+        cut: bool = False,
     ) -> None:
         """Measures from ``cursor`` to ``end``: one per clause, and the text after the last
-        clause as a measure without one (a warning when it follows a clause)."""
+        clause as a measure without one (a warning when it follows a clause). In a copy
+        that lost its line breaks (``cut``), text after the last clause was most likely a
+        paragraph of its own (a closing paragraph): it is kept as a paragraph."""
         for clause in clauses:
             open_bracket = clause.span.begin - 1
             text = self.trimmed(cursor, open_bracket, _TRIM)
@@ -381,7 +384,11 @@ class _Parser:
                 self.warn(open_bracket, "responsibility clause with no measure text before it")
             cursor = clause.span.end + 1
         rest = self.trimmed(cursor, end, _TRIM)
-        if rest.text:
+        if rest.text and cut and clauses:
+            self._paragraph(
+                container.paragraphs, self.trimmed(cursor, end, "；;，,"), "content", None
+            )
+        elif rest.text:
             rest = self.trimmed(cursor, end, "；;，,")
             self._measure(container, rest, None, label, printed)
             if clauses:
@@ -432,18 +439,28 @@ class _Parser:
         into.append(Paragraph(len(into) + 1, span, role, section))
 
     def _closing_paragraphs(self, doc: Document) -> None:
-        """Paragraphs at the end of the last part, after its last item or measure, close
-        the document: they become its closing paragraphs."""
-        if not doc.parts:
-            return
-        last = doc.parts[-1]
-        units = [u.span.begin for u in (*last.items, *last.measures)]
+        """Paragraphs at the end of the body, after the last measure of the last part (or
+        of its last item, when it is no section of principles or goals), close the
+        document: they become its closing paragraphs."""
+        last = doc.parts[-1] if doc.parts else None
+        items = last.items if last else doc.items_without_part
+        measures_after = (
+            last and last.measures and items and last.measures[-1].span.begin > items[-1].span.begin
+        )
+        if items and items[-1].section is None and not measures_after:
+            self._close(doc, items[-1])
+        if last is not None and (last.items or last.measures):
+            self._close(doc, last)
+
+    def _close(self, doc: Document, container: Container) -> None:
+        """Move the container's paragraphs after its last measure or item to the document."""
+        units = [u.span.begin for u in (*container.measures, *getattr(container, "items", []))]
         if not units:
             return
-        tail = [p for p in last.paragraphs if p.span.begin > max(units)]
+        tail = [p for p in container.paragraphs if p.span.begin > max(units)]
         if not tail:
             return
-        last.paragraphs = [p for p in last.paragraphs if p not in tail]
+        container.paragraphs = [p for p in container.paragraphs if p not in tail]
         for p in tail:
             self._paragraph(doc.paragraphs, p.span, "closing", None)
         doc.paragraphs.sort(key=lambda p: p.span.begin)
