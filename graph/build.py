@@ -250,7 +250,8 @@ class DocumentBuilder:
         """How well the document was read (graph/quality.py), on the document node."""
         d = self.iri
         count = XSD.nonNegativeInteger
-        self.add(d, PKG.measureTextShare, Literal(str(quality.measure_share), datatype=XSD.decimal))
+        share = Literal(decimal_lexical(quality.measure_share), datatype=XSD.decimal)
+        self.add(d, PKG.measureTextShare, share)
         self.add(d, PKG.clauseCount, integer(quality.clauses, count))
         self.add(d, PKG.unregisteredAgencyCount, integer(quality.unregistered, count))
         self.add(d, PKG.unplacedParagraphCount, integer(quality.unplaced_paragraphs, count))

@@ -580,3 +580,27 @@ def test_a_later_date_line_does_not_replace_the_header_date():
     )
     doc = parse_document(read_source_text(text, "dated.txt"))
     assert doc.issued == date(2022, 3, 1)
+
+
+def test_measures_numbered_through_the_document_under_parts():
+    doc = parse_text(
+        MINIMAL.format(
+            body="　　一、加强领导\n　　1.建立机制。（市商务局负责）\n　　2.明确分工。（市商务局负责）\n"
+            "　　二、做好宣传\n　　3.开展活动。（市委宣传部负责）\n　　4.广泛宣传。（市委宣传部负责）"
+        )
+    )
+    assert [[(m.ordinal, m.printed) for m in p.measures] for p in doc.parts] == [
+        [(1, 1), (2, 2)],
+        [(1, 3), (2, 4)],
+    ]
+    assert doc.items == [] and doc.warnings == []
+
+
+def test_a_gap_in_numbered_measures_is_a_numbering_break():
+    doc = parse_text(
+        MINIMAL.format(
+            body="　　一、加强领导\n　　1.建立机制。（市商务局负责）\n　　3.明确分工。（市商务局负责）"
+        )
+    )
+    [w] = doc.warnings
+    assert w.kind == "numbering" and "measure numbered 3." in w.message
