@@ -25,6 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.graph.errors import InputError, QueryError, QueryRefused
+from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 
 from . import guard
 from .linking import is_safe_iri
@@ -212,7 +213,11 @@ class Engine(ABC):
         return frozenset(self.graphs())
 
     def inspect(
-        self, sparql: str, max_depth: int = UNLIMITED_DEPTH, max_length: int = sys.maxsize
+        self,
+        sparql: str,
+        max_depth: int = UNLIMITED_DEPTH,
+        max_length: int = sys.maxsize,
+        max_chain: int = guard.DEFAULT_MAX_CHAIN,
     ) -> guard.QueryInfo:
         """Run the guard with this engine's rules (regex rules for rdflib)."""
         return guard.inspect(
@@ -220,6 +225,7 @@ class Engine(ABC):
             known_graphs=self.graph_set,
             max_depth=max_depth,
             max_length=max_length,
+            max_chain=max_chain,
             check_regex=self.check_regex,
             base=self.base_iri,
         )
@@ -328,6 +334,10 @@ class OxigraphEngine(Engine):
             return Result(self.store.query(sparql, **kwargs))
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc}") from exc
+        except OSError as exc:  # SERVICE reached the sandbox's wall (server/sandbox.py)
+            raise QueryRefused(
+                f"the query asked for a network connection, which this service never opens ({exc})"
+            ) from None
 
 
 class RdflibEngine(Engine):
@@ -392,6 +402,7 @@ class RdflibEngine(Engine):
             ) from exc
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
             raise QueryError(f"malformed query: {exc}") from exc
+        self._refuse_on_algebra(prepared)
         if default_graphs or named_graphs:
             clauses = [CompValue("DatasetClause", default=_uri(g)) for g in default_graphs]
             clauses += [CompValue("DatasetClause", named=_uri(g)) for g in named_graphs]
@@ -399,6 +410,17 @@ class RdflibEngine(Engine):
         with refuse_outbound():
             result = self.dataset.query(prepared)
             return _rdflib_to_result(result)
+
+    def _refuse_on_algebra(self, prepared: Any) -> None:
+        """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM
+        only of the dataset's graphs, REGEX/REPLACE patterns that cannot backtrack for ever."""
+        services = service_clauses(prepared)
+        if services:
+            raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
+        default, named = dataset_graphs(prepared)
+        guard.check_graphs(default + named, self.graph_set, "FROM")
+        for pattern in regex_patterns(prepared):
+            guard.check_pattern(pattern, "in the parsed query")
 
 
 def _uri(iri: str) -> Any:

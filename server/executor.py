@@ -19,8 +19,9 @@ child process and the server process only waits:
   replaced the same way.
 - The child lets go of every descriptor it inherited but its own pipes and stdin/out/err
   (the listening socket, client connections, gunicorn's pipes point at /dev/null in it),
-  ignores the server's signal handlers, refuses outbound connections (the
-  audit hook; it covers rdflib only, the guard covers pyoxigraph) and asks the kernel
+  ignores the server's signal handlers, cannot create network sockets (the seccomp
+  filter of server/sandbox.py, which holds for pyoxigraph's own HTTP client too; the
+  audit hook of server/outbound.py gives rdflib a clear error first) and asks the kernel
   to kill it when its parent dies (PR_SET_PDEATHSIG), so no orphan outlives a worker.
 - The kernel sends that signal when the *thread* that forked the child ends (prctl(2)),
   not the process. Servers that answer requests in pooled threads retire idle threads
@@ -57,6 +58,7 @@ from .engine import Engine, ResultTooLarge
 from .guard import QueryInfo
 from .outbound import block_outbound_for_good
 from .protocol import types_for
+from .sandbox import enter_sandbox
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!Q")
@@ -192,6 +194,7 @@ def _become_child(keep: tuple[int, ...]) -> None:
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     block_outbound_for_good()
+    enter_sandbox()
 
 
 def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> tuple:

@@ -53,6 +53,9 @@ FORM_FORMATS = {
     "rdfxml": "xml",
 }
 UPLOAD_NAME = Path("upload")  # names the upload in error messages; never read
+# Relative IRIs of an upload are resolved against this base, not against a path of the
+# server (the reserved .invalid domain, RFC 6761, names nothing anywhere).
+UPLOAD_BASE = "https://upload.invalid/"
 
 
 def _upload() -> tuple[str, str]:
@@ -91,7 +94,7 @@ def _validate_text(text: str, fmt: str) -> dict[str, object]:
         raise InputError("the upload is empty")
     refuse_unsafe(UPLOAD_NAME, text, fmt)
     dataset = Dataset()
-    parse_text(UPLOAD_NAME, text, fmt, dataset)
+    parse_text(UPLOAD_NAME, text, fmt, dataset, base=UPLOAD_BASE)
     result = validate_dataset(dataset)
     return {
         "conforms": bool(result.conforms),

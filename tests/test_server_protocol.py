@@ -705,11 +705,15 @@ def test_from_a_relative_iri_is_resolved_against_the_configured_base(engine):
         assert response.status_code == 200, response.data
         assert numbers_of(response) == ["35"]
         # a relative BASE in the query is itself resolved against the configured base (as
-        # RFC 3986 and pyoxigraph do; rdflib keeps it relative, so its FROM names no graph)
+        # RFC 3986 and pyoxigraph do; rdflib keeps it relative, so on rdflib's own parse
+        # its FROM names a graph outside the dataset: refused)
         based = (
             "BASE <graph/doc/> SELECT (COUNT(*) AS ?n) FROM <晋政办发/2022/77> WHERE { ?s ?p ?o }"
         )
-        assert numbers_of(get(client, based)) == (["35"] if engine == "oxigraph" else ["0"])
+        if engine == "oxigraph":
+            assert numbers_of(get(client, based)) == ["35"]
+        else:
+            assert get(client, based).status_code == 403
         assert get(client, "SELECT * FROM <graph/doc/nothing> { ?s ?p ?o }").status_code == 403
     finally:
         application.extensions["policykg"].runner.close()
