@@ -14,6 +14,7 @@ pages (`select_rows`, `describe`, `graphs`, `stats`) and the CLI (`run_query_fil
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -33,6 +34,8 @@ from .outbound import install_outbound_guard, refuse_outbound
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
 
 UNLIMITED_DEPTH = 400  # for trusted callers; still far below pyoxigraph's crash depth
+# Turtle/TriG answers up to this many triples declare only the prefixes they use
+PREFIX_SCAN_TRIPLES = 10_000
 
 
 class Term(str):
@@ -137,8 +140,14 @@ class Result:
         if self.kind == "graph":
             fmt = GRAPH_TYPES[media_type][1]
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                triples = list(self.native)
-                ox.serialize(triples, out, format=fmt, prefixes=used_prefixes(triples))
+                # prefixes come first: those of a small answer are the ones it uses; a large
+                # answer is written as it comes (never held whole) with all of them
+                head = list(itertools.islice(self.native, PREFIX_SCAN_TRIPLES))
+                prefixes = (
+                    used_prefixes(head) if len(head) < PREFIX_SCAN_TRIPLES else TURTLE_PREFIXES
+                )
+                triples = itertools.chain(head, self.native)
+                ox.serialize(triples, out, format=fmt, prefixes=prefixes)
             else:
                 ox.serialize(self.native, out, format=fmt)
         else:

@@ -316,27 +316,17 @@ class QueryRunner:
                 self._children.remove(child)
             self._idle.put(self._spawn())
 
-    def run(self, job: QueryJob) -> Answer:
-        """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError."""
+    def run(self, job: QueryJob, deadline: float | None = None) -> Answer:
+        """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError.
+
+        `deadline` (time.monotonic()) is when the answer is due, counted by the caller from
+        the request's arrival; by default `timeout` seconds from now. The wait for a free
+        child is part of it.
+        """
         self._ensure_started()
-        deadline = time.monotonic() + self.timeout
-        try:
-            child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise QueryTimeout(
-                f"no evaluation slot free within {self.timeout:g} s",
-                hint="the service is busy; retry later",
-            ) from None
-        if not child.alive():  # died while idle (killed from outside): use a fresh one
-            log.warning("evaluation child %d had died; replacing it", child.pid)
-            self._replace(child)
-            try:
-                child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise QueryTimeout(
-                    f"no evaluation slot free within {self.timeout:g} s",
-                    hint="the service is busy; retry later",
-                ) from None
+        if deadline is None:
+            deadline = time.monotonic() + self.timeout
+        child = self._idle_child(deadline)
         try:
             _send(child.jobs, job)
             reply = _receive(child.replies, deadline)
@@ -358,6 +348,22 @@ class QueryRunner:
             log.error("engine fault on query %.200r: %s", job.sparql, reply[2])
             raise EngineCrashed(reply[2])
         raise _rebuild_error(*reply[1:])
+
+    def _idle_child(self, deadline: float) -> _Child:
+        """A live idle child, waiting for one until the deadline (QueryTimeout then)."""
+        while True:
+            try:
+                child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(
+                    f"no evaluation process became free within {self.timeout:g} s",
+                    hint="the service is busy; retry later",
+                ) from None
+            if child.alive():
+                return child
+            # died while idle (killed from outside): use a fresh one
+            log.warning("evaluation child %d had died; replacing it", child.pid)
+            self._replace(child)
 
     def close(self) -> None:
         """Kill this process's children (tests, shutdown)."""

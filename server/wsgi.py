@@ -3,7 +3,7 @@
 Configuration comes from POLICYKG_* environment variables (server/config.py), e.g.
 POLICYKG_DATA=/srv/policykg.nq. The documented commands (docs/endpoint.md):
 
-    granian --interface wsgi --workers 2 --blocking-threads 1 --no-ws \
+    granian --interface wsgi --workers 2 --blocking-threads 18 --no-ws \
         --host 127.0.0.1 --port 8000 'policykg.server.wsgi:app'
     gunicorn -w 2 -b 127.0.0.1:8000 --preload --timeout 30 'policykg.server.wsgi:app'
 

@@ -95,7 +95,7 @@ def granian_argv(port: int, workers: int = 2) -> list[str]:
         "--workers",
         str(workers),
         "--blocking-threads",
-        "1",
+        "18",
         "--no-ws",
         "--host",
         "127.0.0.1",
