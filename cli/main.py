@@ -190,10 +190,11 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 )
 @click.option(
     "--front",
-    type=click.Choice(["granian", "gunicorn"]),
+    type=click.Choice(["granian"]),
     default="granian",
     show_default=True,
-    help="The HTTP server in front of the app.",
+    help="The HTTP server in front of the app (gunicorn only behind a buffering proxy: "
+    "see docs/endpoint.md).",
 )
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
