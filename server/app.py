@@ -36,6 +36,7 @@ from .bodies import BodyLimit, body_too_large
 from .config import DEFAULTS, Config
 from .engine import Engine, open_engine
 from .executor import QueryRunner
+from .sandbox import warn_if_unavailable
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -91,6 +92,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     else:
         engine.base_iri = settings.base_iri  # the Config is the one place of configuration
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
+    warn_if_unavailable()  # the evaluation children run in the network sandbox
     runner = QueryRunner(
         engine, settings.query_timeout, settings.max_result_bytes, settings.query_workers
     )

@@ -4,8 +4,12 @@ Both serve the default graph as the union of the named graphs (docs/model.md), u
 the query (FROM / FROM NAMED) or the protocol (default-graph-uri / named-graph-uri)
 names a dataset, which is then built from local graphs only. Every query passes
 `guard.inspect` first, whoever calls: no engine ever evaluates SERVICE, LOAD, an update
-or a FROM naming a graph outside the dataset. Answers come back as a `Result` holding
-pyoxigraph result objects, so both engines serialise through the same writers.
+or a FROM naming a graph outside the dataset. rdflib decides again on its own parse of
+the query (its algebra: SERVICE, FROM, REGEX patterns); pyoxigraph exposes no parse, and
+a SERVICE the guard missed meets the network sandbox of the process (an error, never a
+connection). Answers come back as a `Result` holding pyoxigraph result objects, so both
+engines serialise through the same writers; large Turtle/TriG answers are written as
+they come, under the size cap.
 
 Used by the HTTP layer (through `executor.QueryRunner`, which adds the time limit), the
 pages (`select_rows`, `describe`, `graphs`, `stats`) and the CLI (`run_query_file`).

@@ -194,7 +194,7 @@ def _become_child(keep: tuple[int, ...]) -> None:
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     block_outbound_for_good()
-    enter_sandbox()
+    enter_sandbox(warn=False)  # the server said so at start-up if it cannot
 
 
 def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> tuple:

@@ -67,26 +67,47 @@ def _load_filter() -> None:
         raise SandboxUnavailable(f"the seccomp filter cannot be loaded ({exc})") from None
 
 
-def enter_sandbox() -> bool:
+def enter_sandbox(warn: bool = True) -> bool:
     """Forbid this process, for good, to create network sockets; True once it cannot.
 
     Idempotent. When the filter cannot be installed the process carries on without it,
-    and a warning is given once (log and stderr); the return value is then False.
+    and, when `warn`, says so once (log and stderr); the return value is then False.
+    The server's evaluation children enter quietly: the server said it once at start-up
+    (:func:`warn_if_unavailable`).
     """
-    global _sandboxed_pid, _warned
+    global _sandboxed_pid
     if _sandboxed_pid == os.getpid():
         return True
     try:
         _load_filter()
     except SandboxUnavailable as exc:
-        if not _warned:
-            _warned = True
-            message = (
-                f"policykg: no network sandbox ({exc}); only the query guard keeps "
-                "queries from making outbound requests"
-            )
-            log.warning(message)
-            print(message, file=sys.stderr)
+        if warn:
+            _warn(str(exc))
         return False
     _sandboxed_pid = os.getpid()
     return True
+
+
+def _warn(reason: str) -> None:
+    global _warned
+    if not _warned:
+        _warned = True
+        message = (
+            f"policykg: no network sandbox ({reason}); only the query guard keeps "
+            "queries from making outbound requests"
+        )
+        log.warning(message)
+        print(message, file=sys.stderr)
+
+
+def warn_if_unavailable() -> None:
+    """Say once (log and stderr) when the sandbox cannot be used here, without entering it."""
+    if not sys.platform.startswith("linux"):
+        _warn(f"seccomp is a Linux feature; this is {sys.platform}")
+        return
+    try:
+        import pyseccomp as seccomp
+
+        seccomp.SyscallFilter(seccomp.ALLOW)
+    except Exception as exc:  # no libseccomp.so, or the binding is not installed
+        _warn(f"libseccomp cannot be loaded ({exc})")

@@ -277,6 +277,8 @@ def test_pages_break_no_rule_of_the_content_security_policy(site, browser):
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="measures-per-agency"]').click()
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
     violations = [
-        e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]
+        e["message"]
+        for e in browser.get_log("browser")
+        if "Content Security Policy" in e["message"]
     ]
     assert violations == []
