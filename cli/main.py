@@ -39,7 +39,8 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
         except OSError as err:  # a file that vanished or cannot be read past click's checks
-            click.echo(f"error: {err.filename or ''}: {err.strerror}", err=True)
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"error: {where}{err.strerror or err}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

@@ -376,10 +376,13 @@ class RdflibEngine(Engine):
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> RdflibEngine:
         from rdflib import Dataset
 
+        from policykg.shapes.loading import parse_rdf_file
+
         path = Path(path)
+        _rdflib_format(path)  # an unknown extension is refused as for pyoxigraph
         dataset = Dataset(default_union=True)
-        with refuse_outbound():
-            dataset.parse(str(path), format=_rdflib_format(path))
+        with refuse_outbound():  # remote JSON-LD contexts are refused, DTDs too (loading)
+            parse_rdf_file(path, dataset)
         return cls(dataset, base_iri)
 
     @classmethod
