@@ -8,7 +8,8 @@ reads it. Two of the engines' habits are followed on purpose:
 
 - pyoxigraph's parser matches a keyword wherever its letters stand, without a word
   boundary (`trueSERVICE<…>{…}` and `SERVICESILENT<…>` both call the service), so a bare
-  word *containing* SERVICE is refused;
+  word *containing* SERVICE is refused, and so is a prefixed name that starts with it
+  and is followed by a group (`SERVICE:x {…}` is the keyword and the name `:x`);
 - `<` starts an IRI where a term may stand and is the less-than operator after an
   operand inside an expression (FILTER, BIND, a projection, a function's arguments),
   which the tokenizer tracks with a stack of brackets; reading `FILTER(?a<?b)SERVICE#>`
@@ -79,6 +80,8 @@ CHAINING_KEYWORDS = frozenset(
 _EXPRESSION_CLAUSES = {"SELECT": "select", "GROUP": "modifier", "ORDER": "modifier"}
 _CLAUSE_ENDS = frozenset({"WHERE", "LIMIT", "OFFSET", "VALUES", "FROM"})
 _OPERAND_WORDS = frozenset({"TRUE", "FALSE"})
+# Bare words after which "(" opens a collection or a row, not an expression.
+_TERM_WORDS = frozenset({"A", "VALUES"})
 
 # The terminals of the SPARQL 1.1 grammar (section 19.8), as Python regular expressions.
 _PN_CHARS_BASE = (
@@ -217,10 +220,8 @@ class Tokenizer:
         if not self.previous:
             return False
         last = self.previous[-1]
-        if last.kind in _OPERAND_KINDS:
+        if last.kind in _OPERAND_KINDS or last.kind == "close":  # ) ] and EXISTS { … }
             return True
-        if last.kind == "close":
-            return last.value in ")]"
         return last.kind == "word" and last.value.upper() in _OPERAND_WORDS
 
     def _opens(self) -> str:
@@ -228,8 +229,10 @@ class Tokenizer:
         if self._in_expression():
             return "expr"
         last = self.previous[-1] if self.previous else None
-        if last is not None and last.kind == "word" and last.value.upper() != "VALUES":
+        if last is not None and last.kind == "word" and last.value.upper() not in _TERM_WORDS:
             return "expr"  # FILTER(, BIND(, HAVING(, STR(, IN(, ASC(
+        if last is not None and last.kind == "op":
+            return "expr"  # !(, -(, and a property path's /( |( ^( (which holds no terms)
         if last is not None and last.kind in ("iri", "pname") and len(self.previous) > 1:
             before = self.previous[-2]
             if before.kind == "word" and before.value.upper() in ("FILTER", "BY", "HAVING"):
@@ -302,8 +305,15 @@ class _Scan:
         expect: str | tuple | None = None  # what the previous keyword wants next
         from_named = False
         regex_calls: list[list] = []  # [call depth, argument index, pattern or None, offset]
+        after_service_like: Token | None = None  # a prefixed name SERVICE…:x, see below
         for token in Tokenizer(self.text):
             kind, value, start = token.kind, token.value, token.start
+            if after_service_like is not None and value == "{":
+                # pyoxigraph reads SERVICE:x { … } as the keyword SERVICE and the name :x
+                self._refuse_keywords("SERVICE", after_service_like.start)
+            after_service_like = (
+                token if kind == "pname" and value.upper().startswith("SERVICE") else None
+            )
             if kind == "backslash":
                 raise QueryError(
                     f"unexpected backslash at {_position(self.text, start)}",

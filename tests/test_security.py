@@ -53,6 +53,10 @@ SERVICE_SPELLINGS = [
     "SELECT * WHERE { sErViCe#x\n<http://127.0.0.1:PORT/> { ?a ?b ?c } }",
     "SELECT * WHERE { BIND(1 AS ?x) FILTER(?x<2)SERVICE#>\n<http://127.0.0.1:PORT/> { ?a ?b ?c } }",
     "SELECT * WHERE { ?s <http://p>? 1 SERVICE<http://127.0.0.1:PORT/> { ?a ?b ?c } }",
+    "PREFIX : <http://127.0.0.1:PORT/> SELECT * WHERE { SERVICE:x{ ?a ?b ?c } }",
+    "PREFIX s: <http://127.0.0.1:PORT/> SELECT * WHERE { SERVICEs:x{ ?a ?b ?c } }",
+    "PREFIX : <http://127.0.0.1:PORT/> SELECT * WHERE { ?s ?p 1 serviceSILENT:{ ?a ?b ?c } }",
+    "SELECT * WHERE { ?s a (1 <http://x#>) . ?s ?p 1SERVICE<http://127.0.0.1:PORT/>{} }",
 ]
 OUTSIDE_GRAPHS = [
     "SELECT * FROM <http://127.0.0.1:PORT/g.ttl> WHERE { ?s ?p ?o }",
@@ -216,6 +220,8 @@ def test_the_offline_commands_run_in_the_sandbox(tmp_path):
 _TERMS = ["1", "2", "1.", "1.0", "1.5", "1e1", "10.0e0", "+1", "'x'", '"x"', '"x"@en']
 _TERMS += ["true", "false", "<http://o>", "[]", "?o", "?o .", "?o ;", "?o ,"]
 _BEFORE = ["", "BIND(1 AS ?z)", "FILTER(?o<3)", "FILTER(1<2)", "OPTIONAL{?s ?p ?o}", "{}"]
+_BEFORE += ["?s a (1 <http://x#>) .", "FILTER(!(1<2)||true)", "?s <http://p>?"]
+_NAMES = ["<http://127.0.0.1:PORT/>", ":", ":x", "s:x", "s:"]
 _GAPS = ["", " ", "\n", "\t", "#c\n", "#>\n", " #x\n "]
 
 
@@ -231,9 +237,10 @@ def service_spellings(draw) -> str:
         f"?s ?p {draw(st.sampled_from(_TERMS))}{draw(st.sampled_from(_GAPS))}"
         f"{draw(st.sampled_from(_BEFORE))}{draw(st.sampled_from(_GAPS))}"
         f"{word}{draw(st.sampled_from(_GAPS))}{silent}{draw(st.sampled_from(_GAPS))}"
-        "<http://127.0.0.1:PORT/>{ ?a ?b ?c }"
+        f"{draw(st.sampled_from(_NAMES))}{draw(st.sampled_from(_GAPS))}{{ ?a ?b ?c }}"
     )
-    return f"SELECT * WHERE {{ {pattern} }}"
+    prefixes = "PREFIX : <http://127.0.0.1:PORT/> PREFIX s: <http://127.0.0.1:PORT/> "
+    return f"{prefixes}SELECT * WHERE {{ {pattern} }}"
 
 
 @settings(
