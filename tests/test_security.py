@@ -934,3 +934,49 @@ def test_json_error_bodies_stay_json():
         assert answer.headers["Retry-After"]
     finally:
         application.extensions["policykg"].runner.close()
+
+
+# --- admission and its settings, in process ----------------------------------------------------
+
+
+def test_admission_counts_per_client_and_in_total():
+    from policykg.server.admission import Admission, ServiceBusy, TooManyRequests
+
+    admission = Admission(capacity=3, per_client=2)
+    with admission.admit("a"), admission.admit("a"):
+        with pytest.raises(TooManyRequests), admission.admit("a"):
+            pass
+        with admission.admit("b"):
+            with pytest.raises(ServiceBusy), admission.admit("c"):
+                pass
+            assert admission.in_flight() == 3
+    assert admission.in_flight() == 0
+    with admission.admit("a"), admission.admit("a"):  # places are given back
+        pass
+
+
+def test_the_client_address_comes_from_a_proxy_header_only_when_configured():
+    from policykg.server.admission import client_address
+    from policykg.server.app import create_app
+
+    forwarded = {"X-Forwarded-For": "10.9.9.9, 192.0.2.7"}
+    for header, expected in ((None, "127.0.0.9"), ("X-Forwarded-For", "192.0.2.7")):
+        application = create_app({"DATA": str(SAMPLE), "CLIENT_ADDRESS_HEADER": header})
+        try:
+            with application.test_request_context(
+                "/sparql", headers=forwarded, environ_base={"REMOTE_ADDR": "127.0.0.9"}
+            ):
+                assert client_address() == expected
+        finally:
+            application.extensions["policykg"].runner.close()
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [("PUBLIC_URL", "ftp://example.org/"), ("CLIENT_QUERIES", 0), ("QUERY_QUEUE", -1)],
+)
+def test_bad_admission_and_address_settings_are_refused_at_start(setting, value):
+    from policykg.server.config import Config, ConfigError
+
+    with pytest.raises(ConfigError, match=setting):
+        Config.from_mapping({setting: value})
