@@ -102,6 +102,7 @@ class Quantity:
     measured: str | None = None  # what is measured, when the text says it
     whole: int | None = None  # index (in the measure's quantities) of the whole this is a part of
     period: int | None = None  # index (in the measure's time bounds) of the period it is for
+    other_end: int | None = None  # index (in the same list) of the other end of its range
 
 
 @dataclass(frozen=True)
