@@ -269,7 +269,7 @@ class DocumentBuilder:
     def add_quantity(
         self, m: URIRef, q_iri: URIRef, q: Quantity, quantities: list[URIRef], bounds: list[URIRef]
     ) -> None:
-        """A quantity with its value, unit, comparator, whole and period."""
+        """A quantity with its value, unit, comparator, whole, period and a range's other end."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)
         self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
@@ -282,6 +282,8 @@ class DocumentBuilder:
             self.add(q_iri, PKG.partOf, quantities[q.whole])
         if q.period is not None:
             self.add(q_iri, PKG.period, bounds[q.period])
+        if q.other_end is not None:
+            self.add(q_iri, PKG.otherEnd, quantities[q.other_end])
         self.add(q_iri, PROV.wasDerivedFrom, self.span(q.span))
 
     def citation(self, citation: Citation, subject: URIRef) -> URIRef:
