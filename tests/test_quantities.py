@@ -527,3 +527,41 @@ def test_bundled_corpus_quantities(corpus):
         ("3", "个月", "eq"),
     ]
     assert [q.whole for q in found[:3]] == [None, 0, 0]
+
+
+# --- the graph ----------------------------------------------------------------------------
+
+
+def test_range_ends_name_each_other_in_the_graph():
+    """Built from real document 06: 60%—70% and 2—3年 are two quantities each, min and max,
+    one expression, each pointing at the other with pkg:otherEnd."""
+    from pathlib import Path
+
+    from rdflib.namespace import SKOS
+
+    from policykg.graph.namespaces import PKG
+    from policykg.graph.output import union_view
+    from policykg.graph.pipeline import build
+
+    (path,) = (Path(__file__).parent / "data" / "real").glob("06-*.txt")
+    dataset = union_view(build([path]).dataset)
+    pairs = set(dataset.subject_objects(PKG.otherEnd))
+    assert pairs
+    found = set()
+    for low, high in pairs:
+        assert (high, low) in pairs
+        comparators = [
+            str(dataset.value(dataset.value(q, PKG.comparator), SKOS.notation)) for q in (low, high)
+        ]
+        if comparators != ["min", "max"]:
+            continue
+        assert dataset.value(low, PKG.unit) == dataset.value(high, PKG.unit)
+        assert dataset.value(low, PKG.expression) == dataset.value(high, PKG.expression)
+        found.add(
+            (
+                str(dataset.value(low, PKG.expression)),
+                str(dataset.value(low, PKG.value)),
+                str(dataset.value(high, PKG.value)),
+            )
+        )
+    assert found == {("60%—70%", "60", "70"), ("2—3年内", "2", "3")}
