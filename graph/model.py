@@ -88,6 +88,7 @@ class TimeBound:
     kind: str  # deadline | period | recurring
     recurrence: str | None = None  # month | year | week (the unit of repetition)
     recurrence_day: int | None = None  # 每月5日前 -> 5
+    recurrence_month: int | None = None  # 每年1月31日前 -> 1 (a yearly bound's month)
     label: str | None = None  # 十四五, 春节 ... when the expression names a period or holiday
 
 
