@@ -254,6 +254,8 @@ class DocumentBuilder:
             self.add(t, PKG.recurrence, _PRECISION[tb.recurrence])
         if tb.recurrence_day is not None:
             self.add(t, PKG.recurrenceDay, integer(tb.recurrence_day))
+        if tb.recurrence_month is not None:
+            self.add(t, PKG.recurrenceMonth, integer(tb.recurrence_month))
         if tb.label:
             self.add(t, PKG.periodName, zh(tb.label))
         self.add(t, PROV.wasDerivedFrom, self.span(tb.span))
