@@ -3,7 +3,8 @@
 Implements the time table of genre.md: deadlines (执行期限至2023年4月30日, 到2022年年底,
 2023年3月底前, 2022年实现…, 年内), periods (自2022年7月1日起至2022年12月31日,
 “十四五”期间, 全年), holidays (春节前, from the holiday calendar in data/holidays.ttl) and
-recurring deadlines (每月5日前, 每年…). ``end`` is always the last day an expression covers.
+recurring deadlines (每月5日前; 每年1月31日前 and 每年1月底前, month 1 and day 31).
+``end`` is always the last day an expression covers.
 
 The five-year plans (“十四五”期间 2021–2025) are named periods of the calendar data in
 data/holidays.ttl, like the holidays; a plan the data does not name gives no bound.
@@ -264,6 +265,7 @@ class _Found:
     kind: str
     recurrence: str | None = None
     recurrence_day: int | None = None
+    recurrence_month: int | None = None
     label: str | None = None
     emit: bool = True  # False: the text is a time expression this calendar cannot date
 
@@ -351,18 +353,27 @@ def _five_year_plans(scan: _Scan, periods: dict[str, tuple[int, int]]) -> Iterat
 def _recurring(scan: _Scan) -> Iterator[_Found]:
     units = {"月": "month", "年": "year", "周": "week"}
     for m in _RECURRING.finditer(scan.text):
-        day = None
-        if m.group("day") and m.group("unit") == "月":
+        unit = m.group("unit")
+        month = day = None
+        if unit == "年" and m.group("month"):
+            month = parse_chinese_integer(m.group("month")[:-1])
+        if m.group("day") and unit in ("月", "年"):
             day = parse_chinese_integer(m.group("day")[:-1])
+        elif m.group("end") and month is not None and month != 2:
+            day = _last_day_of_month(2001, month).day  # 每年1月底前: January ends on the 31st
+        # 每年2月30日 is no day: checked against a leap year, where February has 29
+        valid = day is None or day <= _last_day_of_month(2000, month or 1).day
         yield _Found(
             m.start(),
             m.end(),
             None,
             None,
-            "day" if day else units[m.group("unit")],
+            "day" if day else ("month" if month else units[unit]),
             "recurring",
-            recurrence=units[m.group("unit")],
+            recurrence=units[unit],
             recurrence_day=day,
+            recurrence_month=month,
+            emit=valid,
         )
 
 
@@ -554,6 +565,7 @@ def find_time_bounds(
             kind=f.kind,
             recurrence=f.recurrence,
             recurrence_day=f.recurrence_day,
+            recurrence_month=f.recurrence_month,
             label=f.label,
         )
         for f in found

@@ -43,7 +43,7 @@ def time_bound_summary(tb):
         "start": tb.start and tb.start.isoformat(),
         "end": tb.end and tb.end.isoformat(),
     }
-    for key in ("label", "recurrence", "recurrence_day"):
+    for key in ("label", "recurrence", "recurrence_day", "recurrence_month"):
         if getattr(tb, key) is not None:
             summary[key] = getattr(tb, key)
     return summary

@@ -135,6 +135,40 @@ def test_monthly_recurrence(holidays):
     assert tb.start is None and tb.end is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expression", "month", "day", "precision"),
+    [
+        ("每年1月底前报送上年度工作情况", "每年1月底前", 1, 31, "day"),
+        ("每年的12月", "每年的12月", 12, None, "month"),
+        ("每年2月底前", "每年2月底前", 2, None, "month"),  # 28 or 29 days
+    ],
+)
+def test_yearly_recurrence_with_a_month(holidays, text, expression, month, day, precision):
+    tb = only(text, holidays)
+    assert tb.span.text == expression
+    assert (tb.kind, tb.recurrence, tb.recurrence_month, tb.recurrence_day) == (
+        "recurring",
+        "year",
+        month,
+        day,
+    )
+    assert tb.precision == precision
+    assert tb.start is None and tb.end is None
+
+
+def test_yearly_recurrence_in_a_real_document(holidays, real_sentence):
+    text, offset = real_sentence(
+        "09", "地方各级行政执法机关应当于每年1月31日前公开本机关上年度行政执法总体情况有关数据"
+    )
+    (tb,) = find_time_bounds(text, offset, date(2018, 12, 5), holidays)
+    assert tb.span.text == "每年1月31日前"
+    assert (tb.recurrence, tb.recurrence_month, tb.recurrence_day) == ("year", 1, 31)
+
+
+def test_a_yearly_day_that_does_not_exist_gives_no_bound(holidays):
+    assert bounds("每年2月30日前", holidays) == []
+
+
 def test_yearly_recurrence(holidays):
     tb = only("每年开展一次评估", holidays)
     assert (tb.kind, tb.recurrence, tb.recurrence_day) == ("recurring", "year", None)
@@ -553,3 +587,31 @@ def test_an_undated_document_resolves_no_relative_expression():
     text = "年内完成，春节前到位，3月底前启动，2023年3月底前验收"
     bounds = find_time_bounds(text, 0, None, calendar)
     assert [(b.span.text, b.end) for b in bounds] == [("2023年3月底前", date(2023, 3, 31))]
+
+
+# --- the graph ----------------------------------------------------------------------------
+
+
+def test_yearly_recurrence_reaches_the_graph(tmp_path):
+    """A measure of the Jiangxi test document rewritten to report every year by 31 January:
+    its time bound carries the month and the day."""
+    from pathlib import Path
+
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from policykg.graph.namespaces import PKG
+    from policykg.graph.output import union_view
+    from policykg.graph.pipeline import build
+
+    source = Path(__file__).parent / "data" / "docs" / "jiangxi-measures.txt"
+    text = source.read_text(encoding="utf-8")
+    old = "2022年底前举办促销活动不少于20场。"
+    assert old in text
+    path = tmp_path / "jiangxi-yearly.txt"
+    path.write_text(text.replace(old, "每年1月31日前报送促销活动情况。"), encoding="utf-8")
+    graph = union_view(build([path]).dataset)
+    (bound,) = graph.subjects(PKG.recurrenceMonth, None)
+    assert graph.value(bound, PKG.recurrenceMonth) == Literal(1, datatype=XSD.positiveInteger)
+    assert graph.value(bound, PKG.recurrenceDay) == Literal(31, datatype=XSD.positiveInteger)
+    assert str(graph.value(bound, PKG.expression)) == "每年1月31日前"
