@@ -64,15 +64,19 @@ def test_half_width_brackets_after_a_title():
 
 
 def test_bracket_that_is_not_a_number():
+    # the short name defined in the brackets is no citation of its own
     found = find_citations("落实《某办法》（以下简称《办法》）", 0)
-    assert [(c.title, c.number) for c in found] == [("某办法", None), ("办法", None)]
+    assert [(c.title, c.number) for c in found] == [("某办法", None)]
 
 
 def test_bundled_corpus():
     source = (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
         encoding="utf-8"
     )
-    found = find_citations(source, 0)
+    # the document's own number in its header is found as a number without a title
+    own, *found = find_citations(source, 0)
+    assert (own.title, own.span.text) == ("", "晋政办发〔2022〕77号")
+    assert own.number == DocumentNumber("晋政办发〔2022〕77号", "晋政办发", 2022, 77)
     for citation in found:
         assert source[citation.span.begin : citation.span.end] == citation.title
     assert [c.title for c in found] == [
