@@ -294,7 +294,8 @@ class DocumentBuilder:
         if target is None:
             target = iris.document_iri(citation.number, citation.title)
             self.add(target, RDF.type, ELI.LegalResource)
-            self.add(target, DCTERMS.title, zh(citation.title))
+            if citation.title:  # a number cited without its title (国办发〔2018〕128号文件)
+                self.add(target, DCTERMS.title, zh(citation.title))
             if citation.number:
                 self.add(target, ELI.id_local, Literal(citation.number.text))
         node = self.span(citation.span, mention=True)
