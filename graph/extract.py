@@ -25,7 +25,7 @@ from policykg.graph.mentions import (
     find_terms,
     local_gazetteer,
 )
-from policykg.graph.model import Citation, Document, Entities
+from policykg.graph.model import Citation, Document, DocumentNumber, Entities
 from policykg.graph.quantities import find_quantities, link_periods
 from policykg.graph.reference import load_holiday_calendar
 from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds
@@ -58,14 +58,16 @@ def reference_date(doc: Document) -> date | None:
 class ExtractionContext:
     """What extraction needs besides the text: the reference date (the document's date),
     the holiday calendar, the gazetteer (surface form → place key), the term map
-    (surface form → [(kind, concept IRI)]) and the short names the document gives the
-    titles it cites (《方案》 → the 《…》 it was defined for)."""
+    (surface form → [(kind, concept IRI)]), the short names the document gives the
+    titles it cites (《方案》 → the 《…》 it was defined for) and its own number (a header
+    or signature paragraph that prints it cites nothing)."""
 
     reference: date | None
     holidays: HolidayCalendar = field(default_factory=load_holiday_calendar)
     gazetteer: Mapping[str, str] = field(default_factory=dict)
     terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
     aliases: Mapping[str, Citation] = field(default_factory=dict)
+    own_number: DocumentNumber | None = None  # the document's own: never a citation
 
     @classmethod
     def for_document(
@@ -82,6 +84,7 @@ class ExtractionContext:
             gazetteer=gazetteer,
             terms=reference.terms(),
             aliases=find_aliases(doc.source.text),
+            own_number=doc.number,
         )
 
     @functools.cached_property
@@ -110,6 +113,19 @@ def extract_entities(text: str, offset: int, context: ExtractionContext) -> Enti
     return Entities(
         time_bounds=time_bounds,
         quantities=quantities,
-        citations=find_citations(text, offset, context.aliases),
+        citations=[
+            c
+            for c in find_citations(text, offset, context.aliases)
+            if not _same_number(c.number, context.own_number)
+        ],
         mentions=mentions,
+    )
+
+
+def _same_number(a: DocumentNumber | None, b: DocumentNumber | None) -> bool:
+    """Two numbers of one document, however their brackets are written."""
+    return (
+        a is not None
+        and b is not None
+        and (a.issuer_code, a.year, a.serial) == (b.issuer_code, b.year, b.serial)
     )

@@ -291,3 +291,27 @@ def test_any_text_extracts_without_error_and_with_true_spans(text, offset, refer
 
 def test_reference_date_is_never_made_up():
     assert reference_date(document(None, None, None)) is None
+
+
+def test_a_document_never_cites_itself():
+    number = DocumentNumber("国办发〔2018〕128号", "国办发", 2018, 128)
+    doc = document(date(2018, 12, 29), number=number)
+    doc.source = SourceText(
+        "国办发〔2018〕128号\n按照国发〔2019〕4号要求", "x.txt", "0" * 64, "utf-8"
+    )
+    context = ExtractionContext.for_document(doc, FakeReference(), None)
+    header = extract_entities("国办发[2018]128号", 0, context)
+    assert header.citations == []
+    body = extract_entities("按照国发〔2019〕4号和国办发〔2018〕128号要求", 20, context)
+    assert [c.span.text for c in body.citations] == ["国发〔2019〕4号"]
+
+
+def test_short_names_come_from_the_whole_document():
+    source = "《某某试点方案》（以下简称《方案》）已经国务院同意。\n一、按照《方案》要求"
+    doc = document(date(2019, 1, 1))
+    doc.source = SourceText(source, "x.txt", "0" * 64, "utf-8")
+    context = ExtractionContext.for_document(doc, FakeReference(), None)
+    begin = source.index("按照")
+    (citation,) = extract_entities(source[begin:], begin, context).citations
+    assert (citation.title, citation.span.text) == ("某某试点方案", "方案")
+    assert source[citation.span.begin : citation.span.end] == "方案"
