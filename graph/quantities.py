@@ -226,13 +226,14 @@ _CLAUSE_BREAK = re.compile(r"[，,。；;：:、（()）！？!?\n“”《》]"
 _SENTENCE_BREAK = re.compile(r"[。；;！？!?\n]")
 _FILLER_AFTER = re.compile(
     r"(?:继续|按照|按|原则上|提高至|提高到|提高|增加至|增加到|增加|增长|下降|降低至|降低到|降至|"
-    r"调整为|调整至|保持在|压缩|缩短|达到|达|为|是|至|到|的|等|共|累计|全部|共计|分别|每)$"
+    r"调整为|调整至|保持在|压缩|缩短|达到|达|为|是|至|到|的|等|共|累计|全部|共计|分别|每|"
+    r"最长|最短|最多|最少|最高|最低|一般|只有|仅)$"
 )
 _COUNTING_VERB = re.compile(
     r".*(?:筹集|建设|建成|培育|招录|招聘|发放|举办|开展|打造|设立|创建|扩围|减免|免征|"
     r"新建|改造|培训|认定|遴选|支持|安排|选择|确定)"
 )
-_LEADING_FILLER = re.compile(r"^(?:力争|争取|确保|其中|经过|对|在|将|的)+")
+_LEADING_FILLER = re.compile(r"^(?:力争|争取|确保|其中|经过|但|对|在|将|的)+")
 _BARE_YEAR = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年")
 # units that are themselves lengths of time: no target over a period
 DURATION_UNITS = frozenset(("个月", "个工作日", "天", "年", "周", "小时"))
