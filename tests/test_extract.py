@@ -262,6 +262,20 @@ TOKENS = [
     "〕",
     "9号",
     "x",
+    # forms read since the real documents
+    "季度",
+    "上旬",
+    "初",
+    "（以下简称《方案》）",
+    "百分之",
+    "吨/年",
+    "不得",
+    "低于",
+    "三四",
+    "五个一批",
+    "年满",
+    "本世纪中叶",
+    "国办发〔2018〕128号",
 ]
 
 
@@ -284,9 +298,14 @@ def test_any_text_extracts_without_error_and_with_true_spans(text, offset, refer
         assert found.span.begin < found.span.end
     for tb in entities.time_bounds:
         assert tb.start is None or tb.end is None or tb.start <= tb.end
-    for q in entities.quantities:
+    for k, q in enumerate(entities.quantities):
         assert q.whole is None or 0 <= q.whole < len(entities.quantities)
         assert q.period is None or 0 <= q.period < len(entities.time_bounds)
+        if q.other_end is not None:  # the ends of a range name each other, min before max
+            other = entities.quantities[q.other_end]
+            assert other.other_end == k and other.unit == q.unit
+            low, high = sorted((q, other), key=lambda x: x.comparator != "min")
+            assert (low.comparator, high.comparator) == ("min", "max") and low.value < high.value
 
 
 def test_reference_date_is_never_made_up():

@@ -323,6 +323,8 @@ def test_measured_nouns_after_a_list_or_another_count(real_sentence):
         "高水平高等职业学校",
         "骨干专业",
     ]
+    text, offset = real_sentence("10", "合法性审核时间一般不少于5个工作日，最长不超过15个工作日。")
+    assert [q.measured for q in find_quantities(text, offset)] == ["合法性审核时间", None]
     text, offset = real_sentence("06", "成都、西安11个城市")
     assert [q.measured for q in find_quantities(text, offset)] == ["城市"]
     text, offset = real_sentence("05", "合作机构支小支农担保金额占全部担保金额的比例不得低于80%")
