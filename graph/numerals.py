@@ -4,7 +4,8 @@
 Chinese numerals of any size are read: digits 〇/零 一 二/两 … 九 (廿 and 卅 for twenty and
 thirty), the units 十 百 千 inside a section of four digits, and 万 (10^4) and 亿 (10^8),
 which may stack (一万亿 = 10^12). A numeral must be well formed: units inside a section
-fall (一千二百, never 二百一千), each unit is used once, one digit stands before each. The
+fall (一千二百, never 二百一千), each unit is used once, one digit stands before each (at
+the head a unit may stand alone: 十四, 百万, 千亿; 十 also inside: 一百十). The
 shortened spoken forms are read as meant: 一百五 is 150, 两千五 2500, 三万五 35000 (a last
 digit right after a unit counts in the next lower place), while 一百零五 is 105. Runs of
 bare digits (二〇二二, 一〇〇) are read digit by digit; two bare digits side by side (三四,
@@ -75,7 +76,9 @@ def _parse_section(s: str) -> int:
             if unit is None or unit >= last_unit:
                 raise ValueError(f"not a Chinese numeral: {s!r}")
             if digit is None:
-                if unit != 10:  # only 十 stands without its digit (十四, 一百一十 or 一百十)
+                # a unit stands without its digit at the head (十四, 百万, 千亿), and 十 also
+                # inside (一百十 for 一百一十)
+                if unit != 10 and (total or after_zero):
                     raise ValueError(f"not a Chinese numeral: {s!r}")
                 digit = 1
             total += digit * unit

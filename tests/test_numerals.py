@@ -119,6 +119,8 @@ def test_arabic_and_full_width_digits(n):
         ("廿一", 21),
         ("卅", 30),
         ("一〇〇", 100),
+        ("百万", 1000000),
+        ("千亿", 10**11),
     ],
 )
 def test_parse_chinese_integer_examples(text, value):
@@ -128,7 +130,7 @@ def test_parse_chinese_integer_examples(text, value):
 @pytest.mark.parametrize(
     "text",
     # 三四 is "three or four", an estimate; the others are no well-formed numerals
-    ["", "abc", "五G", "1.5", "第一", "三四", "十十", "二百一千", "千千", "一亿亿"],
+    ["", "abc", "五G", "1.5", "第一", "三四", "十十", "二百一千", "千千", "一亿亿", "一千百"],
 )
 def test_parse_chinese_integer_refuses_non_numerals(text):
     with pytest.raises(ValueError):
