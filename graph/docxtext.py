@@ -48,9 +48,12 @@ def read_docx(raw: bytes, name: str) -> Derived:
         default = _default_size(document)
         pieces = list(_body_pieces(document, default))
         declared = document.core_properties.title or None
-    except (
+    except (  # what python-docx raises on a package that is not what it should be
         PackageNotFoundError,
+        AttributeError,
+        IndexError,
         KeyError,
+        TypeError,
         ValueError,
         zipfile.BadZipFile,
         zlib.error,
@@ -113,12 +116,12 @@ def _block_pieces(block: Paragraph | Table, default: float) -> Iterator[Piece]:
         for line in block.text.split("\n"):
             yield Piece(line, size)
         return
-    seen: set[int] = set()
+    seen: set[object] = set()  # the cells' elements (kept, so that each proxy stays the same)
     for row in block.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is listed once for each grid column
+            if cell._tc in seen:  # a merged cell is listed once for each grid column
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)
             for inner in cell.iter_inner_content():
                 yield from _block_pieces(inner, default)
 

@@ -301,7 +301,7 @@ def page_lines(
 
     Elements not in ``kept`` (when given) and the elements of ``skip`` are left out.
     """
-    reader = _LineReader(kept, {id(e) for e in skip})
+    reader = _LineReader(kept, set(skip))
     for element in elements:
         reader.element(element, in_link=False)
     reader.end_line()
@@ -309,7 +309,7 @@ def page_lines(
 
 
 class _LineReader:
-    def __init__(self, kept: frozenset[str] | None, skip: set[int]) -> None:
+    def __init__(self, kept: frozenset[str] | None, skip: set[lxml.html.HtmlElement]) -> None:
         self.kept = kept
         self.skip = skip
         self.lines: list[Line] = []
@@ -352,7 +352,7 @@ class _LineReader:
     def _left_out(self, e: lxml.html.HtmlElement) -> bool:
         if not isinstance(e.tag, str) or e.tag.lower() in _NOT_TEXT:
             return True
-        if id(e) in self.skip or (self.kept is not None and e.get(_STAMP) not in self.kept):
+        if e in self.skip or (self.kept is not None and e.get(_STAMP) not in self.kept):
             return True
         return e.get("hidden") is not None or bool(_HIDDEN_STYLE.search(e.get("style") or ""))
 
@@ -448,19 +448,32 @@ def title_before(
     wanted = {squeeze(t) for t in titles if t}
     if not wanted:
         return None
-    ancestors = set(map(id, first.iterancestors()))
+    ancestors = set(first.iterancestors())  # elements, not ids: lxml reuses freed proxies' ids
     found = None
     for e in _body(root).iter():
         if e is first:
             break
-        if not isinstance(e.tag, str) or id(e) in ancestors or e.tag.lower() in _NOT_TEXT:
+        if not isinstance(e.tag, str) or e in ancestors or e.tag.lower() in _NOT_TEXT:
             continue
+        if _in_metadata_row(e):
+            continue  # the 标题 of the metadata table is a value, not the printed title
         if len(e.text_content()) > 4 * max(map(len, wanted)):
             continue
         lines = layout_lines(line.text for line in page_lines([e]))
         if lines and squeeze("".join(lines)) in wanted:
             found = "".join(lines)
     return found
+
+
+def _in_metadata_row(e: lxml.html.HtmlElement) -> bool:
+    """Whether ``e`` is in a table row, list item or definition list that names a field."""
+    row = next((a for a in e.iterancestors() if a.tag in ("tr", "li", "dl")), None)
+    if row is None:
+        return False
+    text = row.text_content()
+    return any(
+        (m := label.search(text)) and _COLON.match(text, m.end()) for _, label in _field_labels()
+    )
 
 
 @functools.cache
