@@ -103,8 +103,8 @@ def test_web_page_gives_the_text_and_its_metadata(path, layout):
     assert src.declared_title and src.declared_title.startswith(lines_of(text)[0][:8])
     # nothing of the page's furniture reached the text
     furniture = ("当前位置", "相关稿件", "相关文件", "责任编辑", "版权所有", "网站声明", "发布时间")
-    for furniture in (*furniture, "扫一扫", "脚本里的文字", "隐藏的文字", "政策解读.pdf"):
-        assert furniture not in src.text
+    for piece in (*furniture, "扫一扫", "脚本里的文字", "隐藏的文字", "政策解读.pdf"):
+        assert piece not in src.text
 
 
 @pytest.mark.parametrize("path", ALL, ids=IDS)
