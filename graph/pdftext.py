@@ -31,7 +31,7 @@ import re
 import statistics
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pdfminer.converter import PDFPageAggregator
@@ -325,7 +325,7 @@ def _measure(pages: Sequence[Sequence[Line]], lines: Sequence[Line]) -> _Measure
     )
 
 
-def _shared_edge(edges: Sequence[float], pick) -> float:  # noqa: ANN001 - min or max
+def _shared_edge(edges: Sequence[float], pick: Callable[[Iterable[float]], float]) -> float:
     """The outermost edge (min or max) that at least two lines share, to a point."""
     counts = Counter(round(e) for e in edges)
     shared = [e for e, n in counts.items() if n >= 2]
