@@ -16,6 +16,7 @@ import hashlib
 from pathlib import Path
 
 from policykg.graph.errors import SourceFileError
+from policykg.graph.formats import read_published
 from policykg.graph.model import SourceText
 
 _BOM = b"\xef\xbb\xbf"
@@ -34,7 +35,11 @@ def normalise_newlines(text: str) -> str:
 
 
 def read_source(path: str | Path) -> SourceText:
-    """Read a text file as a :class:`SourceText`; raise SourceFileError if it cannot be used."""
+    """Read a file as a :class:`SourceText`; raise SourceFileError if it cannot be used.
+
+    Web pages, PDF and Word files are recognised by their content and read by their
+    readers (graph/formats.py); every other file is read as text.
+    """
     p = Path(path)
     if not p.exists():
         raise SourceFileError(
@@ -50,6 +55,9 @@ def read_source(path: str | Path) -> SourceText:
         raise SourceFileError(
             f"{p}: cannot be read ({e.strerror or e})", hint="check the file's permissions"
         ) from e
+    published = read_published(raw, p.name)  # a web page, PDF or Word file, by content
+    if published is not None:
+        return published
     text, encoding = decode_bytes(raw, p.name)
     return SourceText(
         text=text, file_name=p.name, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding
