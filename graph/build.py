@@ -254,6 +254,8 @@ class DocumentBuilder:
             self.add(t, PKG.recurrence, _PRECISION[tb.recurrence])
         if tb.recurrence_day is not None:
             self.add(t, PKG.recurrenceDay, integer(tb.recurrence_day))
+        if tb.recurrence_month is not None:
+            self.add(t, PKG.recurrenceMonth, integer(tb.recurrence_month))
         if tb.label:
             self.add(t, PKG.periodName, zh(tb.label))
         self.add(t, PROV.wasDerivedFrom, self.span(tb.span))
@@ -269,7 +271,7 @@ class DocumentBuilder:
     def add_quantity(
         self, m: URIRef, q_iri: URIRef, q: Quantity, quantities: list[URIRef], bounds: list[URIRef]
     ) -> None:
-        """A quantity with its value, unit, comparator, whole and period."""
+        """A quantity with its value, unit, comparator, whole, period and a range's other end."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)
         self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
@@ -282,6 +284,8 @@ class DocumentBuilder:
             self.add(q_iri, PKG.partOf, quantities[q.whole])
         if q.period is not None:
             self.add(q_iri, PKG.period, bounds[q.period])
+        if q.other_end is not None:
+            self.add(q_iri, PKG.otherEnd, quantities[q.other_end])
         self.add(q_iri, PROV.wasDerivedFrom, self.span(q.span))
 
     def citation(self, citation: Citation, subject: URIRef) -> URIRef:
@@ -290,7 +294,8 @@ class DocumentBuilder:
         if target is None:
             target = iris.document_iri(citation.number, citation.title)
             self.add(target, RDF.type, ELI.LegalResource)
-            self.add(target, DCTERMS.title, zh(citation.title))
+            if citation.title:  # a number cited without its title (国办发〔2018〕128号文件)
+                self.add(target, DCTERMS.title, zh(citation.title))
             if citation.number:
                 self.add(target, ELI.id_local, Literal(citation.number.text))
         node = self.span(citation.span, mention=True)

@@ -9,9 +9,10 @@ file itself. The checksum is the SHA-256 of the raw bytes as read.
 Encodings tried, in order: UTF-8 (with or without BOM), then GB18030 (a superset of GBK
 and GB2312) when the bytes decode cleanly and the result looks like Chinese text.
 
-A file larger than the input limit (:data:`MAX_SOURCE_BYTES`, 4 MiB; real documents are
-under 100 KB) is refused: at most one byte past the limit is ever read, so a huge file,
-a device or a pipe cannot make policykg read, and then hold in memory, more than that.
+A file larger than the input limit (:data:`MAX_SOURCE_BYTES`, 8 MiB; real text documents
+are under 100 KB, their PDF and Word files a few MB) is refused: at most one byte past the
+limit is ever read, so a huge file, a device or a pipe cannot make policykg read, and then
+hold in memory, more than that.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from policykg.graph.errors import SourceFileError
+from policykg.graph.formats import read_published
 from policykg.graph.model import SourceText
 
-MAX_SOURCE_BYTES = 4 * 1024 * 1024
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
 _max_source_bytes: ContextVar[int] = ContextVar("max_source_bytes", default=MAX_SOURCE_BYTES)
 _BOM = b"\xef\xbb\xbf"
 # Control characters other than tab, line feed, form feed and carriage return do not
@@ -53,7 +55,11 @@ def source_size_limit(max_bytes: int) -> Iterator[None]:
 
 
 def read_source(path: str | Path) -> SourceText:
-    """Read a text file as a :class:`SourceText`; raise SourceFileError if it cannot be used."""
+    """Read a file as a :class:`SourceText`; raise SourceFileError if it cannot be used.
+
+    Web pages, PDF and Word files are recognised by their content and read by their
+    readers (graph/formats.py); every other file is read as text.
+    """
     p = Path(path)
     if not p.exists():
         raise SourceFileError(
@@ -73,10 +79,14 @@ def read_source(path: str | Path) -> SourceText:
         ) from e
     if len(raw) > limit:
         raise SourceFileError(
-            f"{p}: larger than {limit:,} bytes, the limit for one text input",
-            hint="policy documents are far smaller (under 100 KB); if this one is real, "
-            "raise the limit with `policykg build --max-input-bytes N`",
+            f"{p}: larger than {limit:,} bytes, the limit for one input file",
+            hint="policy documents are far smaller (text under 100 KB, PDF and Word files a "
+            "few MB); if this one is real, raise the limit with "
+            "`policykg build --max-input-bytes N`",
         )
+    published = read_published(raw, p.name)  # a web page, PDF or Word file, by content
+    if published is not None:
+        return published
     text, encoding = decode_bytes(raw, p.name)
     return SourceText(
         text=text, file_name=p.name, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding

@@ -176,6 +176,7 @@ def test_doc_model_terms_are_declared(ontology):
         "refersTo",
         "partOf",
         "period",
+        "otherEnd",
     ):
         assert (PKG[name], RDF.type, OWL.ObjectProperty) in ontology, name
     for name in (

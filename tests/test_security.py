@@ -420,10 +420,10 @@ def test_a_graph_answer_in_turtle_is_capped_while_it_is_written():
 
 def test_policykg_build_refuses_a_text_input_over_the_limit(tmp_path):
     big = tmp_path / "big.txt"
-    big.write_bytes("山西省人民政府办公厅关于印发实施方案的通知\n".encode() * 120_000)  # 7 MB
+    big.write_bytes("山西省人民政府办公厅关于印发实施方案的通知\n".encode() * 170_000)  # 10 MB
     done = policykg("build", str(big), "--output", str(tmp_path / "g.nq"))
     assert done.returncode == 2
-    assert "4,194,304 bytes" in done.stderr and "--max-input-bytes" in done.stderr
+    assert "8,388,608 bytes" in done.stderr and "--max-input-bytes" in done.stderr
     assert not (tmp_path / "g.nq").exists()
 
 
