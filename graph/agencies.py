@@ -297,7 +297,7 @@ class AgencyResolver:
         if registered is not None:
             return self._registered(registered, written)
         kind = template.kind
-        if place.level == "province":
+        if template.level == "prefecture" and place.level == "province":  # 北京市财政局
             kind = _PROVINCIAL_LEVEL.get(kind, kind)
         parent: ResolvedAgency | str | None = None
         if template.parent:
