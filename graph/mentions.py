@@ -69,39 +69,58 @@ class PlaceForm:
 
 class Gazetteer(dict[str, str]):
     """Surface form → place IRI for one document's jurisdiction; ``weak`` forms count only
-    inside a list of places; ``forms`` are all the reference data's forms, from which the
-    gazetteer of another jurisdiction is built."""
+    inside a list of places. Built by :func:`build_gazetteer`; :meth:`local` gives the
+    gazetteer of another jurisdiction (built once per jurisdiction)."""
 
     def __init__(
-        self, mapping: Mapping[str, str], weak: Iterable[str], forms: tuple[PlaceForm, ...]
+        self,
+        mapping: Mapping[str, str],
+        weak: Iterable[str],
+        candidates: Mapping[str, tuple[PlaceForm, ...]],
     ) -> None:
         super().__init__(mapping)
         self.weak = frozenset(weak)
-        self.forms = forms
+        self._candidates = candidates
+        self._local: dict[str | None, Gazetteer] = {}
+
+    def local(self, jurisdiction_code: str | None) -> Gazetteer:
+        """The gazetteer of a document of that jurisdiction (a GB/T 2260 code or None)."""
+        if jurisdiction_code not in self._local:
+            self._local[jurisdiction_code] = _for_jurisdiction(self._candidates, jurisdiction_code)
+        return self._local[jurisdiction_code]
 
 
 def build_gazetteer(forms: Iterable[PlaceForm], jurisdiction_code: str | None) -> Gazetteer:
     """The forms that count in a document of the jurisdiction (a GB/T 2260 code; None for
     a national document or one whose place is unknown), by the rules of this module."""
-    forms = tuple(forms)
-    by_form: dict[str, list[PlaceForm]] = {}
+    grouped: dict[str, dict[str, PlaceForm]] = {}
     for f in forms:
         if len(f.form) >= 2:
-            by_form.setdefault(f.form, []).append(f)
+            grouped.setdefault(f.form, {})[f.iri] = f
+    candidates = {}
+    for form, by_iri in grouped.items():
+        best = min(_LEVEL_RANK.get(c.level, 9) for c in by_iri.values())
+        candidates[form] = tuple(
+            sorted(
+                (c for c in by_iri.values() if _LEVEL_RANK.get(c.level, 9) == best),
+                key=lambda c: c.iri,
+            )
+        )
+    return _for_jurisdiction(candidates, jurisdiction_code)
+
+
+def _for_jurisdiction(
+    candidates: Mapping[str, tuple[PlaceForm, ...]], jurisdiction_code: str | None
+) -> Gazetteer:
     province = jurisdiction_code[:2] if jurisdiction_code else None
     prefecture = jurisdiction_code[:4] if jurisdiction_code else None
     mapping: dict[str, str] = {}
     weak: list[str] = []
-    for form, candidates in sorted(by_form.items()):
-        best = min(_LEVEL_RANK.get(c.level, 9) for c in candidates)
-        top = sorted(
-            {c.iri: c for c in candidates if _LEVEL_RANK.get(c.level, 9) == best}.values(),
-            key=lambda c: c.iri,
-        )
+    for form, top in candidates.items():
         if len(top) > 1:  # several divisions of one level: the document's own, if one
-            top = [c for c in top if c.code and c.code[:4] == prefecture] or [
+            top = tuple(c for c in top if c.code and c.code[:4] == prefecture) or tuple(
                 c for c in top if c.code and c.code[:2] == province
-            ]
+            )
             if len(top) != 1:
                 continue
         chosen = top[0]
@@ -111,7 +130,7 @@ def build_gazetteer(forms: Iterable[PlaceForm], jurisdiction_code: str | None) -
         mapping[form] = chosen.iri
         if chosen.is_short and not own:
             weak.append(form)
-    return Gazetteer(mapping, weak, forms)
+    return Gazetteer(dict(sorted(mapping.items())), weak, candidates)
 
 
 class DictionaryMatcher:
@@ -157,7 +176,7 @@ def local_gazetteer(
     A :class:`Gazetteer` (what the reference data gives) is rebuilt for the jurisdiction
     by :func:`build_gazetteer`; a plain mapping is only filtered."""
     if isinstance(gazetteer, Gazetteer):
-        return build_gazetteer(gazetteer.forms, province_code)
+        return gazetteer.local(province_code)
     if province_code is None:
         return dict(gazetteer)
     kept = {}

@@ -134,6 +134,21 @@ def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None
         )
 
 
+def counties_named(
+    docs: Sequence[Document], places: Sequence[Jurisdiction], ref: Reference
+) -> set[str]:
+    """The county-level places the documents mention or are the jurisdiction of: the
+    gazetteer's counties a dataset carries (it carries every larger division)."""
+    mentioned = {
+        m.key
+        for d in docs
+        for m in [*d.entities.mentions, *(x for me in d.measures for x in me.entities.mentions)]
+        if m.kind == "place"
+    }
+    jurisdictions = {ref.place_iri(w.code) for w in places if w.code}
+    return {iri for iri in mentioned | jurisdictions if iri is not None}
+
+
 class CitationResolver:
     """Finds the node of a cited document among the dataset's and the reference data's."""
 
@@ -237,7 +252,7 @@ def build(
     t0 = time.perf_counter()
     dataset = Dataset()
     bind_prefixes(dataset.namespace_manager)
-    for name, graph in ref.graphs().items():
+    for name, graph in ref.graphs(counties=counties_named(docs, places, ref)).items():
         target = dataset.graph(iris.reference_graph_iri(name))
         target.addN((s, p, o, target) for s, p, o in graph)
     resolver = CitationResolver(docs, ref)

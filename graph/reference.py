@@ -361,13 +361,14 @@ class Reference:
 
     # --- public lookups --------------------------------------------------------
 
+    @functools.cache  # noqa: B019 (one Reference per process, cached)
+    def _graph(self, name: str) -> Graph:
+        text, triples = self._files[name]
+        return _canonical_graph(text, _rdflib_triples(triples, self._converter))
+
     @functools.cached_property
-    def _graphs(self) -> dict[str, Graph]:
-        terms = _Terms()
-        return {
-            name: _canonical_graph(text, _rdflib_triples(triples, terms))
-            for name, (text, triples) in self._files.items()
-        }
+    def _converter(self) -> _Terms:
+        return _Terms()
 
     @functools.cached_property
     def _calendar(self) -> HolidayCalendar:
@@ -385,11 +386,33 @@ class Reference:
         """The holidays and named periods (五年规划) time expressions may name."""
         return self._calendar
 
-    def graphs(self) -> dict[str, Graph]:
+    def graphs(self, counties: Iterable[str] | None = None) -> dict[str, Graph]:
         """Name -> graph: 'ontology' and one per graph/data file (the name the file gives
         its own pkgraph:reference/{name} node, else its file name stem), for the builder to
-        put each into pkgraph:reference/{name}."""
-        return dict(self._graphs)
+        put each into pkgraph:reference/{name}.
+
+        ``counties``: the county-level places a dataset needs (those its documents name);
+        the places graph then holds them and every larger division and region, not the
+        other 2,800 counties, which would make every dataset (and its validation) twice as
+        large. None: the whole gazetteer."""
+        graphs = {}
+        for name in self._files:
+            if name == "places" and counties is not None:
+                graphs[name] = self._places_graph(frozenset(counties))
+            else:
+                graphs[name] = self._graph(name)
+        return graphs
+
+    @functools.lru_cache(maxsize=8)  # noqa: B019 (one Reference per process, cached)
+    def _places_graph(self, counties: frozenset[str]) -> Graph:
+        left_out = {
+            iri for iri, p in self._places.items() if p.level == "county" and iri not in counties
+        }
+        kept = [t for t in self._files["places"][1] if t.subject.value not in left_out]
+        graph = Graph()
+        graph.addN((s, p, o, graph) for s, p, o in _rdflib_triples(kept, self._converter))
+        bind_prefixes(graph.namespace_manager)
+        return graph
 
     def place_forms(self) -> list[PlaceForm]:
         """Every Chinese surface form of every place (preferred and short names)."""
