@@ -14,8 +14,10 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
-from policykg.graph.output import write_dataset
+from policykg.graph.namespaces import ELI, PKG
+from policykg.graph.output import union_view, write_dataset
 from policykg.graph.pipeline import build, jurisdiction_of
 from policykg.graph.reference import load_reference
 from policykg.server.engine import run_query_file
@@ -155,3 +157,16 @@ def test_no_agency_of_a_known_jurisdiction_is_left_unregistered_by_the_test_docu
     assert not [
         w for w in unregistered if w.split(":")[0].endswith(("henan-plan.txt", "henan-action.txt"))
     ]
+
+
+def test_the_state_council_issues_as_central_government(built):
+    union = union_view(built.dataset)
+    doc = "https://w3id.org/policykg/id/doc/国发/2018/38"
+    issuer = union.value(URIRef(doc), ELI.passed_by)
+    assert issuer == URIRef(AGENCY + "国务院")
+    assert union.value(issuer, PKG.agencyKind) == PKG["kind-central-government"]
+    # the addressees (各省、自治区、直辖市人民政府，国务院各部委、各直属机构) are no agencies
+    agents = {str(o) for o in union.objects(None, PKG.agent)} | {
+        str(o) for o in union.objects(None, ELI.passed_by)
+    }
+    assert not [a for a in agents if "各部委" in a or "各直属机构" in a]
