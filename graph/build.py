@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
 
 from . import iris
-from .agencies import Jurisdiction, kind_from_form, scoped_name
+from .agencies import AgencyResolver, Jurisdiction, ResolvedAgency
 from .model import (
     Citation,
     Clause,
@@ -29,7 +29,7 @@ from .model import (
     Span,
     TimeBound,
 )
-from .namespaces import ELI, NIF, PKG
+from .namespaces import ELI, NIF, ORG, PKG
 from .numerals import decimal_lexical
 
 Triple = tuple[URIRef, URIRef, object]
@@ -53,7 +53,7 @@ _MENTION_PROPERTY = {
 class BuildContext:
     """What the builder needs besides the document: registers and resolvers."""
 
-    find_agency: Callable[[str, str | None], str | None]
+    agencies: AgencyResolver  # the names of the document's jurisdiction
     resolve_citation: Callable[[Citation], URIRef | None]
     jurisdiction: Jurisdiction
     version: str
@@ -323,23 +323,54 @@ class DocumentBuilder:
 
     # -- agencies --------------------------------------------------------------------
     def agency(self, name: str) -> URIRef:
-        """The agency a name (as written) denotes: registered, or a new unregistered node."""
-        registered = self.ctx.find_agency(name, self.ctx.jurisdiction.code)
-        if registered:
-            return URIRef(registered)
-        j = self.ctx.jurisdiction
-        full = scoped_name(name, j)
-        node = iris.agency_iri(full)
-        kind = kind_from_form(name)
-        self.ctx.new_agencies[node] = kind
-        self.add(node, RDF.type, PKG.UnregisteredAgency)
+        """The agency a name (as written) denotes, described here unless a register does
+        (graph/agencies.py says how names are resolved)."""
+        resolved = self.ctx.agencies.resolve(name, str(self.iri))
+        return self.describe_agency(resolved)
+
+    def describe_agency(self, agency: ResolvedAgency) -> URIRef:
+        """The agency's node, with what the graph must say of it: nothing for a registered
+        one; name, kind, parent, place and template for one derived from a template; the
+        same and the unregistered type for one no reference data knows."""
+        node = URIRef(agency.iri)
+        if agency.registered:
+            return node
         self.add(node, RDF.type, PKG.Agency)
-        self.add(node, SKOS.prefLabel, zh(full))
-        if full != name:
-            self.add(node, SKOS.altLabel, zh(name))
-        self.add(node, PKG.agencyKind, PKG[f"kind-{kind}"])
-        if j.code:
-            self.add(node, PKG.jurisdiction, iris.place_iri(j.code))
+        self.add(node, SKOS.prefLabel, zh(agency.name))
+        if agency.name_en:
+            self.add(node, SKOS.prefLabel, Literal(agency.name_en, lang="en"))
+        if agency.written != agency.name:
+            self.add(node, SKOS.altLabel, zh(agency.written))
+        self.add(node, PKG.agencyKind, PKG[f"kind-{agency.kind}"])
+        if isinstance(agency.parent, ResolvedAgency):
+            self.add(node, ORG.subOrganizationOf, self.describe_agency(agency.parent))
+        elif agency.parent:
+            self.add(node, ORG.subOrganizationOf, URIRef(agency.parent))
+        if agency.jurisdiction:
+            self.add(node, PKG.jurisdiction, URIRef(agency.jurisdiction))
+        if agency.template:
+            self.add(node, PROV.wasDerivedFrom, URIRef(agency.template))
+        if agency.unregistered:
+            self.ctx.new_agencies[node] = agency.kind
+            self.add(node, RDF.type, PKG.UnregisteredAgency)
+        if agency.unresolved:
+            self.add(
+                node,
+                SKOS.editorialNote,
+                Literal(
+                    "文件未写明所属行政区，该简称无法确定是哪一地的机构；节点仅属于本文件。",
+                    lang="zh",
+                ),
+            )
+            self.add(
+                node,
+                SKOS.editorialNote,
+                Literal(
+                    "The document does not say its jurisdiction, so this short name cannot be "
+                    "resolved to one place's agency; the node belongs to this document only.",
+                    lang="en",
+                ),
+            )
         return node
 
 
