@@ -277,7 +277,7 @@ def jurisdiction(place: Place | None, gaz: Gazetteer) -> Jurisdiction:
         words = {"place": "", "gov": "国务院", "lv": "", "lv1": "", "we": "我国", "sub": "省"}
         provinces = tuple(p for p in gaz.provinces if p.kind == "province")
         return Jurisdiction("national", None, "national", "national", words, provinces)
-    name = place.name
+    name = stem = place.name
     if place.kind == "province":
         if name.endswith("自治区"):
             lv, lv1, bank, column, sub = "自治区", "区", "province", "province", "市"
@@ -292,6 +292,9 @@ def jurisdiction(place: Place | None, gaz: Gazetteer) -> Jurisdiction:
     else:
         lv = lv1 = name[-1]
         bank, column, sub, capital = "county", "county", "乡（镇）", place.short
+        parent = gaz.by_iri.get(place.parent or "")
+        if parent and name.startswith(parent.name):  # 阳泉市城区 abbreviates 城区
+            stem = name[len(parent.name) :]
     party = "自治区党委" if lv == "自治区" else lv1 + "委"
     words = {
         "place": name,
@@ -303,7 +306,7 @@ def jurisdiction(place: Place | None, gaz: Gazetteer) -> Jurisdiction:
         "short": place.short,
         "capital": capital,
         "party": party,
-        "abbr": place.abbreviation or name[0],
+        "abbr": place.abbreviation or stem[0],
     }
     return Jurisdiction(place.kind, place, bank, column, words, tuple(gaz.below(place)))
 
@@ -528,6 +531,12 @@ class Planner:
         body = d["body"]
         with_parts = body != "items-arabic"
         issuer = d["issuer_wrapped"] if wrapper else d["issuer_direct"]
+        one_paragraph = d["one_paragraph"]
+        if one_paragraph:  # a copy that lost its line breaks keeps its number and issuer lines
+            d["numbered"] = True
+            issuer = "line" if wrapper else "signature"
+        # State Council opinions published directly often have no clauses at all
+        unclaused = d["unclaused"] and where.level == "national" and not wrapper
         return Layout(
             wrapper=wrapper,
             numbered=d["numbered"],
@@ -540,14 +549,14 @@ class Planner:
             measures_under_part=d["measures_under_part"]
             and with_parts
             and body != "measures-arabic",
-            part_as_measure=d["part_as_measure"] and with_parts,
+            part_as_measure=d["part_as_measure"] and with_parts and not unclaused,
             closing_paragraph=d["closing_paragraph"],
-            one_paragraph=d["one_paragraph"],
-            unclaused=d["unclaused"] and where.level == "national" and not wrapper,
+            one_paragraph=one_paragraph,
+            unclaused=unclaused,
             first_listed_rule=d["first_listed_rule"],
             clause_family=d["clause_family"],
             indent=d["indent"],
-            blank_lines=d["blank_lines"] and not d["one_paragraph"],
+            blank_lines=d["blank_lines"] and not one_paragraph,
             chinese_date=d["chinese_date"] and wrapper,
             square_number=d["square_number"],
             half_width_clauses=d["half_width_clauses"],
@@ -582,11 +591,11 @@ class Planner:
                 if attempt < 30
                 else f"{issued.year}年{rng.choice(topic['stems'])}"
             )
+            own = "" if layout.issuer == "signature-only" else issuer
             if doc_type == "通知":
                 subject = rng.choice([f"做好{topic['short']}工作", stem])
-                title = f"{issuer}关于{subject}的通知"
+                title = f"{own}关于{subject}的通知"
             elif not layout.wrapper:
-                own = "" if layout.issuer == "signature-only" else issuer
                 title = f"{own}关于{stem}的{doc_type}"
             elif doc_type in ("意见", "指导意见", "实施意见"):
                 title = f"{place}关于{stem}的{doc_type}"
@@ -802,10 +811,10 @@ class Writer:
     def clause(self) -> str:
         """A responsibility clause in one of the genre's forms, with its brackets."""
         rng = self.rng
-        if self.rule_stated:
+        if self.rule_stated:  # the rule says who leads: a list is enough
             names = self.agency_names(weighted(rng, {1: 3, 2: 4, 3: 2, 4: 1}))
-            content = "、".join(names) + rng.choice(["负责", "负责", "按职责分工负责"])
-            return self.brackets(content)
+            self.features.clauses["listed" if len(names) > 1 else "sole"] = None
+            return self.brackets("、".join(names) + "负责")
         if self.rule_due and rng.random() < 0.2:  # the rule, stated once, holds from here on
             rule = rng.choice(self.bank["sections"]["first_listed_rule"])
             content = "、".join(self.agency_names(rng.randint(2, 3))) + "负责。" + rule
@@ -1008,7 +1017,7 @@ class Writer:
             return [], items
         parts: list[Part] = []
         if layout.principles or layout.goals:
-            parts.append(self.requirements())
+            parts.extend(self.requirements())
         titles = self.rng.sample(self.topic["parts"], self.rng.randint(2, len(self.topic["parts"])))
         single = layout.body == "measures-arabic"
         for n, title in enumerate(titles):
@@ -1025,36 +1034,43 @@ class Writer:
             parts.append(part)
         return parts, []
 
-    def requirements(self) -> Part:
-        """总体要求: guiding thought and principles, and the goals with their targets."""
-        sections, rng = self.bank["sections"], self.rng
-        if not self.layout.principles:
-            title = rng.choice(sections["goals_title"])
-        else:
-            title = rng.choice(
-                sections["requirements"] + sections["requirements_goals"] * self.layout.goals
-            )
-        part = Part(title)
-        if self.layout.principles:
+    def requirements(self) -> list[Part]:
+        """总体要求 and 主要目标: the guiding thought and principles, and the goals with their
+        targets; as items of one part （一）指导思想 （二）基本原则 （三）主要目标, or as
+        paragraphs under part titles."""
+        sections, rng, layout = self.bank["sections"], self.rng, self.layout
+        parts = []
+        as_items = layout.body != "measures-arabic" and rng.random() < 0.6
+        if layout.principles:
+            with_goals = layout.goals and as_items
+            titles = sections["requirements"] + sections["requirements_goals"] * with_goals
+            part = Part(rng.choice(titles))
             guiding = self.fill(rng.choice(sections["guiding"]))
-            principles = rng.sample(sections["principles"], rng.randint(3, 5))
-            text = "".join(f"{head}。{self.fill(body)}。" for head, body in principles)
-            if self.layout.body == "measures-arabic" or rng.random() < 0.4:
-                part.paragraphs = [guiding] + [f"{h}。{self.fill(b)}。" for h, b in principles]
-            else:
+            principles = [
+                f"{head}。{self.fill(body)}。"
+                for head, body in rng.sample(sections["principles"], rng.randint(3, 5))
+            ]
+            if as_items:
                 part.items.append(Item(rng.choice(sections["guiding_title"]), body=guiding))
-                part.items.append(Item(rng.choice(sections["principles_title"]), body=text))
-            self.features.layout.append("principles")
-        if self.layout.goals:
-            goals = self.goals()
-            if self.layout.principles and part.items:
-                part.items.append(Item(rng.choice(sections["goals_title"]), body=goals))
+                part.items.append(
+                    Item(rng.choice(sections["principles_title"]), body="".join(principles))
+                )
             else:
-                part.paragraphs.append(goals)
+                part.paragraphs = [guiding, *principles]
+            self.features.layout.append("principles")
+            parts.append(part)
+        if layout.goals:
+            goals = self.goals()
+            title = rng.choice(sections["goals_title"])
+            if parts and as_items:
+                parts[0].items.append(Item(title, body=goals))
+            else:
+                parts.append(Part(title, paragraphs=[goals]))
             self.features.layout.append("goals")
-        self.bytes += sum(len(p.encode()) for p in part.paragraphs)
-        self.bytes += sum(len((i.body or "").encode()) for i in part.items)
-        return part
+        for part in parts:
+            self.bytes += sum(len(p.encode()) for p in part.paragraphs)
+            self.bytes += sum(len((i.body or "").encode()) for i in part.items)
+        return parts
 
     def goals(self) -> str:
         sections, rng = self.bank["sections"], self.rng
