@@ -655,6 +655,7 @@ class Features:
     quantities: dict[str, None] = field(default_factory=dict)
     places: dict[str, None] = field(default_factory=dict)
     sectors: dict[str, None] = field(default_factory=dict)
+    groups: dict[str, None] = field(default_factory=dict)
 
 
 class Writer:
@@ -710,13 +711,13 @@ class Writer:
         rng, topic, phrases = self.rng, self.topic, self.bank["phrases"]
         if name in ("obj", "obj2"):
             return rng.choice(topic["objects"])
-        if name in ("domain",):
+        if name == "domain":
             return rng.choice(topic["domain"])
         if name == "programme":
             return rng.choice(topic["programmes"])
         if name in ("sector", "group"):
             value = rng.choice(topic[name + "s"])
-            self.features.sectors[value] = None
+            getattr(self.features, name + "s")[value] = None
             return value
         if name in phrases:
             return rng.choice(phrases[name])
@@ -743,8 +744,8 @@ class Writer:
         raise KeyError(f"corpus-phrases.toml: no slot {{{name}}}")
 
     def places(self) -> str:
-        """Two or three places of the level below (cities of a province …), as documents
-        name them; a county names its own."""
+        """Two or three places of the level below (cities of a province …); a county, with
+        no places below it in the gazetteer, names kinds of place."""
         below = list(self.where.below)
         if not below:
             return (
@@ -773,6 +774,7 @@ class Writer:
         column = self.where.column
         by_key = {d["key"]: d for d in self.bank["departments"] if d.get(column)}
         keys = [k for k in self.topic["departments"] if k in by_key]
+        self.topic_agencies = len(keys)
         others = [k for k in by_key if k not in keys]
         keys += self.rng.sample(others, min(len(others), 6))
         pool = {}
@@ -789,7 +791,7 @@ class Writer:
     def agency_names(self, k: int) -> list[str]:
         """k agencies of the pool, the topic's own first more often."""
         keys = list(self.agencies)
-        weights = [3 if i < len(self.topic["departments"]) else 1 for i in range(len(keys))]
+        weights = [3 if i < self.topic_agencies else 1 for i in range(len(keys))]
         chosen: list[str] = []
         while len(chosen) < min(k, len(keys)):
             key = self.rng.choices(keys, weights=weights)[0]
@@ -1213,6 +1215,7 @@ class Writer:
             "quantity_forms": list(self.features.quantities),
             "places": list(self.features.places),
             "sectors": list(self.features.sectors),
+            "groups": list(self.features.groups),
         }
 
     def all_items(self, parts: list[Part]) -> list[Item]:

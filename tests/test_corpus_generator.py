@@ -272,7 +272,8 @@ def failed_claims(doc: dict, text: str) -> list[str]:
     for form in doc["quantity_forms"]:
         if not re.search(QUANTITY_FORMS[form], text):
             failures.append(f"quantity {form}")
-    failures += [f"name {n}" for n in doc["places"] + doc["sectors"] if n not in text]
+    named = doc["places"] + doc["sectors"] + doc["groups"]
+    failures += [f"name {n}" for n in named if n not in text]
     return failures
 
 
