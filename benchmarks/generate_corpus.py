@@ -1150,11 +1150,8 @@ class Writer:
 
     def preamble(self) -> str:
         front, rng, plan = self.bank["front"], self.rng, self.plan
-        given = {
-            "approval": "经国务院同意，"
-            if self.where.level == "national" and rng.random() < 0.6
-            else ""
-        }
+        approved = self.where.level == "national" and rng.random() < 0.6
+        given = {"approval": "经国务院同意，" if approved else "", "doc_type": plan.doc_type}
         if plan.parent is not None:
             parent = plan.parent
             number = f"（{parent.canonical_number}）" if parent.layout.numbered else ""
