@@ -3,6 +3,11 @@
 A thin layer: it parses arguments, calls one plain function of a stage, prints what it
 returns, and maps policykg's exceptions to exit codes (0 success or conforms, 1 does not
 conform, 2 bad input or usage). Nothing imports this module.
+
+Run as the `policykg` program (`run`), every command but `serve` first puts its process
+in the network sandbox (server/sandbox.py): building, querying, validating and exporting
+never need the network, so no query, RDF file or ontology import they read can make
+them connect anywhere. `main` is the click group without that step, for embedding.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 import click
 
 from policykg.graph.errors import PolicyKGError
+from policykg.graph.source import MAX_SOURCE_BYTES, source_size_limit
 
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)
 READABLE_FILE = click.Path(path_type=Path, exists=True, dir_okay=False, readable=True)
@@ -33,11 +39,27 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
         except OSError as err:  # a file that vanished or cannot be read past click's checks
-            click.echo(f"error: {err.filename or ''}: {err.strerror}", err=True)
+            where = f"{err.filename}: " if err.filename else ""
+            click.echo(f"error: {where}{err.strerror or err}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+
+    return wrapper
+
+
+def offline(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the command in the network sandbox when this process is the `policykg` program."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        options = click.get_current_context().find_root().obj
+        if isinstance(options, dict) and options.get("sandbox"):
+            from policykg.server.sandbox import enter_sandbox
+
+            enter_sandbox()
+        return command(*args, **kwargs)
 
     return wrapper
 
@@ -64,25 +86,39 @@ def main() -> None:
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
+    "--max-input-bytes",
+    type=click.IntRange(1),
+    default=MAX_SOURCE_BYTES,
+    show_default=True,
+    help="Largest text file accepted (real documents are under 100 KB).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Stop at the first file that cannot be built and write nothing "
     "(by default the other files are built and the failures listed).",
 )
 @reports_errors
-def build_command(text_files: tuple[Path, ...], output: Path, quiet: bool, strict: bool) -> None:
+@offline
+def build_command(
+    text_files: tuple[Path, ...], output: Path, quiet: bool, max_input_bytes: int, strict: bool
+) -> None:
     """Build the graph of TEXT_FILES (default: the bundled corpus) into --output.
 
     Exits 0 when every file was built and read without a break in its numbering; 2 when
     a file could not be built (the others are written unless --strict); 1 when the graph
     was written but a document's numbering breaks (fix the text and build again).
     """
-    from policykg.graph.output import check_destination, write_dataset
+    from policykg.graph.output import check_destination, check_not_an_input, write_dataset
     from policykg.graph.pipeline import build
 
     check_destination(output)  # refuse an unknown extension or folder before any work
+    check_not_an_input(output, text_files)
     started = time.perf_counter()
-    result = build(list(text_files) or None, progress=None if quiet else progress, strict=strict)
+    with source_size_limit(max_input_bytes):
+        result = build(
+            list(text_files) or None, progress=None if quiet else progress, strict=strict
+        )
     size = write_dataset(result.dataset, output)
     for warning in capped(result.warnings):
         click.echo(f"warning: {warning}", err=True)
@@ -157,6 +193,7 @@ def build_exit_code(failures: list[tuple[str, str]], breaks: list[str]) -> int:
     "--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True
 )
 @reports_errors
+@offline
 def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) -> None:
     """Run the SPARQL query in QUERY_FILE and print its results."""
     from policykg.server.engine import run_query_file
@@ -172,6 +209,7 @@ def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) ->
 )
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
 @reports_errors
+@offline
 def validate_command(
     graph_files: tuple[Path, ...], shapes: Path | None, fmt: str, no_owl: bool
 ) -> None:
@@ -194,6 +232,7 @@ def validate_command(
     help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).",
 )
 @reports_errors
+@offline
 def export_command(view: str, data: Path | None, output: Path) -> None:
     """Write the graph in the ELI or schema.org vocabulary (VIEW: eli | schema)."""
     from policykg.server.exports import write_view
@@ -214,10 +253,11 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 )
 @click.option(
     "--front",
-    type=click.Choice(["granian", "gunicorn"]),
+    type=click.Choice(["granian"]),
     default="granian",
     show_default=True,
-    help="The HTTP server in front of the app.",
+    help="The HTTP server in front of the app (gunicorn only behind a buffering proxy: "
+    "see docs/endpoint.md).",
 )
 @click.option(
     "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes."
@@ -247,5 +287,10 @@ def serve_command(
     )
 
 
+def run() -> None:
+    """The `policykg` program: the commands, those that need no network sandboxed."""
+    main(obj={"sandbox": True})
+
+
 if __name__ == "__main__":
-    main()
+    run()

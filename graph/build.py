@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
 
 from . import iris
-from .agencies import Jurisdiction, kind_from_form, scoped_name
+from .agencies import AgencyResolver, Jurisdiction, ResolvedAgency
 from .model import (
     Citation,
     Clause,
@@ -30,7 +30,7 @@ from .model import (
     Span,
     TimeBound,
 )
-from .namespaces import ELI, NIF, PKG
+from .namespaces import ELI, NIF, ORG, PKG
 from .numerals import decimal_lexical
 from .quality import ReadingQuality, reading_quality
 
@@ -55,7 +55,7 @@ _MENTION_PROPERTY = {
 class BuildContext:
     """What the builder needs besides the document: registers and resolvers."""
 
-    find_agency: Callable[[str, str | None], str | None]
+    agencies: AgencyResolver  # the names of the document's jurisdiction
     resolve_citation: Callable[[Citation], URIRef | None]
     jurisdiction: Jurisdiction
     version: str
@@ -304,6 +304,8 @@ class DocumentBuilder:
             self.add(t, PKG.recurrence, _PRECISION[tb.recurrence])
         if tb.recurrence_day is not None:
             self.add(t, PKG.recurrenceDay, integer(tb.recurrence_day))
+        if tb.recurrence_month is not None:
+            self.add(t, PKG.recurrenceMonth, integer(tb.recurrence_month))
         if tb.label:
             self.add(t, PKG.periodName, zh(tb.label))
         self.add(t, PROV.wasDerivedFrom, self.span(tb.span))
@@ -319,7 +321,7 @@ class DocumentBuilder:
     def add_quantity(
         self, m: URIRef, q_iri: URIRef, q: Quantity, quantities: list[URIRef], bounds: list[URIRef]
     ) -> None:
-        """A quantity with its value, unit, comparator, whole and period."""
+        """A quantity with its value, unit, comparator, whole, period and a range's other end."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)
         self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
@@ -332,6 +334,8 @@ class DocumentBuilder:
             self.add(q_iri, PKG.partOf, quantities[q.whole])
         if q.period is not None:
             self.add(q_iri, PKG.period, bounds[q.period])
+        if q.other_end is not None:
+            self.add(q_iri, PKG.otherEnd, quantities[q.other_end])
         self.add(q_iri, PROV.wasDerivedFrom, self.span(q.span))
 
     def citation(self, citation: Citation, subject: URIRef) -> URIRef:
@@ -340,7 +344,8 @@ class DocumentBuilder:
         if target is None:
             target = iris.document_iri(citation.number, citation.title)
             self.add(target, RDF.type, ELI.LegalResource)
-            self.add(target, DCTERMS.title, zh(citation.title))
+            if citation.title:  # a number cited without its title (国办发〔2018〕128号文件)
+                self.add(target, DCTERMS.title, zh(citation.title))
             if citation.number:
                 self.add(target, ELI.id_local, Literal(citation.number.text))
         node = self.span(citation.span, mention=True)
@@ -368,23 +373,54 @@ class DocumentBuilder:
 
     # -- agencies --------------------------------------------------------------------
     def agency(self, name: str) -> URIRef:
-        """The agency a name (as written) denotes: registered, or a new unregistered node."""
-        registered = self.ctx.find_agency(name, self.ctx.jurisdiction.code)
-        if registered:
-            return URIRef(registered)
-        j = self.ctx.jurisdiction
-        full = scoped_name(name, j)
-        node = iris.agency_iri(full)
-        kind = kind_from_form(name)
-        self.ctx.new_agencies[node] = kind
-        self.add(node, RDF.type, PKG.UnregisteredAgency)
+        """The agency a name (as written) denotes, described here unless a register does
+        (graph/agencies.py says how names are resolved)."""
+        resolved = self.ctx.agencies.resolve(name, str(self.iri))
+        return self.describe_agency(resolved)
+
+    def describe_agency(self, agency: ResolvedAgency) -> URIRef:
+        """The agency's node, with what the graph must say of it: nothing for a registered
+        one; name, kind, parent, place and template for one derived from a template; the
+        same and the unregistered type for one no reference data knows."""
+        node = URIRef(agency.iri)
+        if agency.registered:
+            return node
         self.add(node, RDF.type, PKG.Agency)
-        self.add(node, SKOS.prefLabel, zh(full))
-        if full != name:
-            self.add(node, SKOS.altLabel, zh(name))
-        self.add(node, PKG.agencyKind, PKG[f"kind-{kind}"])
-        if j.code:
-            self.add(node, PKG.jurisdiction, iris.place_iri(j.code))
+        self.add(node, SKOS.prefLabel, zh(agency.name))
+        if agency.name_en:
+            self.add(node, SKOS.prefLabel, Literal(agency.name_en, lang="en"))
+        if agency.written != agency.name:
+            self.add(node, SKOS.altLabel, zh(agency.written))
+        self.add(node, PKG.agencyKind, PKG[f"kind-{agency.kind}"])
+        if isinstance(agency.parent, ResolvedAgency):
+            self.add(node, ORG.subOrganizationOf, self.describe_agency(agency.parent))
+        elif agency.parent:
+            self.add(node, ORG.subOrganizationOf, URIRef(agency.parent))
+        if agency.jurisdiction:
+            self.add(node, PKG.jurisdiction, URIRef(agency.jurisdiction))
+        if agency.template:
+            self.add(node, PROV.wasDerivedFrom, URIRef(agency.template))
+        if agency.unregistered:
+            self.ctx.new_agencies[node] = agency.kind
+            self.add(node, RDF.type, PKG.UnregisteredAgency)
+        if agency.unresolved:
+            self.add(
+                node,
+                SKOS.editorialNote,
+                Literal(
+                    "文件未写明所属行政区，该简称无法确定是哪一地的机构；节点仅属于本文件。",
+                    lang="zh",
+                ),
+            )
+            self.add(
+                node,
+                SKOS.editorialNote,
+                Literal(
+                    "The document does not say its jurisdiction, so this short name cannot be "
+                    "resolved to one place's agency; the node belongs to this document only.",
+                    lang="en",
+                ),
+            )
         return node
 
 

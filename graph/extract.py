@@ -1,9 +1,12 @@
-"""Extract every entity of one stretch of text (a measure's text) into ``Entities``.
+"""Extract every entity of one stretch of text (a measure's text, or any paragraph) into
+``Entities``.
 
 Runs the time, quantity, citation, programme, place and term extractors on the stretch
 and links each quantity to the time bound of its sentence. The context carries what the
 text alone does not give: the document's date (年内, 春节前), the holiday calendar, the
-gazetteer and the term map; the dictionary matchers are built once per context.
+gazetteer, the term map and the short names the document defines for cited titles (a
+《方案》 in a measure is the 《…》（以下简称《方案》） of the notice); the dictionary
+matchers are built once per context.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from policykg.graph.citations import find_citations
+from policykg.graph.citations import find_aliases, find_citations
 from policykg.graph.mentions import (
     DictionaryMatcher,
     find_places,
@@ -22,7 +25,7 @@ from policykg.graph.mentions import (
     find_terms,
     local_gazetteer,
 )
-from policykg.graph.model import Document, Entities
+from policykg.graph.model import Citation, Document, DocumentNumber, Entities
 from policykg.graph.quantities import find_quantities, link_periods
 from policykg.graph.reference import load_holiday_calendar
 from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds
@@ -54,13 +57,17 @@ def reference_date(doc: Document) -> date | None:
 @dataclass(eq=False)
 class ExtractionContext:
     """What extraction needs besides the text: the reference date (the document's date),
-    the holiday calendar, the gazetteer (surface form → place key) and the term map
-    (surface form → [(kind, concept IRI)])."""
+    the holiday calendar, the gazetteer (surface form → place key), the term map
+    (surface form → [(kind, concept IRI)]), the short names the document gives the
+    titles it cites (《方案》 → the 《…》 it was defined for) and its own number (a header
+    or signature paragraph that prints it cites nothing)."""
 
     reference: date | None
     holidays: HolidayCalendar = field(default_factory=load_holiday_calendar)
     gazetteer: Mapping[str, str] = field(default_factory=dict)
     terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
+    aliases: Mapping[str, Citation] = field(default_factory=dict)
+    own_number: DocumentNumber | None = None  # the document's own: never a citation
 
     @classmethod
     def for_document(
@@ -68,11 +75,17 @@ class ExtractionContext:
     ) -> ExtractionContext:
         """The context of one document: its date and the reference data's maps, the
         gazetteer without short names of places far from the document's jurisdiction
-        (see mentions.local_gazetteer)."""
+        (see mentions.local_gazetteer), and the short names its whole text defines."""
         gazetteer = reference.gazetteer()
         if jurisdiction_code is not None:
             gazetteer = local_gazetteer(gazetteer, reference.place_code, jurisdiction_code)
-        return cls(reference=reference_date(doc), gazetteer=gazetteer, terms=reference.terms())
+        return cls(
+            reference=reference_date(doc),
+            gazetteer=gazetteer,
+            terms=reference.terms(),
+            aliases=find_aliases(doc.source.text),
+            own_number=doc.number,
+        )
 
     @functools.cached_property
     def place_matcher(self) -> DictionaryMatcher:
@@ -100,6 +113,19 @@ def extract_entities(text: str, offset: int, context: ExtractionContext) -> Enti
     return Entities(
         time_bounds=time_bounds,
         quantities=quantities,
-        citations=find_citations(text, offset),
+        citations=[
+            c
+            for c in find_citations(text, offset, context.aliases)
+            if not _same_number(c.number, context.own_number)
+        ],
         mentions=mentions,
+    )
+
+
+def _same_number(a: DocumentNumber | None, b: DocumentNumber | None) -> bool:
+    """Two numbers of one document, however their brackets are written."""
+    return (
+        a is not None
+        and b is not None
+        and (a.issuer_code, a.year, a.serial) == (b.issuer_code, b.year, b.serial)
     )

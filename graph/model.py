@@ -6,6 +6,7 @@ end exclusive, so that ``source.text[span.begin:span.end] == span.text``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -47,12 +48,26 @@ class Warning_:
 
 @dataclass(frozen=True)
 class SourceText:
-    """A source file as read: its text, name, checksum and the encoding it was read in."""
+    """A source file as read: its text, name, checksum and the encoding it was read in.
+
+    ``text`` is the plain text every offset counts in: the file's own text for a text file,
+    the text derived from it for a web page, PDF or Word file (one paragraph per line).
+    ``file_name`` and ``sha256`` are always those of the original file as read (its bytes),
+    ``media_type`` says what that file is. ``encoding`` is the character encoding of a text
+    or HTML file and empty for PDF and DOCX, where none applies. ``metadata`` holds the
+    fields a web page states about the document in its metadata table, by their usual
+    names (索引号, 主题分类, 发文机关, 成文日期, 标题, 发文字号, 发布日期), values as printed;
+    ``declared_title`` is the title the file gives itself (HTML ``<title>``, PDF Info
+    /Title, DOCX core properties), as written, or None.
+    """
 
     text: str
     file_name: str
     sha256: str
     encoding: str
+    media_type: str = "text/plain"
+    metadata: Mapping[str, str] = field(default_factory=dict, hash=False)
+    declared_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,7 @@ class TimeBound:
     kind: str  # deadline | period | recurring
     recurrence: str | None = None  # month | year | week (the unit of repetition)
     recurrence_day: int | None = None  # 每月5日前 -> 5
+    recurrence_month: int | None = None  # 每年1月31日前 -> 1 (a yearly bound's month)
     label: str | None = None  # 十四五, 春节 ... when the expression names a period or holiday
 
 
@@ -108,6 +124,7 @@ class Quantity:
     measured: str | None = None  # what is measured, when the text says it
     whole: int | None = None  # index (in the measure's quantities) of the whole this is a part of
     period: int | None = None  # index (in the measure's time bounds) of the period it is for
+    other_end: int | None = None  # index (in the same list) of the other end of its range
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,15 @@ and the two ways of seeing a dataset as one graph: a copy and a read-only view.
 
 N-Quads and N-Triples lines are sorted, so that building twice gives byte-identical
 files. A file is written next to its destination and renamed into place, so a failed
-write never leaves a partial file.
+write never leaves a partial file, and a destination that is also an input is refused
+before any work, so an input is never replaced by what was made from it.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import Dataset, Graph
@@ -85,6 +87,25 @@ def check_destination(path: Path) -> tuple[str, bool]:
             hint="create the folder first or choose another --output",
         )
     return found
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (through links, relative parts or hard links)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): compare where they lead
+        return a.resolve() == b.resolve()
+
+
+def check_not_an_input(output: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output file that is one of the inputs: writing it would replace the input."""
+    for source in inputs:
+        if same_file(output, source):
+            raise InputError(
+                f"--output {output} is also an input ({source}); policykg never writes "
+                "over a file it reads",
+                hint="choose another --output file",
+            )
 
 
 def write_bytes(data: bytes, path: Path) -> int:

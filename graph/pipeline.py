@@ -17,7 +17,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import iris
-from .agencies import Jurisdiction
+from .agencies import AgencyResolver, Jurisdiction
 from .build import BuildContext, add_document_graph
 from .citations import find_citations
 from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
@@ -164,6 +164,24 @@ def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None
         )
 
 
+def counties_named(
+    docs: Sequence[Document], places: Sequence[Jurisdiction], ref: Reference
+) -> set[str]:
+    """The county-level places the documents mention or are the jurisdiction of: the
+    gazetteer's counties a dataset carries (it carries every larger division)."""
+    holders = [x.entities for d in docs for x in (*d.measures, *d.all_paragraphs)]
+    mentioned = {
+        m.key
+        for m in [
+            *(x for d in docs for x in d.entities.mentions),
+            *(x for e in holders for x in e.mentions),
+        ]
+        if m.kind == "place"
+    }
+    jurisdictions = {ref.place_iri(w.code) for w in places if w.code}
+    return {iri for iri in mentioned | jurisdictions if iri is not None}
+
+
 class CitationResolver:
     """Finds the node of a cited document among the dataset's and the reference data's."""
 
@@ -203,10 +221,35 @@ def normalise_title(title: str) -> str:
 
 
 def jurisdiction_of(doc: Document, ref: Reference) -> Jurisdiction:
-    """The place whose short agency names (省…, 市…, 县…) the document uses."""
-    code = ref.jurisdiction_of_issuer(doc.issuer.text) if doc.issuer else None
-    if code is None:
-        return Jurisdiction()
+    """The place whose short agency names (省…, 市…, 县…) the document uses.
+
+    Read from whatever the document gives, in this order: the issuer (under the notice or
+    in the signature), the office named in the print line, the issuer that the notice title
+    begins with (河南省人民政府办公厅关于印发…), the signature's office, and last the first
+    character of the document number's issuer code when it is a province's abbreviation
+    (豫政办 → 河南省). A national body as issuer (国务院) makes a national document."""
+    for name in issuer_names(doc):
+        if ref.is_national_issuer(name):
+            return Jurisdiction(national=True)
+        code = ref.jurisdiction_of_issuer(name)
+        if code is not None:
+            return _jurisdiction_at(code, ref)
+    if doc.number is not None:
+        code = ref.province_by_abbreviation(doc.number.issuer_code[:1])
+        if code is not None:
+            return _jurisdiction_at(code, ref)
+    return Jurisdiction()
+
+
+def issuer_names(doc: Document) -> list[str]:
+    """The names of the issuing office the document prints, most telling first."""
+    names = [span.text for span in (doc.issuer, doc.printed_by) if span is not None]
+    if doc.notice_title is not None and "关于" in doc.notice_title.text:
+        names.append(doc.notice_title.text.split("关于", 1)[0])
+    return [n.strip() for n in names if n.strip()]
+
+
+def _jurisdiction_at(code: str, ref: Reference) -> Jurisdiction:
     province = ref.place_name(ref.province_of(code))
     prefecture = code[:4] + "00"
     if code == ref.province_of(code):
@@ -256,7 +299,7 @@ def build(
     t0 = time.perf_counter()
     dataset = Dataset()
     bind_prefixes(dataset.namespace_manager)
-    for name, graph in ref.graphs().items():
+    for name, graph in ref.graphs(counties=counties_named(docs, places, ref)).items():
         target = dataset.graph(iris.reference_graph_iri(name))
         target.addN((s, p, o, target) for s, p, o in graph)
     resolver = CitationResolver(docs, ref)
@@ -271,7 +314,7 @@ def build(
     release = version()
     for doc, where in zip(docs, places, strict=True):
         ctx = BuildContext(
-            find_agency=ref.find_agency,
+            agencies=AgencyResolver(ref, where),
             resolve_citation=resolver,
             jurisdiction=where,
             version=release,

@@ -8,16 +8,27 @@ file itself. The checksum is the SHA-256 of the raw bytes as read.
 
 Encodings tried, in order: UTF-8 (with or without BOM), then GB18030 (a superset of GBK
 and GB2312) when the bytes decode cleanly and the result looks like Chinese text.
+
+A file larger than the input limit (:data:`MAX_SOURCE_BYTES`, 8 MiB; real text documents
+are under 100 KB, their PDF and Word files a few MB) is refused: at most one byte past the
+limit is ever read, so a huge file, a device or a pipe cannot make policykg read, and then
+hold in memory, more than that.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from policykg.graph.errors import SourceFileError
+from policykg.graph.formats import read_published
 from policykg.graph.model import SourceText
 
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+_max_source_bytes: ContextVar[int] = ContextVar("max_source_bytes", default=MAX_SOURCE_BYTES)
 _BOM = b"\xef\xbb\xbf"
 # Control characters other than tab, line feed, form feed and carriage return do not
 # occur in text files; more than a few of them means the file is binary.
@@ -33,8 +44,22 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+@contextlib.contextmanager
+def source_size_limit(max_bytes: int) -> Iterator[None]:
+    """Within the block, text inputs may be up to ``max_bytes`` long (the command's option)."""
+    token = _max_source_bytes.set(max_bytes)
+    try:
+        yield
+    finally:
+        _max_source_bytes.reset(token)
+
+
 def read_source(path: str | Path) -> SourceText:
-    """Read a text file as a :class:`SourceText`; raise SourceFileError if it cannot be used."""
+    """Read a file as a :class:`SourceText`; raise SourceFileError if it cannot be used.
+
+    Web pages, PDF and Word files are recognised by their content and read by their
+    readers (graph/formats.py); every other file is read as text.
+    """
     p = Path(path)
     if not p.exists():
         raise SourceFileError(
@@ -44,12 +69,24 @@ def read_source(path: str | Path) -> SourceText:
         raise SourceFileError(
             f"{p}: is a directory, not a text file", hint="give the path of a .txt file inside it"
         )
+    limit = _max_source_bytes.get()
     try:
-        raw = p.read_bytes()
+        with p.open("rb") as handle:
+            raw = handle.read(limit + 1)
     except OSError as e:
         raise SourceFileError(
             f"{p}: cannot be read ({e.strerror or e})", hint="check the file's permissions"
         ) from e
+    if len(raw) > limit:
+        raise SourceFileError(
+            f"{p}: larger than {limit:,} bytes, the limit for one input file",
+            hint="policy documents are far smaller (text under 100 KB, PDF and Word files a "
+            "few MB); if this one is real, raise the limit with "
+            "`policykg build --max-input-bytes N`",
+        )
+    published = read_published(raw, p.name)  # a web page, PDF or Word file, by content
+    if published is not None:
+        return published
     text, encoding = decode_bytes(raw, p.name)
     return SourceText(
         text=text, file_name=p.name, sha256=hashlib.sha256(raw).hexdigest(), encoding=encoding

@@ -3,7 +3,8 @@
 Implements the time table of genre.md: deadlines (执行期限至2023年4月30日, 到2022年年底,
 2023年3月底前, 2022年实现…, 年内), periods (自2022年7月1日起至2022年12月31日,
 “十四五”期间, 全年), holidays (春节前, from the holiday calendar in data/holidays.ttl) and
-recurring deadlines (每月5日前, 每年…). ``end`` is always the last day an expression covers.
+recurring deadlines (每月5日前; 每年1月31日前 and 每年1月底前, month 1 and day 31).
+``end`` is always the last day an expression covers.
 
 The five-year plans (“十四五”期间 2021–2025) are named periods of the calendar data in
 data/holidays.ttl, like the holidays; a plan the data does not name gives no bound.
@@ -27,9 +28,21 @@ Rules for years that are not time bounds (documented here because they are judge
   sentence: it is a period covering that year (start Jan 1, end Dec 31, precision year).
   A bare year before a verb (2022年实现…) is a deadline ending Dec 31.
 
-Month expressions without a year (3月底前) take the last year written before them in the
-stretch, else the reference date's year, moved on a year when that would put the end
-before the reference date. 每季度 is not recognised (OWL-Time has no quarter unit);
+* a plain date (no 到/至/自, no 底/前/起 …) that ends on or before the document's date is
+  a past event or the date of an act, not a bound (2018年11月，党中央、国务院印发…; a
+  signature line 国务院办公厅2013年11月18日); so is a date that is the whole stretch.
+* a bare 年底/年内 taken into an object (纳入年底效能目标考核体系) is no deadline either.
+* 年初 / 月初 give a day only as a start (2019年初开始 → from 2019-01-01, precision year);
+  到2020年初 has no day to give and gives no bound (no date is invented); 初步 is no 初.
+* a quarter (2022年第一季度, 三季度末前) covers its three months, precision month; with
+  末/底/前/到 it is a deadline at its last day. A 旬 (上旬/中旬/下旬, ten days of a
+  month) ends on the 10th, the 20th or the month's last day.
+* what has no date gets no bound: 到本世纪中叶, 今后三年, 每5年 (an interval the model
+  cannot state).
+
+Month expressions without a year (3月底前, 一季度末) take the last year written before them
+in the stretch, else the reference date's year, moved on a year when that would put the
+end before the reference date. 每季度 is not recognised (OWL-Time has no quarter unit);
 holiday periods (春节期间) are not either: their extent is set year by year.
 """
 
@@ -173,8 +186,17 @@ _RECURRING = re.compile(
 )
 _DATE_EXPR = re.compile(
     rf"(?P<lead>{_LEAD}|自|从)?(?P<date>{_DATE})"
-    r"(?P<suffix>年底|年末|底|末|上半年|下半年)?(?P<tail>前|以前|之前|止|为止|起|开始|内)?"
+    r"(?P<suffix>年底|年末|底|末|上半年|下半年|上旬|中旬|下旬|初(?!步))?"
+    r"(?P<tail>前|以前|之前|止|为止|起|开始|内)?"
 )
+# a quarter (一季度, 2022年第三季度末前): its months are a period, its end a deadline
+_QUARTER = re.compile(
+    rf"(?P<lead>{_LEAD})?(?P<year>{_YEAR})?(?<!每)第?(?P<q>[一二三四1-4])季度"
+    r"(?P<suffix>末|底)?(?P<tail>前|以前|之前|内)?"
+)
+# the last day of each 旬 (ten-day part of a month); 下旬 ends with the month
+_DECADE_END = {"上旬": 10, "中旬": 20}
+_DECADE_START = {"上旬": 1, "中旬": 11, "下旬": 21}
 _WITHIN_YEAR = re.compile(
     rf"(?<![\d{_CN_DIGIT}十百两个半多余年])(?P<lead>{_LEAD})?"
     r"(?:(?P<which>今年|本年|明年)(?P<what1>年内|全年|年底|年末|内|底)?|(?P<what>年内|全年|年底|年末))"
@@ -186,9 +208,11 @@ _DATE_PARTS = re.compile(
     r"(?:(?P<d>[\d一二三四五六七八九十]{1,3})[日号])?"
 )
 
-# Before a bare year: a preposition or verb taking it into its object (not a bound).
+# Before a bare year (or a bare 年底): a preposition or verb taking it into its object
+# (not a bound): 对2022年…, 纳入年底…考核.
 _OBJECT_BEFORE = re.compile(
-    r"(?:对|将|把|向|为|比|较|与|同|和|及|按|照|据|依|结合|发布|公布|印发|编制|出台|制定|参照)$"
+    r"(?:对|将|把|向|为|比|较|与|同|和|及|按|照|据|依|结合|发布|公布|印发|编制|出台|制定|参照|"
+    r"纳入|列入)$"
 )
 # After a bare year: it qualifies a following noun or refers to the past.
 _QUALIFIER_AFTER = re.compile(r"(?:被|的|以来|同期)")
@@ -241,6 +265,7 @@ class _Found:
     kind: str
     recurrence: str | None = None
     recurrence_day: int | None = None
+    recurrence_month: int | None = None
     label: str | None = None
     emit: bool = True  # False: the text is a time expression this calendar cannot date
 
@@ -328,18 +353,27 @@ def _five_year_plans(scan: _Scan, periods: dict[str, tuple[int, int]]) -> Iterat
 def _recurring(scan: _Scan) -> Iterator[_Found]:
     units = {"月": "month", "年": "year", "周": "week"}
     for m in _RECURRING.finditer(scan.text):
-        day = None
-        if m.group("day") and m.group("unit") == "月":
+        unit = m.group("unit")
+        month = day = None
+        if unit == "年" and m.group("month"):
+            month = parse_chinese_integer(m.group("month")[:-1])
+        if m.group("day") and unit in ("月", "年"):
             day = parse_chinese_integer(m.group("day")[:-1])
+        elif m.group("end") and month is not None and month != 2:
+            day = _last_day_of_month(2001, month).day  # 每年1月底前: January ends on the 31st
+        # 每年2月30日 is no day: checked against a leap year, where February has 29
+        valid = day is None or day <= _last_day_of_month(2000, month or 1).day
         yield _Found(
             m.start(),
             m.end(),
             None,
             None,
-            "day" if day else units[m.group("unit")],
+            "day" if day else ("month" if month else units[unit]),
             "recurring",
-            recurrence=units[m.group("unit")],
+            recurrence=units[unit],
             recurrence_day=day,
+            recurrence_month=month,
+            emit=valid,
         )
 
 
@@ -385,6 +419,7 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
             first, last, precision = _bounds_of(y, mo, d)
         except ValueError:
             continue
+        starts = tail in ("起", "开始") or (lead in ("自", "从") and tail is None)
         if suffix in ("上半年", "下半年") and mo is None:
             half = (
                 (date(y, 1, 1), date(y, 6, 30))
@@ -395,11 +430,24 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
             continue
         if suffix in ("上半年", "下半年"):
             continue
-        if tail in ("起", "开始") or (lead in ("自", "从") and tail is None):
+        if suffix == "初":
+            # 2019年初开始: the year (or month) it starts in; 到2020年初 has no day to give
+            yield _Found(m.start(), m.end(), first, None, precision, "period", emit=starts)
+            continue
+        if suffix in _DECADE_START:
+            if mo is None or d is not None:
+                continue
+            found = _decade(m, first, last, suffix, starts)
+            yield found
+            continue
+        if starts:
             yield _Found(m.start(), m.end(), first, None, precision, "period")
             continue
         if y_written is None and d is None and not (lead or suffix or tail):
             continue  # a bare month (3月) is too weak a signal
+        if not (lead or suffix or tail) and _is_a_dated_act(scan, m, last):
+            yield _Found(m.start(), m.end(), None, None, precision, "deadline", emit=False)
+            continue
         bare_year = mo is None and not suffix and not tail and not lead
         if bare_year:
             found = _bare_year(scan, m, first, last)
@@ -409,16 +457,57 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
         yield _Found(m.start(), m.end(), None, last, precision, "deadline")
 
 
+def _decade(m: re.Match[str], first: date, last: date, which: str, starts: bool) -> _Found:
+    """9月中旬前 (ends on the 20th), 9月下旬起 (starts on the 21st): a 旬, ten days of a month."""
+    if starts:
+        begin = first.replace(day=_DECADE_START[which])
+        return _Found(m.start(), m.end(), begin, None, "day", "period")
+    end = last.replace(day=_DECADE_END[which]) if which in _DECADE_END else last
+    return _Found(m.start(), m.end(), None, end, "day", "deadline")
+
+
+def _is_a_dated_act(scan: _Scan, m: re.Match[str], last: date) -> bool:
+    """A date with nothing around it that says it bounds anything, ending on or before the
+    document's date: a past event (2018年11月，党中央、国务院印发…) or the date of signature
+    (a paragraph that is only a date, 国务院办公厅2013年11月18日)."""
+    if scan.text.strip() == m.group(0):
+        return True
+    return scan.reference is not None and last <= scan.reference
+
+
+def _quarters(scan: _Scan) -> Iterator[_Found]:
+    for m in _QUARTER.finditer(scan.text):
+        quarter = parse_chinese_integer(m.group("q"))
+        last_month = 3 * quarter
+        if m.group("year"):
+            y: int | None = parse_chinese_integer(m.group("year")[:-1])
+        else:
+            y = _resolve_year(scan, m.start(), last_month, None)
+        if y is None:
+            continue
+        first, last = date(y, last_month - 2, 1), _last_day_of_month(y, last_month)
+        if m.group("lead") or m.group("suffix") or m.group("tail"):
+            yield _Found(m.start(), m.end(), None, last, "month", "deadline")
+        else:
+            yield _Found(m.start(), m.end(), first, last, "month", "period")
+
+
 def _bare_year(scan: _Scan, m: re.Match[str], first: date, last: date) -> _Found | None:
     """A year with nothing but itself: a bound only where it governs the clause."""
     text = scan.text
-    if _QUALIFIER_AFTER.match(text, m.end()):
-        return None
-    if _OBJECT_BEFORE.search(text[max(0, m.start() - 2) : m.start()]):
+    if _is_object_or_qualifier(text, m.start(), m.end()):
         return None
     if _COMMA_AFTER.match(text, m.end()):
         return _Found(m.start(), m.end(), first, last, "year", "period")
     return _Found(m.start(), m.end(), None, last, "year", "deadline")
+
+
+def _is_object_or_qualifier(text: str, begin: int, end: int) -> bool:
+    """A bare time word taken into the object of the word before it (对2022年…, 纳入年底…)
+    or qualifying what follows (2022年的目标, 2022年被列为…, 2020年以来)."""
+    return bool(
+        _QUALIFIER_AFTER.match(text, end) or _OBJECT_BEFORE.search(text[max(0, begin - 2) : begin])
+    )
 
 
 def _within_year(scan: _Scan) -> Iterator[_Found]:
@@ -428,6 +517,9 @@ def _within_year(scan: _Scan) -> Iterator[_Found]:
     for m in _WITHIN_YEAR.finditer(scan.text):
         which, what = m.group("which"), m.group("what") or m.group("what1")
         y = year + 1 if which == "明年" else year
+        bare = not (which or m.group("lead") or m.group("tail"))
+        if bare and _is_object_or_qualifier(scan.text, m.start(), m.end()):
+            continue  # 纳入年底效能目标考核: the year-end review, not a deadline
         if what != "全年" and (what or m.group("lead") or m.group("tail")):
             yield _Found(m.start(), m.end(), None, date(y, 12, 31), "year", "deadline")
         else:
@@ -452,6 +544,7 @@ def find_time_bounds(
         (_ranges(scan), False),
         (_recurring(scan), False),
         (_holidays(scan, holidays), False),
+        (_quarters(scan), False),
         (_dates(scan), False),
         (_within_year(scan), False),
     )
@@ -472,6 +565,7 @@ def find_time_bounds(
             kind=f.kind,
             recurrence=f.recurrence,
             recurrence_day=f.recurrence_day,
+            recurrence_month=f.recurrence_month,
             label=f.label,
         )
         for f in found

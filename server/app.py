@@ -7,33 +7,53 @@ copy-on-write by the workers) and stored on `app.extensions["policykg"]` as a
 
 Errors: every policykg exception maps to its `http_status` here and nowhere else
 (400 malformed, 403 refused, 404, 405 with Allow, 406 with the acceptable types, 413,
-415, 503 with Retry-After on timeout); a real fault is logged and answered 500. Error
+415, 429 and 503 with Retry-After); a real fault is logged and answered 500. Error
 bodies are plain text, or JSON when the client prefers application/json.
+
+Every answer carries CORS and security headers (a Content-Security-Policy that allows
+only this service's own scripts, no framing, no MIME sniffing). Nothing is built from the
+request's Host header: redirects are relative and descriptions use PUBLIC_URL.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from policykg.graph.errors import PolicyKGError
 
+from .admission import Admission
 from .answers import AnswerCache
+from .bodies import BodyLimit, body_too_large
 from .config import DEFAULTS, Config
 from .engine import Engine, open_engine
 from .executor import QueryRunner
+from .sandbox import warn_if_unavailable
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Type, Content-Length, Retry-After, Allow, "
     "X-Policykg-Cache, X-Policykg-Conforms, Link, "
     "Content-Location",
+}
+SECURITY_HEADERS = {
+    # the pages and the query page use only this service's own scripts, styles and data;
+    # YASGUI sets inline styles, so style attributes are allowed, scripts never inline
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -50,6 +70,8 @@ class Service:
     config: Config
     runner: QueryRunner
     answers: AnswerCache
+    queries: Admission
+    validations: Admission
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -70,6 +92,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     else:
         engine.base_iri = settings.base_iri  # the Config is the one place of configuration
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
+    warn_if_unavailable()  # the evaluation children run in the network sandbox
     runner = QueryRunner(
         engine, settings.query_timeout, settings.max_result_bytes, settings.query_workers
     )
@@ -78,11 +101,22 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
         config=settings,
         runner=runner,
         answers=AnswerCache(settings.answer_cache_bytes),
+        queries=Admission(settings.query_workers + settings.query_queue, settings.client_queries),
+        validations=Admission(settings.validate_workers, 1, what="validations"),
     )
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)
     _register_blueprints(app)
     _register_errors(app)
-    app.after_request(_cors)
+    app.before_request(_arrived)
+    app.after_request(_headers)
     return app
+
+
+def _arrived() -> None:
+    """Note when the request arrived (deadlines count from here); refuse a body over the cap."""
+    g.arrival = time.monotonic()
+    settings: Config = current_app.extensions["policykg"].config
+    body_too_large(request.environ, settings.max_content_length)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -95,11 +129,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
 
 
-def _cors(response: Response) -> Response:
-    """Let browser tools on any origin read the (public, read-only) answers."""
+def _headers(response: Response) -> Response:
+    """CORS (browser tools on any origin may read the public, read-only answers) and the
+    security headers, on every answer."""
     response.headers.update(CORS_HEADERS)
+    response.headers.update(SECURITY_HEADERS)
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)
+    location = response.headers.get("Location")
+    if location and urlsplit(location).netloc:
+        # werkzeug's own redirects (merged slashes) name the host the client claimed
+        parts = urlsplit(location)
+        response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, ""))
     return response
 
 
@@ -139,6 +180,7 @@ _TITLES = {
     413: "Payload Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
@@ -163,8 +205,10 @@ def _register_errors(app: Flask) -> None:
         response = error_response(
             status, _TITLES.get(status, "Error"), exc.message, exc.hint, extra
         )
-        if status == 503:
+        if status in (429, 503):
             response.headers["Retry-After"] = _retry_after(app)
+        if status == 413:  # the rest of the body may be unread: no next request here
+            response.headers["Connection"] = "close"
         return response
 
     @app.errorhandler(HTTPException)

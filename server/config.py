@@ -24,13 +24,22 @@ DEFAULTS: dict[str, Any] = {
     "MAX_QUERY_LENGTH": 100_000,  # characters of query text
     "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes of any request body (Flask enforces: 413)
     "MAX_NESTING_DEPTH": 64,  # { ( [ levels in a query
+    "MAX_CHAIN": 1000,  # operators and pattern elements in a row (the engines nest them)
     "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised result size; larger answers are refused
-    "QUERY_WORKERS": 1,  # evaluation child processes per server process
+    "QUERY_WORKERS": 4,  # evaluation child processes per server process
+    "QUERY_QUEUE": 8,  # queries waiting for a free evaluation child per server process (503 beyond)
+    "CLIENT_QUERIES": 2,  # queries in flight per client address per server process (429 beyond)
+    "VALIDATE_WORKERS": 2,  # /validate uploads checked at once per server process (503 beyond)
+    "CLIENT_ADDRESS_HEADER": None,  # e.g. X-Forwarded-For, set by a trusted proxy; off by default
     "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,  # LRU of complete answers per process; 0 = off
     "VALIDATE_TIMEOUT": 20.0,  # seconds for one /validate request (see serve.py:
     # gunicorn's --timeout must exceed it)
     "BASE_IRI": "https://w3id.org/policykg/",
+    "PUBLIC_URL": "http://127.0.0.1:8000/",  # where clients reach this service (descriptions)
 }
+# Request threads per server process beyond those that may wait for an evaluation: they
+# keep /healthz, the pages and cached answers answered while every evaluation slot is busy.
+SPARE_THREADS = 4
 
 
 class ConfigError(InputError):
@@ -47,11 +56,23 @@ class Config:
     max_query_length: int = 100_000
     max_content_length: int = 1024 * 1024
     max_nesting_depth: int = 64
+    max_chain: int = 1000
     max_result_bytes: int = 64 * 1024 * 1024
-    query_workers: int = 1
+    query_workers: int = 4
+    query_queue: int = 8
+    client_queries: int = 2
+    validate_workers: int = 2
+    client_address_header: str | None = None
     answer_cache_bytes: int = 32 * 1024 * 1024
     validate_timeout: float = 20.0
     base_iri: str = "https://w3id.org/policykg/"
+    public_url: str = "http://127.0.0.1:8000/"
+
+    @property
+    def request_threads(self) -> int:
+        """Request threads a server process needs: every query in flight, /validate uploads,
+        and spare ones for what never waits (health, pages, cached answers)."""
+        return self.query_workers + self.query_queue + self.validate_workers + SPARE_THREADS
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Config:
@@ -82,13 +103,26 @@ class Config:
             "max_query_length",
             "max_content_length",
             "max_nesting_depth",
+            "max_chain",
             "max_result_bytes",
             "query_workers",
+            "client_queries",
+            "validate_workers",
         ):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"{name.upper()} must be a positive integer, not {value!r}")
-        if not isinstance(self.answer_cache_bytes, int) or self.answer_cache_bytes < 0:
-            raise ConfigError("ANSWER_CACHE_BYTES must be 0 (off) or a positive integer")
+        for name in ("answer_cache_bytes", "query_queue"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"{name.upper()} must be 0 or a positive integer, not {value!r}")
         if not self.base_iri.startswith(("http://", "https://")):
             raise ConfigError("BASE_IRI must be an absolute http(s) IRI")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ConfigError(
+                "PUBLIC_URL must be an absolute http(s) URL, e.g. https://example.org/"
+            )
+        if not self.public_url.endswith("/"):
+            object.__setattr__(self, "public_url", self.public_url + "/")
+        if self.client_address_header is not None and not str(self.client_address_header).strip():
+            object.__setattr__(self, "client_address_header", None)

@@ -4,8 +4,12 @@ Both serve the default graph as the union of the named graphs (docs/model.md), u
 the query (FROM / FROM NAMED) or the protocol (default-graph-uri / named-graph-uri)
 names a dataset, which is then built from local graphs only. Every query passes
 `guard.inspect` first, whoever calls: no engine ever evaluates SERVICE, LOAD, an update
-or a FROM naming a graph outside the dataset. Answers come back as a `Result` holding
-pyoxigraph result objects, so both engines serialise through the same writers.
+or a FROM naming a graph outside the dataset. rdflib decides again on its own parse of
+the query (its algebra: SERVICE, FROM, REGEX patterns); pyoxigraph exposes no parse, and
+a SERVICE the guard missed meets the network sandbox of the process (an error, never a
+connection). Answers come back as a `Result` holding pyoxigraph result objects, so both
+engines serialise through the same writers; large Turtle/TriG answers are written as
+they come, under the size cap.
 
 Used by the HTTP layer (through `executor.QueryRunner`, which adds the time limit), the
 pages (`select_rows`, `describe`, `graphs`, `stats`) and the CLI (`run_query_file`).
@@ -14,6 +18,7 @@ pages (`select_rows`, `describe`, `graphs`, `stats`) and the CLI (`run_query_fil
 from __future__ import annotations
 
 import io
+import itertools
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
@@ -25,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.graph.errors import InputError, QueryError, QueryRefused
+from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 
 from . import guard
 from .linking import is_safe_iri
@@ -32,6 +38,8 @@ from .outbound import install_outbound_guard, refuse_outbound
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
 
 UNLIMITED_DEPTH = 400  # for trusted callers; still far below pyoxigraph's crash depth
+# Turtle/TriG answers up to this many triples declare only the prefixes they use
+PREFIX_SCAN_TRIPLES = 10_000
 
 
 class Term(str):
@@ -136,8 +144,14 @@ class Result:
         if self.kind == "graph":
             fmt = GRAPH_TYPES[media_type][1]
             if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                triples = list(self.native)
-                ox.serialize(triples, out, format=fmt, prefixes=used_prefixes(triples))
+                # prefixes come first: those of a small answer are the ones it uses; a large
+                # answer is written as it comes (never held whole) with all of them
+                head = list(itertools.islice(self.native, PREFIX_SCAN_TRIPLES))
+                prefixes = (
+                    used_prefixes(head) if len(head) < PREFIX_SCAN_TRIPLES else TURTLE_PREFIXES
+                )
+                triples = itertools.chain(head, self.native)
+                ox.serialize(triples, out, format=fmt, prefixes=prefixes)
             else:
                 ox.serialize(self.native, out, format=fmt)
         else:
@@ -212,7 +226,11 @@ class Engine(ABC):
         return frozenset(self.graphs())
 
     def inspect(
-        self, sparql: str, max_depth: int = UNLIMITED_DEPTH, max_length: int = sys.maxsize
+        self,
+        sparql: str,
+        max_depth: int = UNLIMITED_DEPTH,
+        max_length: int = sys.maxsize,
+        max_chain: int = guard.DEFAULT_MAX_CHAIN,
     ) -> guard.QueryInfo:
         """Run the guard with this engine's rules (regex rules for rdflib)."""
         return guard.inspect(
@@ -220,6 +238,7 @@ class Engine(ABC):
             known_graphs=self.graph_set,
             max_depth=max_depth,
             max_length=max_length,
+            max_chain=max_chain,
             check_regex=self.check_regex,
             base=self.base_iri,
         )
@@ -328,6 +347,10 @@ class OxigraphEngine(Engine):
             return Result(self.store.query(sparql, **kwargs))
         except SyntaxError as exc:
             raise QueryError(f"malformed query: {exc}") from exc
+        except OSError as exc:  # SERVICE reached the sandbox's wall (server/sandbox.py)
+            raise QueryRefused(
+                f"the query asked for a network connection, which this service never opens ({exc})"
+            ) from None
 
 
 class RdflibEngine(Engine):
@@ -353,10 +376,13 @@ class RdflibEngine(Engine):
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> RdflibEngine:
         from rdflib import Dataset
 
+        from policykg.shapes.loading import parse_rdf_file
+
         path = Path(path)
+        _rdflib_format(path)  # an unknown extension is refused as for pyoxigraph
         dataset = Dataset(default_union=True)
-        with refuse_outbound():
-            dataset.parse(str(path), format=_rdflib_format(path))
+        with refuse_outbound():  # remote JSON-LD contexts are refused, DTDs too (loading)
+            parse_rdf_file(path, dataset)
         return cls(dataset, base_iri)
 
     @classmethod
@@ -392,6 +418,7 @@ class RdflibEngine(Engine):
             ) from exc
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
             raise QueryError(f"malformed query: {exc}") from exc
+        self._refuse_on_algebra(prepared)
         if default_graphs or named_graphs:
             clauses = [CompValue("DatasetClause", default=_uri(g)) for g in default_graphs]
             clauses += [CompValue("DatasetClause", named=_uri(g)) for g in named_graphs]
@@ -399,6 +426,17 @@ class RdflibEngine(Engine):
         with refuse_outbound():
             result = self.dataset.query(prepared)
             return _rdflib_to_result(result)
+
+    def _refuse_on_algebra(self, prepared: Any) -> None:
+        """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM
+        only of the dataset's graphs, REGEX/REPLACE patterns that cannot backtrack for ever."""
+        services = service_clauses(prepared)
+        if services:
+            raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
+        default, named = dataset_graphs(prepared)
+        guard.check_graphs(default + named, self.graph_set, "FROM")
+        for pattern in regex_patterns(prepared):
+            guard.check_pattern(pattern, "in the parsed query")
 
 
 def _uri(iri: str) -> Any:

@@ -19,8 +19,9 @@ child process and the server process only waits:
   replaced the same way.
 - The child lets go of every descriptor it inherited but its own pipes and stdin/out/err
   (the listening socket, client connections, gunicorn's pipes point at /dev/null in it),
-  ignores the server's signal handlers, refuses outbound connections (the
-  audit hook; it covers rdflib only, the guard covers pyoxigraph) and asks the kernel
+  ignores the server's signal handlers, cannot create network sockets (the seccomp
+  filter of server/sandbox.py, which holds for pyoxigraph's own HTTP client too; the
+  audit hook of server/outbound.py gives rdflib a clear error first) and asks the kernel
   to kill it when its parent dies (PR_SET_PDEATHSIG), so no orphan outlives a worker.
 - The kernel sends that signal when the *thread* that forked the child ends (prctl(2)),
   not the process. Servers that answer requests in pooled threads retire idle threads
@@ -57,6 +58,7 @@ from .engine import Engine, ResultTooLarge
 from .guard import QueryInfo
 from .outbound import block_outbound_for_good
 from .protocol import types_for
+from .sandbox import enter_sandbox
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!Q")
@@ -192,6 +194,7 @@ def _become_child(keep: tuple[int, ...]) -> None:
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     block_outbound_for_good()
+    enter_sandbox(warn=False)  # the server said so at start-up if it cannot
 
 
 def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> tuple:
@@ -313,27 +316,17 @@ class QueryRunner:
                 self._children.remove(child)
             self._idle.put(self._spawn())
 
-    def run(self, job: QueryJob) -> Answer:
-        """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError."""
+    def run(self, job: QueryJob, deadline: float | None = None) -> Answer:
+        """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError.
+
+        `deadline` (time.monotonic()) is when the answer is due, counted by the caller from
+        the request's arrival; by default `timeout` seconds from now. The wait for a free
+        child is part of it.
+        """
         self._ensure_started()
-        deadline = time.monotonic() + self.timeout
-        try:
-            child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            raise QueryTimeout(
-                f"no evaluation slot free within {self.timeout:g} s",
-                hint="the service is busy; retry later",
-            ) from None
-        if not child.alive():  # died while idle (killed from outside): use a fresh one
-            log.warning("evaluation child %d had died; replacing it", child.pid)
-            self._replace(child)
-            try:
-                child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise QueryTimeout(
-                    f"no evaluation slot free within {self.timeout:g} s",
-                    hint="the service is busy; retry later",
-                ) from None
+        if deadline is None:
+            deadline = time.monotonic() + self.timeout
+        child = self._idle_child(deadline)
         try:
             _send(child.jobs, job)
             reply = _receive(child.replies, deadline)
@@ -355,6 +348,22 @@ class QueryRunner:
             log.error("engine fault on query %.200r: %s", job.sparql, reply[2])
             raise EngineCrashed(reply[2])
         raise _rebuild_error(*reply[1:])
+
+    def _idle_child(self, deadline: float) -> _Child:
+        """A live idle child, waiting for one until the deadline (QueryTimeout then)."""
+        while True:
+            try:
+                child = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryTimeout(
+                    f"no evaluation process became free within {self.timeout:g} s",
+                    hint="the service is busy; retry later",
+                ) from None
+            if child.alive():
+                return child
+            # died while idle (killed from outside): use a fresh one
+            log.warning("evaluation child %d had died; replacing it", child.pid)
+            self._replace(child)
 
     def close(self) -> None:
         """Kill this process's children (tests, shutdown)."""

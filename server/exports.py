@@ -197,15 +197,32 @@ def _collect_ids(value: Any, out: set[str]) -> None:
 
 
 def write_view(name: str, data: Path | None, output: Path) -> int:
-    """Write a view of a graph file (None: the bundled corpus) to ``output``; return its size."""
-    from policykg.graph.output import check_destination, write_bytes
+    """Write a view of a graph file (None: the bundled corpus) to ``output``; return its size.
+
+    The format follows the extension, as for `policykg build`: a view is one graph, which
+    the dataset formats (N-Quads, TriG) hold as their default graph.
+    """
+    from policykg.graph.output import (
+        check_destination,
+        check_not_an_input,
+        serialize_dataset,
+        write_bytes,
+    )
     from policykg.shapes.validate import load_input
 
-    fmt, _ = check_destination(output)
+    fmt, keeps_graphs = check_destination(output)
+    if data is not None:
+        check_not_an_input(output, [data])
     source = load_input([data] if data else None)
     view = construct_view(source, name)
     if name == "schema" and fmt == "json-ld":
         body = frame_schema_view(view).encode("utf-8")
+    elif keeps_graphs and fmt != "json-ld":
+        dataset = Dataset()
+        for prefix, namespace in view.namespaces():
+            dataset.bind(prefix, namespace)
+        dataset.default_graph += view
+        body = serialize_dataset(dataset, fmt)
     else:
         body = view.serialize(format=fmt, encoding="utf-8")
     return write_bytes(body, output)

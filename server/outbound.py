@@ -4,8 +4,9 @@ rdflib follows SERVICE with urlopen and would fetch FROM graphs and JSON-LD cont
 security notes recommend an audit hook. The hook is installed once per process and only
 refuses while a thread has asked it to (`refuse_outbound()`), so the rest of the process
 (tests, clients) is unaffected; the evaluation children refuse for good. It cannot see
-pyoxigraph's Rust HTTP client: for that engine the guard (server/guard.py) is what stops
-SERVICE.
+pyoxigraph's Rust HTTP client: for that engine the guard (server/guard.py) and, behind
+it, the seccomp sandbox (server/sandbox.py) stop SERVICE. For rdflib the hook turns an
+attempt into a clear PermissionError before the sandbox's wall is reached.
 """
 
 from __future__ import annotations

@@ -2,16 +2,12 @@
 
 The same app factory as production (server/wsgi.py). The graph is loaded once in the
 serving process and shared copy-on-write by the worker processes forked from it (two by
-default; gunicorn calls this `--preload`). Two HTTP fronts run the same WSGI app:
-
-- granian (the default): HTTP/1.1 parsed in Rust, keep-alive connections, one request
-  thread per worker. About 1.8× gunicorn's requests per second on the competency
-  questions (benchmarks/results/http.md).
-- gunicorn, sync workers: one connection per request; its --timeout kills a worker that
-  overruns, a second backstop behind the query deadline of server/executor.py.
-
-Either way a query's deadline is enforced by the evaluation child (a clean 503), not by
-the front.
+default). The HTTP front is granian: HTTP/1.1 parsed in Rust, keep-alive connections,
+headers read asynchronously (20 connections that send their headers a byte at a time
+do not hold a request thread; gunicorn's workers are held by each one, so gunicorn is
+only documented behind a buffering proxy), and enough request threads per worker for
+every query in flight plus spare ones for what never waits (Config.request_threads).
+A query's deadline is enforced by the evaluation child (a clean 503), not by the front.
 """
 
 from __future__ import annotations
@@ -23,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
 
 from policykg.graph.errors import InputError, NotConforming
 
@@ -32,30 +27,14 @@ from .config import Config
 from .engine import ENGINES
 
 # Seconds gunicorn gives a sync worker beyond the longest request timeout of the Config,
-# so that the service's own deadline (a clean 503) always fires before gunicorn kills
-# the worker (a reset connection).
+# in the documented gunicorn command (behind a buffering proxy), so that the service's own
+# deadline (a clean 503) always fires before gunicorn kills the worker.
 GUNICORN_MARGIN = 10.0
 
 
 def gunicorn_timeout(config: Config) -> int:
     """gunicorn's --timeout for a Config: max(query, validate timeout) + the margin."""
     return math.ceil(max(config.query_timeout, config.validate_timeout) + GUNICORN_MARGIN)
-
-
-class _Gunicorn(BaseApplication):
-    """gunicorn running an app object that already holds the graph."""
-
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
-        self.application = app
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        return self.application
 
 
 def check_address_free(host: str, port: int) -> None:
@@ -103,37 +82,23 @@ def load_checked_dataset(data: Path | None, allow_nonconforming: bool, say: Call
     return dataset
 
 
-def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
-    """Serve `app` with gunicorn's sync workers, forked from this process."""
-    settings: Config = app.extensions["policykg"].config
-    _Gunicorn(
-        app,
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "timeout": gunicorn_timeout(settings),
-            "worker_class": "sync",
-            "accesslog": None,
-        },
-    ).run()
-
-
 def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
     """Serve `app` with granian's WSGI interface; its workers are forked from this process.
 
-    One request thread per worker, as with sync workers: the thread waits for the
-    evaluation child, and more threads would only contend for the GIL.
+    Each worker has the request threads its Config asks for: a thread waiting for an
+    evaluation child costs nothing but a place in admission's bounded queue.
     """
     from granian import Granian
     from granian.constants import Interfaces
 
+    settings: Config = app.extensions["policykg"].config
     server = Granian(
         "policykg.server.wsgi:app",
         address=host,
         port=port,
         interface=Interfaces.WSGI,
         workers=workers,
-        blocking_threads=1,
+        blocking_threads=settings.request_threads,
         websockets=False,
         respawn_failed_workers=True,
         workers_kill_timeout=5,
@@ -145,8 +110,12 @@ def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
 # the HTTP servers `policykg serve --front` offers
 FRONTS: dict[str, Callable[[Flask, str, int, int], None]] = {
     "granian": run_granian,
-    "gunicorn": run_gunicorn,
 }
+
+
+def _url_host(host: str) -> str:
+    """A host as written in a URL (IPv6 addresses in brackets)."""
+    return f"[{host}]" if ":" in host else host
 
 
 def serve(
@@ -163,7 +132,9 @@ def serve(
     say = progress or (lambda _m: None)
     check_address_free(host, port)
     dataset = load_checked_dataset(data, allow_nonconforming, say)
-    config = {"ENGINE": engine} if engine else {}
+    config: dict[str, Any] = {"PUBLIC_URL": f"http://{_url_host(host)}:{port}/"}
+    if engine:
+        config["ENGINE"] = engine
     name = engine or "oxigraph"
     app = create_app(config, engine=ENGINES[name].from_dataset(dataset))
     say(

@@ -3,8 +3,10 @@
 /sparql accepts GET ?query=, POST application/x-www-form-urlencoded and POST
 application/sparql-query. default-graph-uri / named-graph-uri select local graphs
 (never fetched). Updates are not offered (400). Every query passes the guard before
-evaluation and is evaluated by the QueryRunner under the configured deadline. A bare
-GET returns the Service Description (also at /.well-known/void).
+evaluation. An answer in the answer cache is sent at once; any other query passes
+admission (server/admission.py: a bounded queue, a budget per client) and is evaluated
+by the QueryRunner under a deadline that counts from the request's arrival. A bare GET
+returns the Service Description (also at /.well-known/void), written for PUBLIC_URL.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import functools
 from importlib import resources
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
 from policykg.graph.errors import InputError, PolicyKGError
 
+from .admission import client_address
 from .description import DUMPS, description_graph, serialize_graph
 from .executor import QueryJob
 from .guard import check_graphs
@@ -28,7 +31,6 @@ sparql_bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-MAX_CACHED_DESCRIPTIONS = 32
 # form bodies up to this size are decoded once and remembered (256 of them at most)
 MAX_REMEMBERED_FORM_BYTES = 8192
 
@@ -122,7 +124,10 @@ def sparql() -> Response:
     state = service()
     config, engine = state.config, state.engine
     info = engine.inspect(
-        queries[0], max_depth=config.max_nesting_depth, max_length=config.max_query_length
+        queries[0],
+        max_depth=config.max_nesting_depth,
+        max_length=config.max_query_length,
+        max_chain=config.max_chain,
     )
     choice = negotiate_header(
         kind_of_form(info.form), request.headers.get("Accept"), params.get("format")
@@ -138,7 +143,8 @@ def sparql() -> Response:
     answer = state.answers.get(job)
     hit = answer is not None
     if answer is None:
-        answer = state.runner.run(job)
+        with state.queries.admit(client_address()):
+            answer = state.runner.run(job, deadline=g.arrival + config.query_timeout)
         state.answers.put(job, answer)
     response = Response(answer.body, content_type=content_type(answer.media_type))
     response.headers["X-Policykg-Cache"] = "hit" if hit else "miss"
@@ -148,16 +154,16 @@ def sparql() -> Response:
 
 @sparql_bp.route("/.well-known/void")
 def service_description() -> Response:
-    """The Service Description with the VoID description of the dataset."""
+    """The Service Description with the VoID description of the dataset, for PUBLIC_URL
+    (never for the Host header the client sent)."""
     choice = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
     state = service()
-    key = (request.url_root, choice.media_type)
     cache = state.cache.setdefault("description", {})
-    body = cache.get(key)
+    body = cache.get(choice.media_type)
     if body is None:
-        body = serialize_graph(description_graph(state.engine, request.url_root), choice.media_type)
-        if len(cache) < MAX_CACHED_DESCRIPTIONS:  # Host headers are the client's to choose
-            cache[key] = body
+        root = state.config.public_url
+        body = serialize_graph(description_graph(state.engine, root), choice.media_type)
+        cache[choice.media_type] = body
     response = Response(body, content_type=content_type(choice.media_type))
     response.vary.add("Accept")
     return response

@@ -2,10 +2,14 @@
 
 The upload is Turtle, N-Triples, N-Quads, TriG or JSON-LD (a remote @context is refused)
 or RDF/XML without DOCTYPE or ENTITY declarations, by Content-Type; browsers can post a
-form with `data` and `format` fields. The size is capped by MAX_CONTENT_LENGTH (413).
-Nothing is ever fetched: the unsafe constructs are refused before parsing
-(policykg.shapes.loading), and parsing and validation run in a forked child that
-refuses outbound connections and is killed at VALIDATE_TIMEOUT (503).
+form with `data` and `format` fields. The size is capped by MAX_CONTENT_LENGTH on the
+bytes read, chunked or not (413, server/bodies.py). Nothing is ever fetched: the unsafe
+constructs are refused (policykg.shapes.loading: remote JSON-LD contexts before parsing,
+DTDs and entities by the XML parser itself), and parsing and validation run in a forked
+child that cannot open network sockets (server/sandbox.py) and is killed at
+VALIDATE_TIMEOUT, counted from the request's arrival (503). At most VALIDATE_WORKERS
+uploads are checked at once, one per client (503 / 429 beyond). Relative IRIs of an
+upload resolve against a neutral base, so no report shows a path of the server.
 
 The answer is the SHACL validation report: Turtle (the default), JSON-LD (for
 application/json too), the bilingual text report (text/plain) or any other RDF type by
@@ -18,14 +22,16 @@ from __future__ import annotations
 
 import functools
 import html
+import time
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from rdflib import Dataset, Graph
 from rdflib.namespace import SH
 
 from policykg.graph.errors import InputError
 
+from .admission import client_address
 from .description import serialize_graph
 from .executor import run_isolated
 from .protocol import GRAPH_TYPES, NotAcceptable, content_type
@@ -53,6 +59,9 @@ FORM_FORMATS = {
     "rdfxml": "xml",
 }
 UPLOAD_NAME = Path("upload")  # names the upload in error messages; never read
+# Relative IRIs of an upload are resolved against this base, not against a path of the
+# server (the reserved .invalid domain, RFC 6761, names nothing anywhere).
+UPLOAD_BASE = "https://upload.invalid/"
 
 
 def _upload() -> tuple[str, str]:
@@ -91,7 +100,7 @@ def _validate_text(text: str, fmt: str) -> dict[str, object]:
         raise InputError("the upload is empty")
     refuse_unsafe(UPLOAD_NAME, text, fmt)
     dataset = Dataset()
-    parse_text(UPLOAD_NAME, text, fmt, dataset)
+    parse_text(UPLOAD_NAME, text, fmt, dataset, base=UPLOAD_BASE)
     result = validate_dataset(dataset)
     return {
         "conforms": bool(result.conforms),
@@ -122,8 +131,10 @@ def validate() -> Response:
     text, fmt = _upload()
     wanted = _report_type()
     _warm_up()
-    timeout = current_app.extensions["policykg"].config.validate_timeout
-    report = run_isolated(_validate_text, text, fmt, timeout=timeout)
+    state = current_app.extensions["policykg"]
+    with state.validations.admit(client_address()):
+        remaining = g.arrival + state.config.validate_timeout - time.monotonic()
+        report = run_isolated(_validate_text, text, fmt, timeout=max(remaining, 0.0))
     conforms = report["conforms"]
     if wanted == "text/html":
         graph = Graph().parse(data=report["nt"], format="nt")

@@ -3,18 +3,20 @@
 Configuration comes from POLICYKG_* environment variables (server/config.py), e.g.
 POLICYKG_DATA=/srv/policykg.nq. The documented commands (docs/endpoint.md):
 
-    granian --interface wsgi --workers 2 --blocking-threads 1 --no-ws \
+    granian --interface wsgi --workers 2 --blocking-threads 18 --no-ws \
         --host 127.0.0.1 --port 8000 'policykg.server.wsgi:app'
     gunicorn -w 2 -b 127.0.0.1:8000 --preload --timeout 30 'policykg.server.wsgi:app'
 
-granian keeps connections alive and parses HTTP in Rust (the faster front). Under
-gunicorn, sync workers (the default class), not gthread or async ones: its --timeout only
-bounds a request's time for sync workers (../shared/reference/reliability.md). --preload
-loads the graph once in the master; each worker shares it copy-on-write and forks its
-own evaluation child on its first query (server/executor.py), which enforces
-POLICYKG_QUERY_TIMEOUT (10 s) with a clean 503; --timeout 30 is the backstop. It must be
-at least max(POLICYKG_QUERY_TIMEOUT, POLICYKG_VALIDATE_TIMEOUT) + 10 s (serve.py's
-gunicorn_timeout): 30 s for the defaults of 10 s and 20 s.
+granian keeps connections alive, parses HTTP in Rust and reads headers asynchronously,
+so slow clients hold no request thread; --blocking-threads 18 is Config.request_threads
+for the defaults (every query in flight, every upload, four spare threads).
+
+gunicorn is only for use behind a buffering proxy (nginx): each of its workers is held by
+a client that sends its headers slowly. Sync workers (the default class): --preload loads
+the graph once in the master; each worker forks its own evaluation children
+(server/executor.py), which enforce POLICYKG_QUERY_TIMEOUT (10 s) with a clean 503; its
+--timeout 30 is the backstop and must be at least max(POLICYKG_QUERY_TIMEOUT,
+POLICYKG_VALIDATE_TIMEOUT) + 10 s (serve.py's gunicorn_timeout).
 """
 
 from __future__ import annotations

@@ -2,10 +2,15 @@
 
 The format follows the file's extension; a file with an unknown extension is sniffed
 (XML, JSON, Turtle/TriG directives). Triples of triple-only formats go to the default
-graph; quads keep their named graphs. Unsafe constructs are refused before parsing:
-RDF/XML or TriX with a DOCTYPE or ENTITY declaration (entity expansion costs quadratic
-time in rdflib's SAX handler) and JSON-LD whose ``@context`` (or ``@import``) is a
-reference to a document, which rdflib would fetch from the network or the filesystem.
+graph; quads keep their named graphs. Unsafe constructs are refused:
+
+- RDF/XML or TriX with a DOCTYPE or ENTITY declaration (entity expansion costs
+  quadratic time in rdflib's SAX handler), by the XML parser itself, on what it decoded
+  (shapes/defused.py), so no encoding (UTF-16, UTF-32) hides the declaration;
+- JSON-LD whose ``@context`` (or ``@import``) is a reference to a document, which rdflib
+  would fetch from the network or the filesystem, before parsing, on the parsed JSON;
+- documents nested too deeply for the parsers (a clear error, not a crash).
+
 A file that does not parse raises :class:`RDFSyntaxError` with its line and column.
 
 The bundled ontology is read here too, once per process (:func:`bundled_ontology`), for
@@ -30,6 +35,10 @@ from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 
 from policykg.graph.errors import InputError, RDFSyntaxError
 
+from . import defused
+
+defused.register()  # every RDF/XML and TriX parse in the process goes through defusedxml
+
 FORMAT_BY_SUFFIX: dict[str, str] = {
     ".ttl": "turtle",
     ".turtle": "turtle",
@@ -48,7 +57,6 @@ FORMAT_BY_SUFFIX: dict[str, str] = {
 }
 XML_FORMATS = {"xml", "trix"}
 LINE_FORMATS = {"nt", "nquads"}
-_DTD_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _TURTLE_DIRECTIVE = re.compile(r"^\s*(@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -116,17 +124,9 @@ def detect_format(path: Path, text: str) -> str:
 
 
 def refuse_unsafe(path: Path, text: str, fmt: str) -> None:
-    """Raise InputError for XML DTDs/entities and JSON-LD remote contexts."""
-    if fmt in XML_FORMATS:
-        match = _DTD_DECLARATION.search(text)
-        if match:
-            line, column = line_and_column(text, match.start())
-            raise InputError(
-                f"{path}: RDF/XML with a {match.group(1).upper()} declaration is refused "
-                f"(line {line}, column {column})",
-                hint="entity declarations can expand to gigabytes; remove the DOCTYPE",
-            )
-    elif fmt == "json-ld":
+    """Raise InputError for JSON-LD remote contexts (XML declarations are refused by the
+    XML parser, see :func:`parse_text`)."""
+    if fmt == "json-ld":
         document = load_json(path, text)
         remote = remote_contexts(document)
         if remote:
@@ -144,6 +144,16 @@ def load_json(path: Path, text: str) -> object:
         raise RDFSyntaxError(
             f"{path}: not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
         ) from None
+    except RecursionError:
+        raise too_deep(path) from None
+
+
+def too_deep(path: Path) -> InputError:
+    """The error for a document nested deeper than a parser can follow."""
+    return InputError(
+        f"{path}: nested too deeply to be read",
+        hint="flatten the nested lists, blank nodes or JSON objects",
+    )
 
 
 def remote_contexts(node: object) -> list[str]:
@@ -163,11 +173,23 @@ def remote_contexts(node: object) -> list[str]:
     return found
 
 
-def parse_text(path: Path, text: str, fmt: str, dataset: Dataset) -> None:
-    """Parse ``text`` into the dataset, turning every parser error into RDFSyntaxError."""
-    public_id = path.resolve().as_uri()
+def parse_text(path: Path, text: str, fmt: str, dataset: Dataset, base: str | None = None) -> None:
+    """Parse ``text`` into the dataset, turning every parser error into RDFSyntaxError.
+
+    Relative IRIs are resolved against ``base``, by default the file's own URI.
+    """
+    public_id = base or path.resolve().as_uri()
     try:
         dataset.parse(data=text, format=fmt, publicID=public_id)
+    except defused.DeclarationRefused as exc:
+        raise RDFSyntaxError(
+            f"{path}: RDF/XML with a {exc.what} declaration is refused",
+            line=exc.line,
+            column=exc.column,
+            hint="entity declarations can expand to gigabytes; remove the DOCTYPE",
+        ) from None
+    except RecursionError:
+        raise too_deep(path) from None
     except BadSyntax as exc:
         line, column = bad_syntax_position(exc)
         raise RDFSyntaxError(f"{path}: {exc._why}", line=line, column=column) from None

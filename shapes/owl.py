@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -115,6 +116,22 @@ def data_graphs(dataset: Dataset | Graph) -> list[Graph]:
 JAVA_OPTIONS = ("-XX:TieredStopAtLevel=1", "-Xshare:auto")
 
 
+def write_without_imports(graphs: Iterable[Graph], out: BinaryIO) -> None:
+    """Write the graphs as N-Triples, graph after graph (no merged copy in memory), without
+    their owl:imports statements.
+
+    owlready2 and HermiT would fetch every imported ontology, from the network or the
+    filesystem (file:///etc/passwd as readily as http://…): the OWL check reasons over
+    exactly the triples it was given, nothing it would have to fetch.
+    """
+    for graph in graphs:
+        if (None, OWL.imports, None) in graph:
+            kept = Graph()
+            kept += (t for t in graph if t[1] != OWL.imports)
+            graph = kept
+        graph.serialize(out, format="nt", encoding="utf-8")
+
+
 def hermit_command(path: Path) -> list[str]:
     """The HermiT consistency check of one N-Triples file, with owlready2's bundled jar."""
     import owlready2
@@ -149,10 +166,10 @@ class HermitRun:
         onto_path, data_path, world_path = (
             folder / n for n in ("ontology.nt", "data.nt", "world.nt")
         )
-        ontology.serialize(onto_path, format="nt", encoding="utf-8")
-        with data_path.open("wb") as out:  # graph after graph: no merged copy in memory
-            for graph in data:
-                graph.serialize(out, format="nt", encoding="utf-8")
+        with onto_path.open("wb") as out:
+            write_without_imports([ontology], out)
+        with data_path.open("wb") as out:
+            write_without_imports(data, out)
         world = owlready2.World()
         try:
             for path in (onto_path, data_path):

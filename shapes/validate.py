@@ -37,7 +37,6 @@ from pyshacl.errors import ReportableRuntimeError
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
@@ -46,6 +45,7 @@ from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRe
 from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, PKGSH, SH, bind_prefixes
 from policykg.graph.output import union_view
 
+from .algebra import service_clauses
 from .loading import bundled_ontology, graph_of_file, load_rdf_files
 from .owl import start_consistency_check
 from .records import ResultRecord, build_report_graph, record_from_report
@@ -143,26 +143,13 @@ def refuse_outside_access(query: Query) -> None:
             "queries run on the data graph only",
             hint="remove FROM / FROM NAMED from the shapes",
         )
-    stack: list[object] = [query.algebra]
-    seen: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, CompValue):
-            if node.name == "ServiceGraphPattern":
-                service = node.get("term")
-                raise QueryRefused(
-                    f"a SHACL-SPARQL query of the shapes asks the SERVICE <{service}>; "
-                    "validation never makes outside requests",
-                    hint="remove the SERVICE clause from the shapes",
-                )
-            stack.extend(node.values())
-        elif isinstance(node, Mapping):
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple, set, frozenset)):
-            stack.extend(node)
+    services = service_clauses(query)
+    if services:
+        raise QueryRefused(
+            f"a SHACL-SPARQL query of the shapes asks the SERVICE <{services[0]}>; "
+            "validation never makes outside requests",
+            hint="remove the SERVICE clause from the shapes",
+        )
 
 
 @contextlib.contextmanager

@@ -95,7 +95,7 @@ def granian_argv(port: int, workers: int = 2) -> list[str]:
         "--workers",
         str(workers),
         "--blocking-threads",
-        "1",
+        "18",
         "--no-ws",
         "--host",
         "127.0.0.1",
@@ -183,3 +183,19 @@ def listener():
     stop.set()
     thread.join(timeout=2)
     server.close()
+
+
+@pytest.fixture(scope="session")
+def real_sentence() -> Callable[[str, str], tuple[str, int]]:
+    """A function that finds a sentence quoted from a real document (tests/data/real/,
+    named by its number, "06") and returns it with its offset in that file: the quote
+    must be the document's own words."""
+    texts: dict[str, str] = {}
+
+    def find(number: str, sentence: str) -> tuple[str, int]:
+        if number not in texts:
+            (path,) = (DATA / "real").glob(f"{number}-*.txt")
+            texts[number] = path.read_text(encoding="utf-8")
+        return sentence, texts[number].index(sentence)
+
+    return find

@@ -57,7 +57,7 @@ def browser():
         "--window-size=1280,1800",
     ):
         options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     yield driver
@@ -262,3 +262,23 @@ def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
     assert widths.index(max(widths)) == values.index(max(values))
     assert outside_requests(requested_urls(browser), site) == []
     browser.save_screenshot(str(SHOTS / "policykg-chart.png"))
+
+
+def test_pages_break_no_rule_of_the_content_security_policy(site, browser):
+    """Every answer carries a CSP that allows only the service's own scripts; the pages, the
+    query page's YASGUI and its chart work within it (no violation reported)."""
+    from selenium.webdriver.common.by import By
+
+    browser.get_log("browser")  # drop what earlier tests left
+    for path in ("/", "/id/doc/晋政办发/2022/77", "/ontology"):
+        browser.get(site + path)
+    browser.get(site + "/query")
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="measures-per-agency"]').click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+    violations = [
+        e["message"]
+        for e in browser.get_log("browser")
+        if "Content Security Policy" in e["message"]
+    ]
+    assert violations == []

@@ -43,7 +43,7 @@ def time_bound_summary(tb):
         "start": tb.start and tb.start.isoformat(),
         "end": tb.end and tb.end.isoformat(),
     }
-    for key in ("label", "recurrence", "recurrence_day"):
+    for key in ("label", "recurrence", "recurrence_day", "recurrence_month"):
         if getattr(tb, key) is not None:
             summary[key] = getattr(tb, key)
     return summary
@@ -262,6 +262,20 @@ TOKENS = [
     "〕",
     "9号",
     "x",
+    # forms read since the real documents
+    "季度",
+    "上旬",
+    "初",
+    "（以下简称《方案》）",
+    "百分之",
+    "吨/年",
+    "不得",
+    "低于",
+    "三四",
+    "五个一批",
+    "年满",
+    "本世纪中叶",
+    "国办发〔2018〕128号",
 ]
 
 
@@ -284,10 +298,39 @@ def test_any_text_extracts_without_error_and_with_true_spans(text, offset, refer
         assert found.span.begin < found.span.end
     for tb in entities.time_bounds:
         assert tb.start is None or tb.end is None or tb.start <= tb.end
-    for q in entities.quantities:
+    for k, q in enumerate(entities.quantities):
         assert q.whole is None or 0 <= q.whole < len(entities.quantities)
         assert q.period is None or 0 <= q.period < len(entities.time_bounds)
+        if q.other_end is not None:  # the ends of a range name each other, min before max
+            other = entities.quantities[q.other_end]
+            assert other.other_end == k and other.unit == q.unit
+            low, high = sorted((q, other), key=lambda x: x.comparator != "min")
+            assert (low.comparator, high.comparator) == ("min", "max") and low.value < high.value
 
 
 def test_reference_date_is_never_made_up():
     assert reference_date(document(None, None, None)) is None
+
+
+def test_a_document_never_cites_itself():
+    number = DocumentNumber("国办发〔2018〕128号", "国办发", 2018, 128)
+    doc = document(date(2018, 12, 29), number=number)
+    doc.source = SourceText(
+        "国办发〔2018〕128号\n按照国发〔2019〕4号要求", "x.txt", "0" * 64, "utf-8"
+    )
+    context = ExtractionContext.for_document(doc, FakeReference(), None)
+    header = extract_entities("国办发[2018]128号", 0, context)
+    assert header.citations == []
+    body = extract_entities("按照国发〔2019〕4号和国办发〔2018〕128号要求", 20, context)
+    assert [c.span.text for c in body.citations] == ["国发〔2019〕4号"]
+
+
+def test_short_names_come_from_the_whole_document():
+    source = "《某某试点方案》（以下简称《方案》）已经国务院同意。\n一、按照《方案》要求"
+    doc = document(date(2019, 1, 1))
+    doc.source = SourceText(source, "x.txt", "0" * 64, "utf-8")
+    context = ExtractionContext.for_document(doc, FakeReference(), None)
+    begin = source.index("按照")
+    (citation,) = extract_entities(source[begin:], begin, context).citations
+    assert (citation.title, citation.span.text) == ("某某试点方案", "方案")
+    assert source[citation.span.begin : citation.span.end] == "方案"

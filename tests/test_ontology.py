@@ -135,7 +135,9 @@ def test_concepts_are_individuals_not_classes(ontology):
                 "mass-organisation",
                 "procuratorate",
                 "state-owned-enterprise",
-                "central-agency",
+                "central-government",
+                "central-department",
+                "court",
             },
         ),
     ],
@@ -177,6 +179,7 @@ def test_doc_model_terms_are_declared(ontology):
         "refersTo",
         "partOf",
         "period",
+        "otherEnd",
     ):
         assert (PKG[name], RDF.type, OWL.ObjectProperty) in ontology, name
     for name in (

@@ -114,6 +114,289 @@ def test_spans_are_absolute():
     assert found[0].span.text == "不低于35%"
 
 
+# --- ranges -----------------------------------------------------------------------------
+
+
+def ends(found):
+    """(expression, value, unit, comparator, other end) of each quantity."""
+    return [
+        (q.span.text, decimal_lexical(q.value), q.unit, q.comparator, q.other_end) for q in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "low", "high", "unit"),
+    [
+        ("招聘18—35岁的高校毕业生", "18—35岁", "18", "35", "岁"),
+        ("租赁期限为1—3年", "1—3年", "1", "3", "年"),
+        ("租赁期限为1至3年", "1至3年", "1", "3", "年"),
+        ("贷款贴息比例为10%-20%", "10%-20%", "10", "20", "%"),
+        ("每个县建设5～10个服务站", "5～10个", "5", "10", "个"),
+        ("补助标准为5—10万元", "5—10万元", "50000", "100000", "元"),
+        ("一般为三到五年", "三到五年", "3", "5", "年"),
+        ("比例为百分之十至百分之二十", "百分之十至百分之二十", "10", "20", "%"),
+        ("年龄在18——35周岁之间", "18——35周岁", "18", "35", "周岁"),
+        ("在1-3个月内办结", "1-3个月内", "1", "3", "个月"),
+        ("新增5个至10个", "5个至10个", "5", "10", "个"),
+        # two neighbouring digits are an estimate between them
+        ("再用三四个月", "三四个月", "3", "4", "个月"),
+        ("两三年内完成", "两三年内", "2", "3", "年"),
+        # the multiplier stays on the second end when the first would then pass it
+        ("每户500—1万元", "500—1万元", "500", "10000", "元"),
+        ("补助两到三千元", "两到三千元", "2000", "3000", "元"),
+        ("投资十五到二十万元", "十五到二十万元", "150000", "200000", "元"),
+    ],
+)
+def test_ranges_give_both_ends_linked(text, expression, low, high, unit):
+    assert ends(find_quantities(text, 0)) == [
+        (expression, low, unit, "min", 1),
+        (expression, high, unit, "max", 0),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第1—3批试点城市",  # ordinals
+        "第一至三批",
+        "2021—2025年",  # a time expression
+        "实施期为2019-2021年",
+    ],
+)
+def test_ordinal_and_year_ranges_are_no_quantities(text):
+    assert find_quantities(text, 0) == []
+
+
+@pytest.mark.parametrize(
+    ("number", "sentence", "expected"),
+    [
+        (
+            "06",
+            "按照试点地区所有公立医疗机构年度药品总用量的60%—70%估算采购总量",
+            [("60%—70%", "60", "%", "min", 1), ("60%—70%", "70", "%", "max", 0)],
+        ),
+        (
+            "06",
+            "可渐进调整支付标准，在2—3年内调整到位，并制定配套政策措施；",
+            [("2—3年内", "2", "年", "min", 1), ("2—3年内", "3", "年", "max", 0)],
+        ),
+        (
+            "03",
+            "经过5—10年左右时间，职业教育基本完成由政府举办为主向政府统筹管理",
+            [("5—10年左右", "5", "年", "min", 1), ("5—10年左右", "10", "年", "max", 0)],
+        ),
+        (
+            "04",
+            "力争三到五年时间内，市场监管领域新型监管机制更加完善，实现综合监管、智慧监管。",
+            [("三到五年", "3", "年", "min", 1), ("三到五年", "5", "年", "max", 0)],
+        ),
+    ],
+)
+def test_ranges_in_real_documents(real_sentence, number, sentence, expected):
+    text, offset = real_sentence(number, sentence)
+    found = find_quantities(text, offset)
+    assert ends(found) == expected
+    assert found[0].span == found[1].span
+    assert text[found[0].span.begin - offset : found[0].span.end - offset] == expected[0][0]
+
+
+def test_range_ends_take_their_place_among_other_quantities():
+    found = find_quantities("补贴2亿元，支持3—5个城市，每个城市不超过4000万元。", 0)
+    assert ends(found) == [
+        ("2亿元", "200000000", "元", "eq", None),
+        ("3—5个", "3", "个", "min", 2),
+        ("3—5个", "5", "个", "max", 1),
+        ("不超过4000万元", "40000000", "元", "max", None),
+    ]
+
+
+RANGE_UNITS = ["%", "岁", "周岁", "年", "个月", "个", "万元", "亿元", "个工作日", "家", "人次"]
+DASHES = ["—", "——", "-", "－", "～", "~", "至", "到"]
+
+
+@given(
+    st.decimals(min_value=Decimal("0.1"), max_value=Decimal(999), places=1),
+    st.decimals(min_value=Decimal("0.1"), max_value=Decimal(999), places=1),
+    st.sampled_from(RANGE_UNITS),
+    st.sampled_from(DASHES),
+    st.booleans(),
+)
+def test_rendered_ranges_parse_back(a, b, unit, dash, unit_on_both):
+    low, high = sorted((a, b))
+    if low == high:
+        return
+    first = decimal_lexical(low) + (unit if unit_on_both else "")
+    text = f"相关指标为{first}{dash}{decimal_lexical(high)}{unit}。"
+    factor = {"万": 10**4, "亿": 10**8}.get(unit[0], 1)
+    plain_unit = unit[1:] if factor > 1 else unit
+    found = find_quantities(text, 0)
+    assert [(q.value, q.unit, q.comparator, q.other_end) for q in found] == [
+        (low * factor, plain_unit, "min", 1),
+        (high * factor, plain_unit, "max", 0),
+    ], text
+    assert found[0].span.text == found[1].span.text == text[5:-1]
+
+
+# --- comparators and forms from the real documents ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "sentence", "expected"),
+    [
+        # a negated comparator: 不得低于 is a lower bound
+        (
+            "05",
+            "合作机构支小支农担保金额占全部担保金额的比例不得低于80%，"
+            "其中单户担保金额500万元及以下的占比不得低于50%。",
+            [
+                ("不得低于80%", "80", "%", "min"),
+                ("500万元及以下", "5000000", "元", "max"),
+                ("不得低于50%", "50", "%", "min"),
+            ],
+        ),
+        # a comparator before the whole the number is a share of
+        (
+            "05",
+            "原则上不高于承担风险责任的0.5%",
+            [("不高于承担风险责任的0.5%", "0.5", "%", "max")],
+        ),
+        (
+            "06",
+            "医保基金在总额预算的基础上，按不低于采购金额的30%提前预付给医疗机构。",
+            [("不低于采购金额的30%", "30", "%", "min")],
+        ),
+        (
+            "09",
+            "原则上各级行政执法机关的法制审核人员不少于本单位执法人员总数的5%。",
+            [("不少于本单位执法人员总数的5%", "5", "%", "min")],
+        ),
+        (
+            "02",
+            "年满18周岁、能够在专利代理机构专职工作的中国公民",
+            [("年满18周岁", "18", "周岁", "min")],
+        ),
+        # a rate as its unit, and a length in 毫米
+        (
+            "13",
+            "严格新建煤矿准入标准，停止核准新建低于30万吨/年的煤矿、低于90万吨/年的煤与瓦斯突出矿井。",
+            [
+                ("低于30万吨/年", "300000", "吨/年", "max"),
+                ("低于90万吨/年", "900000", "吨/年", "max"),
+            ],
+        ),
+        (
+            "13",
+            "逐步淘汰9万吨/年及以下煤矿",
+            [("9万吨/年及以下", "90000", "吨/年", "max")],
+        ),
+        (
+            "01",
+            "推广应用标准地膜，禁止生产和使用厚度低于0.01毫米的地膜。",
+            [("低于0.01毫米", "0.01", "毫米", "max")],
+        ),
+        # 一 with a comparator is a count
+        (
+            "03",
+            "每个地（市、州、盟）原则上至少建设一所符合当地经济社会发展和技术技能人才培养需要的中等职业学校。",
+            [("至少建设一所", "1", "所", "min")],
+        ),
+        # targets of a goals section
+        (
+            "01",
+            "到2020年，规模养殖场粪污处理设施装备配套率达到95%以上，畜禽粪污综合利用率达到75%以上。",
+            [("95%以上", "95", "%", "min"), ("75%以上", "75", "%", "min")],
+        ),
+        ("05", "争取三年内实现政府性融资担保业务市级全覆盖", [("三年内", "3", "年", "max")]),
+    ],
+)
+def test_real_document_quantities(real_sentence, number, sentence, expected):
+    text, offset = real_sentence(number, sentence)
+    found = find_quantities(text, offset)
+    assert summary(found) == expected
+    for q in found:
+        assert text[q.span.begin - offset : q.span.end - offset] == q.span.text
+
+
+def test_measured_nouns_after_a_list_or_another_count(real_sentence):
+    text, offset = real_sentence("03", "建设50所高水平高等职业学校和150个骨干专业（群）")
+    assert [q.measured for q in find_quantities(text, offset)] == [
+        "高水平高等职业学校",
+        "骨干专业",
+    ]
+    text, offset = real_sentence("10", "合法性审核时间一般不少于5个工作日，最长不超过15个工作日。")
+    assert [q.measured for q in find_quantities(text, offset)] == ["合法性审核时间", None]
+    text, offset = real_sentence("06", "成都、西安11个城市")
+    assert [q.measured for q in find_quantities(text, offset)] == ["城市"]
+    text, offset = real_sentence("05", "合作机构支小支农担保金额占全部担保金额的比例不得低于80%")
+    assert [q.measured for q in find_quantities(text, offset)] == [
+        "合作机构支小支农担保金额占全部担保金额的比例"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "sentence"),
+    [
+        # 二 before a classifier is a term: a count of two is written 两
+        ("01", "粪便垫料回用和水肥一体化施用技术，加强二次污染管控。"),
+        ("01", "明确管理对象和源头，预防二次污染，防控环境风险。"),
+        # a level, not a measure word
+        ("05", "加快发展市、县两级融资担保机构"),
+        # names in quotation marks
+        ("04", "实现“双随机、一公开”监管全覆盖、常态化。"),
+        ("02", "通过国际贸易“单一窗口”与“一带一路”重点国家和地区开展互联互通和信息共享"),
+        ("02", "研究支持对海关特殊监管区域外的“两头在外”航空维修业态实行保税监管。"),
+        # idioms
+        ("03", "培育数以万计的产教融合型企业，打造一批优秀职业教育培训评价组织"),
+    ],
+)
+def test_counting_words_in_real_documents_are_no_quantities(real_sentence, number, sentence):
+    text, offset = real_sentence(number, sentence)
+    assert find_quantities(text, offset) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # set phrases, unquoted: numerals with no measure word, counts side by side, a
+        # duration that heads a programme's name
+        "扎实推进两新一重建设",
+        "高质量共建一带一路",
+        "实施三年行动计划",
+        "开展城市更新三年行动",
+        "编制五年规划",
+        "开展100天攻坚行动",
+        "推行政务服务一网通办",
+        "深化放管服改革",
+        "实施宣传文化人才五个一批工程",
+        "为实现两个一百年奋斗目标",
+        "组织实施十大工程",
+        "坚持两学一做",
+        "开展二级以上医院评审",
+    ],
+)
+def test_counting_words_in_names_and_set_phrases_are_no_quantities(text):
+    assert find_quantities(text, 0) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the same words as true counts
+        ("每年召开两次会议", [("两次", "2", "次", "eq")]),
+        ("争取三年内完成", [("三年内", "3", "年", "max")]),
+        ("新建十个一流学科", [("十个", "10", "个", "eq")]),
+        ("行动期限为三年", [("三年", "3", "年", "eq")]),
+        ("发放10余万人次", [("10余万人次", "100000", "人次", "min")]),
+        ("装机100万千瓦", [("100万千瓦", "1000000", "千瓦", "eq")]),
+        ("不得超过3个月", [("不得超过3个月", "3", "个月", "max")]),
+        ("奖励一千万元", [("一千万元", "10000000", "元", "eq")]),
+        ("培训两千五百人次", [("两千五百人次", "2500", "人次", "eq")]),
+    ],
+)
+def test_counts_next_to_the_set_phrases(text, expected):
+    assert summary(find_quantities(text, 0)) == expected
+
+
 # --- periods ----------------------------------------------------------------------------
 
 
@@ -246,3 +529,41 @@ def test_bundled_corpus_quantities(corpus):
         ("3", "个月", "eq"),
     ]
     assert [q.whole for q in found[:3]] == [None, 0, 0]
+
+
+# --- the graph ----------------------------------------------------------------------------
+
+
+def test_range_ends_name_each_other_in_the_graph():
+    """Built from real document 06: 60%—70% and 2—3年 are two quantities each, min and max,
+    one expression, each pointing at the other with pkg:otherEnd."""
+    from pathlib import Path
+
+    from rdflib.namespace import SKOS
+
+    from policykg.graph.namespaces import PKG
+    from policykg.graph.output import union_view
+    from policykg.graph.pipeline import build
+
+    (path,) = (Path(__file__).parent / "data" / "real").glob("06-*.txt")
+    dataset = union_view(build([path]).dataset)
+    pairs = set(dataset.subject_objects(PKG.otherEnd))
+    assert pairs
+    found = set()
+    for low, high in pairs:
+        assert (high, low) in pairs
+        comparators = [
+            str(dataset.value(dataset.value(q, PKG.comparator), SKOS.notation)) for q in (low, high)
+        ]
+        if comparators != ["min", "max"]:
+            continue
+        assert dataset.value(low, PKG.unit) == dataset.value(high, PKG.unit)
+        assert dataset.value(low, PKG.expression) == dataset.value(high, PKG.expression)
+        found.add(
+            (
+                str(dataset.value(low, PKG.expression)),
+                str(dataset.value(low, PKG.value)),
+                str(dataset.value(high, PKG.value)),
+            )
+        )
+    assert found == {("60%—70%", "60", "70"), ("2—3年内", "2", "3")}

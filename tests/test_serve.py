@@ -23,10 +23,9 @@ def serve_argv(data: Path, *extra: str):
     return argv
 
 
-@pytest.mark.parametrize("front", [(), ("--front", "gunicorn")], ids=["granian", "gunicorn"])
-def test_serve_validates_then_answers_sparql(front, bundled_nq, tmp_path, server_process):
+def test_serve_validates_then_answers_sparql(bundled_nq, tmp_path, server_process):
     log = tmp_path / "serve.log"
-    with server_process(serve_argv(bundled_nq, *front), {}, log) as (base, _):
+    with server_process(serve_argv(bundled_nq), {}, log) as (base, _):
         answer = httpx.post(
             base + "/sparql",
             data={"query": "ASK { ?m a <https://w3id.org/policykg/ontology#Measure> }"},

@@ -198,11 +198,22 @@ def test_refuse_outbound_blocks_urllib(listener):
     assert hits == []
 
 
-def test_rdflib_service_past_the_guard_still_makes_no_request(engines, listener):
+def test_rdflib_service_past_the_guard_is_refused_on_rdflibs_parse(engines, listener):
+    _, rdflib_engine = engines
+    port, hits = listener
+    query = f"SELECT * WHERE {{ SERV\\u0049CE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    info = guard.QueryInfo(form="SELECT")  # as if the guard had missed it
+    with pytest.raises(QueryRefused, match="SERVICE"):
+        rdflib_engine._evaluate(query, info, [], [])
+    assert hits == []
+
+
+def test_rdflib_service_past_both_checks_still_makes_no_request(engines, listener, monkeypatch):
     _, rdflib_engine = engines
     port, hits = listener
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
     info = guard.QueryInfo(form="SELECT")  # as if the guard had missed it
+    monkeypatch.setattr(type(rdflib_engine), "_refuse_on_algebra", lambda _self, _query: None)
     with pytest.raises(PermissionError, match="outbound request refused"):
         rdflib_engine._evaluate(query, info, [], [])
     assert hits == []

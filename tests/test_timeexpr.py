@@ -135,6 +135,40 @@ def test_monthly_recurrence(holidays):
     assert tb.start is None and tb.end is None
 
 
+@pytest.mark.parametrize(
+    ("text", "expression", "month", "day", "precision"),
+    [
+        ("每年1月底前报送上年度工作情况", "每年1月底前", 1, 31, "day"),
+        ("每年的12月", "每年的12月", 12, None, "month"),
+        ("每年2月底前", "每年2月底前", 2, None, "month"),  # 28 or 29 days
+    ],
+)
+def test_yearly_recurrence_with_a_month(holidays, text, expression, month, day, precision):
+    tb = only(text, holidays)
+    assert tb.span.text == expression
+    assert (tb.kind, tb.recurrence, tb.recurrence_month, tb.recurrence_day) == (
+        "recurring",
+        "year",
+        month,
+        day,
+    )
+    assert tb.precision == precision
+    assert tb.start is None and tb.end is None
+
+
+def test_yearly_recurrence_in_a_real_document(holidays, real_sentence):
+    text, offset = real_sentence(
+        "09", "地方各级行政执法机关应当于每年1月31日前公开本机关上年度行政执法总体情况有关数据"
+    )
+    (tb,) = find_time_bounds(text, offset, date(2018, 12, 5), holidays)
+    assert tb.span.text == "每年1月31日前"
+    assert (tb.recurrence, tb.recurrence_month, tb.recurrence_day) == ("year", 1, 31)
+
+
+def test_a_yearly_day_that_does_not_exist_gives_no_bound(holidays):
+    assert bounds("每年2月30日前", holidays) == []
+
+
 def test_yearly_recurrence(holidays):
     tb = only("每年开展一次评估", holidays)
     assert (tb.kind, tb.recurrence, tb.recurrence_day) == ("recurring", "year", None)
@@ -146,7 +180,7 @@ def test_month_without_year_takes_the_next_such_month(holidays):
 
 
 def test_month_without_year_takes_the_year_written_before(holidays):
-    found = bounds("2021年启动，6月底前完成", holidays)
+    found = bounds("2021年启动，6月底前完成", holidays, reference=date(2020, 12, 1))
     assert [tb.end for tb in found] == [date(2021, 12, 31), date(2021, 6, 30)]
 
 
@@ -211,6 +245,145 @@ def test_spans_are_absolute(holidays):
     assert source[shifted.span.begin : shifted.span.end] == shifted.span.text == tb.span.text
 
 
+# --- the real documents -----------------------------------------------------------------
+
+# each real document's date (its signature), the reference of its relative expressions
+REAL_DATES = {
+    "01": date(2018, 12, 29),
+    "03": date(2019, 1, 24),
+    "04": date(2019, 1, 27),
+    "06": date(2019, 1, 1),
+    "07": date(2018, 10, 27),
+    "09": date(2018, 12, 5),
+    "12": date(2019, 1, 9),
+    "13": date(2013, 11, 18),
+}
+
+
+def real_bounds(real_sentence, holidays, number, sentence):
+    text, offset = real_sentence(number, sentence)
+    found = find_time_bounds(text, offset, REAL_DATES[number], holidays)
+    for tb in found:
+        assert text[tb.span.begin - offset : tb.span.end - offset] == tb.span.text
+    return [
+        (tb.span.text, tb.kind, tb.start and tb.start.isoformat(), tb.end and tb.end.isoformat())
+        for tb in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "sentence", "expected"),
+    [
+        # a goal section's target year
+        (
+            "01",
+            "到2020年，系统构建“无废城市”建设指标体系",
+            [("到2020年", "deadline", None, "2020-12-31")],
+        ),
+        (
+            "04",
+            "到2020年底，实现市场监管领域相关部门“双随机、一公开”监管全覆盖",
+            [("到2020年底", "deadline", None, "2020-12-31")],
+        ),
+        (
+            "01",
+            "2019年上半年，试点城市政府印发实施方案。",
+            [("2019年上半年", "period", "2019-01-01", "2019-06-30")],
+        ),
+        (
+            "01",
+            "2021年3月底前，试点城市政府对本地区试点总体情况、主要做法和成效、存在的问题及建议等进行评估总结",
+            [("2021年3月底前", "deadline", None, "2021-03-31")],
+        ),
+        (
+            "07",
+            "国务院办公厅将于2020年4月底前组织对试点工作进行验收总结",
+            [("2020年4月底前", "deadline", None, "2020-04-30")],
+        ),
+        (
+            "12",
+            "原则上于2019年12月底前完成相关建设规划，2020年12月底前完成项目竣工验收。",
+            [
+                ("2019年12月底前", "deadline", None, "2019-12-31"),
+                ("2020年12月底前", "deadline", None, "2020-12-31"),
+            ],
+        ),
+        (
+            "03",
+            "从2019年起，在有条件的地区和高校探索实施试点工作，制定符合国情的国家资历框架。",
+            [("从2019年起", "period", "2019-01-01", None)],
+        ),
+        # 年初开始: the year it starts in; 初步 is no 年初
+        (
+            "06",
+            "于2019年初开始执行集中采购结果，周期为1年。",
+            [("2019年初开始", "period", "2019-01-01", None)],
+        ),
+        (
+            "03",
+            "2020年初步建成300个示范性职业教育集团（联盟），带动中小企业参与。",
+            [("2020年", "deadline", None, "2020-12-31")],
+        ),
+        # no bounds: a past event, a signature, the year-end review, a title, durations
+        (
+            "12",
+            "2018年11月，党中央、国务院印发《关于学前教育深化改革规范发展的若干意见》",
+            [],
+        ),
+        ("01", "2018年12月29日", []),
+        ("13", "国务院办公厅2013年11月18日（此件公开发布）", []),
+        ("13", "2012年以来，受市场需求下降、煤炭工业转型升级滞后", []),
+        ("09", "纳入年底效能目标考核体系，建立督查情况通报制度", []),
+        ("09", "《法治政府建设实施纲要（2015—2020年）》", []),
+        ("03", "经过5—10年左右时间，职业教育基本完成", []),
+        ("04", "力争三到五年时间内，市场监管领域新型监管机制更加完善", []),
+        # every five years: a recurrence this model cannot state, so none is made up
+        ("03", "原则上每5年修订1次职业院校专业目录", []),
+    ],
+)
+def test_real_documents(holidays, real_sentence, number, sentence, expected):
+    assert real_bounds(real_sentence, holidays, number, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quarter is three months; its end a deadline
+        ("2022年第一季度", [("period", "2022-01-01", "2022-03-31", "month")]),
+        ("2023年三季度末前完成", [("deadline", None, "2023-09-30", "month")]),
+        ("到2023年第四季度", [("deadline", None, "2023-12-31", "month")]),
+        ("一季度末前完成", [("deadline", None, "2023-03-31", "month")]),  # the next one
+        ("每季度报送一次", []),
+        # a 旬 is ten days of a month
+        ("2022年10月中旬前完成", [("deadline", None, "2022-10-20", "day")]),
+        ("2022年10月上旬", [("deadline", None, "2022-10-10", "day")]),
+        ("2022年10月下旬前", [("deadline", None, "2022-10-31", "day")]),
+        ("10月下旬起", [("period", "2022-10-21", None, "day")]),
+        # 年初 and 月初 give a day only as a start
+        ("2023年3月初起", [("period", "2023-03-01", None, "month")]),
+        ("到2023年初", []),
+        ("2023年初，启动", []),
+        # what has no date gets none
+        ("到本世纪中叶", []),
+        ("到本世纪中叶，全面建成", []),
+        ("今后三年", []),
+        ("2023年初中毕业生", []),
+        ("到2035年", [("deadline", None, "2035-12-31", "year")]),
+        # plain dates after the document's date still bound
+        ("2023年3月，完成验收", [("deadline", None, "2023-03-31", "month")]),
+        ("2022年，全省新增", [("period", "2022-01-01", "2022-12-31", "year")]),
+        # and before it they are past events
+        ("2021年，全省新增", []),
+        ("2022年8月，国务院印发", []),
+    ],
+)
+def test_forms_of_other_documents(holidays, text, expected):
+    assert [
+        (tb.kind, tb.start and tb.start.isoformat(), tb.end and tb.end.isoformat(), tb.precision)
+        for tb in bounds(text, holidays)
+    ] == expected
+
+
 # --- property-based ---------------------------------------------------------------------
 
 dates = st.dates(min_value=date(1950, 1, 1), max_value=date(2099, 12, 31))
@@ -222,7 +395,12 @@ def test_day_dates_round_trip(holidays, d, chinese, tail):
         text = f"{cn_year(d.year)}年{cn_small(d.month)}月{cn_small(d.day)}日{tail}"
     else:
         text = f"{d.year}年{d.month}月{d.day}日{tail}"
-    tb = only("要求" + text + "完成。", holidays)
+    found = bounds("要求" + text + "完成。", holidays)
+    if not tail and d <= REFERENCE:
+        # a plain date on or before the document's date is a past event, no bound
+        assert found == []
+        return
+    (tb,) = found
     assert tb.end == d and tb.precision == "day"
     assert tb.span.text == text
 
@@ -409,3 +587,31 @@ def test_an_undated_document_resolves_no_relative_expression():
     text = "年内完成，春节前到位，3月底前启动，2023年3月底前验收"
     bounds = find_time_bounds(text, 0, None, calendar)
     assert [(b.span.text, b.end) for b in bounds] == [("2023年3月底前", date(2023, 3, 31))]
+
+
+# --- the graph ----------------------------------------------------------------------------
+
+
+def test_yearly_recurrence_reaches_the_graph(tmp_path):
+    """A measure of the Jiangxi test document rewritten to report every year by 31 January:
+    its time bound carries the month and the day."""
+    from pathlib import Path
+
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    from policykg.graph.namespaces import PKG
+    from policykg.graph.output import union_view
+    from policykg.graph.pipeline import build
+
+    source = Path(__file__).parent / "data" / "docs" / "jiangxi-measures.txt"
+    text = source.read_text(encoding="utf-8")
+    old = "2022年底前举办促销活动不少于20场。"
+    assert old in text
+    path = tmp_path / "jiangxi-yearly.txt"
+    path.write_text(text.replace(old, "每年1月31日前报送促销活动情况。"), encoding="utf-8")
+    graph = union_view(build([path]).dataset)
+    (bound,) = graph.subjects(PKG.recurrenceMonth, None)
+    assert graph.value(bound, PKG.recurrenceMonth) == Literal(1, datatype=XSD.positiveInteger)
+    assert graph.value(bound, PKG.recurrenceDay) == Literal(31, datatype=XSD.positiveInteger)
+    assert str(graph.value(bound, PKG.expression)) == "每年1月31日前"
