@@ -199,11 +199,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(PolicyKGError)
     def policykg_error(exc: PolicyKGError) -> Response:
         status = exc.http_status
-        extra = {"acceptable": exc.acceptable} if hasattr(exc, "acceptable") else None
         if status >= 500:
             app.logger.error("%s on %s %s: %s", status, request.method, request.path, exc)
         response = error_response(
-            status, _TITLES.get(status, "Error"), exc.message, exc.hint, extra
+            status, _TITLES.get(status, "Error"), exc.message, exc.hint, exc.details()
         )
         if status in (429, 503):
             response.headers["Retry-After"] = _retry_after(app)

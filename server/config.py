@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from policykg.graph.errors import InputError
+from policykg.graph.errors import ConfigError
 
 from .engine import ENGINES
 
@@ -40,10 +40,6 @@ DEFAULTS: dict[str, Any] = {
 # Request threads per server process beyond those that may wait for an evaluation: they
 # keep /healthz, the pages and cached answers answered while every evaluation slot is busy.
 SPARE_THREADS = 4
-
-
-class ConfigError(InputError):
-    """A configuration value that cannot be used (reported at start-up, exit code 2)."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.graph.errors import InputError, QueryError, QueryRefused
+from policykg.graph.errors import InputError, QueryError, QueryRefused, ResultTooLarge
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 
 from . import guard
@@ -80,10 +80,6 @@ def to_term(node: Any) -> Term | None:
     if isinstance(node, ox.Literal):
         return Term(node.value, "literal", node.datatype.value, node.language)
     return Term(str(node), "triple")
-
-
-class ResultTooLarge(QueryRefused):
-    """An answer larger than the configured cap."""
 
 
 class _CappedWriter(io.RawIOBase):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import NotFound
 
+from policykg.graph.errors import NotAcceptable, NotFound
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
 from .describe import (
@@ -27,7 +27,7 @@ from .describe import (
 from .examples import examples
 from .linking import encode_path, is_safe_iri, resource_iri, term_iri
 from .lookup import Lookup, OxigraphLookup, RdflibLookup
-from .protocol import NotAcceptable, content_type
+from .protocol import content_type
 from .render import Page, build_page
 from .render_agency import build_agency
 from .render_docs import build_document, build_item, build_part

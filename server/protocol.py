@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from policykg.graph.errors import PolicyKGError
+from policykg.graph.errors import NotAcceptable
 from policykg.graph.namespaces import PREFIXES
 
 # media type -> (format= name, pyoxigraph format); the first is the default
@@ -82,16 +82,6 @@ def types_for(kind: str) -> dict[str, tuple[str, object]]:
 def content_type(media_type: str) -> str:
     """The Content-Type header value for a media type (UTF-8 stated for text formats)."""
     return f"{media_type}; charset=utf-8" if media_type in CHARSET_TYPES else media_type
-
-
-class NotAcceptable(PolicyKGError):
-    """An Accept header or format= value that no available media type meets (406)."""
-
-    http_status = 406
-
-    def __init__(self, message: str, acceptable: list[str]) -> None:
-        super().__init__(message, hint="acceptable: " + ", ".join(acceptable))
-        self.acceptable = acceptable
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
-from policykg.graph.errors import InputError, PolicyKGError
+from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
 
 from .admission import client_address
 from .description import DUMPS, description_graph, serialize_graph
@@ -33,12 +33,6 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 # form bodies up to this size are decoded once and remembered (256 of them at most)
 MAX_REMEMBERED_FORM_BYTES = 8192
-
-
-class UnsupportedMediaType(PolicyKGError):
-    """A request body whose Content-Type or charset this endpoint does not take (415)."""
-
-    http_status = 415
 
 
 def service():
@@ -199,12 +193,6 @@ def download(name: str) -> Response:
     response = Response(body, content_type=content_type(media_type))
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
-
-
-class NotFound(PolicyKGError):
-    """Nothing here (404)."""
-
-    http_status = 404
 
 
 def _package_file(package: str, name: str) -> bytes:

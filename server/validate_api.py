@@ -29,13 +29,12 @@ from flask import Blueprint, Response, current_app, g, request
 from rdflib import Dataset, Graph
 from rdflib.namespace import SH
 
-from policykg.graph.errors import InputError
+from policykg.graph.errors import InputError, NotAcceptable, UnsupportedMediaType
 
 from .admission import client_address
 from .description import serialize_graph
 from .executor import run_isolated
-from .protocol import GRAPH_TYPES, NotAcceptable, content_type
-from .sparql import UnsupportedMediaType
+from .protocol import GRAPH_TYPES, content_type
 
 validate_bp = Blueprint("validate", __name__)
 

@@ -27,13 +27,7 @@ from rdflib.graph import Graph
 from rdflib.parser import Parser
 from rdflib.plugins.parsers import rdfxml, trix
 
-
-class DeclarationRefused(ValueError):
-    """An XML document with a DOCTYPE, an entity declaration or an external entity."""
-
-    def __init__(self, what: str, line: int, column: int) -> None:
-        super().__init__(f"{what} at line {line}, column {column}")
-        self.what, self.line, self.column = what, line, column
+from policykg.graph.errors import DeclarationRefused
 
 
 class _Reader(DefusedExpatParser):

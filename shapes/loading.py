@@ -33,7 +33,7 @@ from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.nquads import NQuadsParser
 from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
 
-from policykg.graph.errors import InputError, RDFSyntaxError
+from policykg.graph.errors import DeclarationRefused, InputError, RDFSyntaxError
 
 from . import defused
 
@@ -181,7 +181,7 @@ def parse_text(path: Path, text: str, fmt: str, dataset: Dataset, base: str | No
     public_id = base or path.resolve().as_uri()
     try:
         dataset.parse(data=text, format=fmt, publicID=public_id)
-    except defused.DeclarationRefused as exc:
+    except DeclarationRefused as exc:
         raise RDFSyntaxError(
             f"{path}: RDF/XML with a {exc.what} declaration is refused",
             line=exc.line,

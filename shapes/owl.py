@@ -28,7 +28,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from policykg.graph.errors import PolicyKGError
+from policykg.graph.errors import OwlCheckError
 from policykg.graph.namespaces import PKGSH, bind_prefixes
 
 from .loading import bundled_ontology
@@ -37,12 +37,6 @@ from .records import ResultRecord, node_label
 OWL_SHAPE = PKGSH.OwlConsistency
 HERMIT_TIMEOUT = 300  # seconds
 ASSERTED = ("声明的类型", "asserted type")
-
-
-class OwlCheckError(PolicyKGError):
-    """The reasoner could not be run (no Java, a Java error)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -395,5 +389,4 @@ __all__ = [
     "start_consistency_check",
     "OwlOutcome",
     "Conflict",
-    "OwlCheckError",
 ]

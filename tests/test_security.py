@@ -400,7 +400,8 @@ def test_the_guard_remembers_outcomes_without_the_query_texts():
 def test_a_graph_answer_in_turtle_is_capped_while_it_is_written():
     import tracemalloc
 
-    from policykg.server.engine import Result, ResultTooLarge
+    from policykg.graph.errors import ResultTooLarge
+    from policykg.server.engine import Result
 
     store = ox.Store()
     store.bulk_extend(
@@ -918,7 +919,7 @@ def test_the_protocol_handler_never_fails_and_never_connects(
 
 def test_json_error_bodies_stay_json():
     """The fuzzed error answers keep their shape: a JSON client gets JSON, even for 429."""
-    from policykg.server.admission import TooManyRequests
+    from policykg.graph.errors import TooManyRequests
     from policykg.server.app import create_app
 
     application = create_app({"DATA": str(SAMPLE)})
@@ -940,7 +941,8 @@ def test_json_error_bodies_stay_json():
 
 
 def test_admission_counts_per_client_and_in_total():
-    from policykg.server.admission import Admission, ServiceBusy, TooManyRequests
+    from policykg.graph.errors import ServiceBusy, TooManyRequests
+    from policykg.server.admission import Admission
 
     admission = Admission(capacity=3, per_client=2)
     with admission.admit("a"), admission.admit("a"):
@@ -976,7 +978,8 @@ def test_the_client_address_comes_from_a_proxy_header_only_when_configured():
     [("PUBLIC_URL", "ftp://example.org/"), ("CLIENT_QUERIES", 0), ("QUERY_QUEUE", -1)],
 )
 def test_bad_admission_and_address_settings_are_refused_at_start(setting, value):
-    from policykg.server.config import Config, ConfigError
+    from policykg.graph.errors import ConfigError
+    from policykg.server.config import Config
 
     with pytest.raises(ConfigError, match=setting):
         Config.from_mapping({setting: value})

@@ -12,8 +12,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
+from policykg.graph.errors import ConfigError
 from policykg.server.app import create_app
-from policykg.server.config import ConfigError
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 DOC77 = "https://w3id.org/policykg/graph/doc/晋政办发/2022/77"
