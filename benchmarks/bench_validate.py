@@ -63,9 +63,9 @@ def make_dataset(path: Path, docs: int) -> int:
 
 def run_one(mode: str, path: Path) -> dict:
     """Time one mode in this (fresh) process; loading the file is not timed."""
-    from policykg.shapes.loading import load_rdf_files
+    from policykg.graph.rdfio import read_dataset
 
-    dataset = load_rdf_files([path])
+    dataset = read_dataset([path])
     wall, cpu = time.perf_counter(), cpu_seconds()
     if mode == "policykg":
         from policykg.shapes.owl import start_consistency_check

@@ -109,8 +109,8 @@ def build_command(
     a file could not be built (the others are written unless --strict); 1 when the graph
     was written but a document's numbering breaks (fix the text and build again).
     """
-    from policykg.graph.output import check_destination, check_not_an_input, write_dataset
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import check_destination, check_not_an_input, write_dataset
 
     check_destination(output)  # refuse an unknown extension or folder before any work
     check_not_an_input(output, text_files)

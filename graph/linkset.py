@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
-from .output import union_view
+from .rdfio import union_view
 
 DATASET = PKID["dataset"]
 WIKIDATA = PKID["dataset/wikidata"]

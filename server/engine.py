@@ -30,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.graph.errors import InputError, QueryError, QueryRefused, ResultTooLarge
+from policykg.graph.rdfio import read_dataset, read_store, store_of
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 
 from . import guard
@@ -304,21 +305,11 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> OxigraphEngine:
-        path = Path(path)
-        store = ox.Store()
-        try:
-            store.bulk_load(path=str(path), format=_rdf_format(path))
-        except SyntaxError as exc:
-            raise InputError(f"{path}: {exc}") from exc
-        return cls(store, base_iri)
+        return cls(read_store(path), base_iri)
 
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> OxigraphEngine:
-        store = ox.Store()
-        store.bulk_load(
-            dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS
-        )
-        return cls(store, base_iri)
+        return cls(store_of(dataset), base_iri)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -370,16 +361,8 @@ class RdflibEngine(Engine):
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> RdflibEngine:
-        from rdflib import Dataset
-
-        from policykg.shapes.loading import parse_rdf_file
-
-        path = Path(path)
-        _rdflib_format(path)  # an unknown extension is refused as for pyoxigraph
-        dataset = Dataset(default_union=True)
-        with refuse_outbound():  # remote JSON-LD contexts are refused, DTDs too (loading)
-            parse_rdf_file(path, dataset)
-        return cls(dataset, base_iri)
+        with refuse_outbound():  # behind rdfio's own refusals (remote contexts, DTDs)
+            return cls(read_dataset([path]), base_iri)
 
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> RdflibEngine:
@@ -455,39 +438,6 @@ class _TripleList(list):
 
     def __init__(self, quads: Iterable[Any]) -> None:
         super().__init__(q.triple for q in quads)
-
-
-# --- loading ------------------------------------------------------------------------------
-
-_EXTENSIONS = {
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-}
-
-
-def _rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-    if fmt is None:
-        raise InputError(
-            f"{path}: unknown RDF file extension {path.suffix!r}",
-            hint="use .nq, .trig, .ttl, .nt or .jsonld",
-        )
-    return fmt
-
-
-def _rdflib_format(path: Path) -> str:
-    try:
-        return _EXTENSIONS[path.suffix]
-    except KeyError:
-        raise InputError(
-            f"{path}: unknown RDF file extension {path.suffix!r}",
-            hint="use .nq, .trig, .ttl, .nt or .jsonld",
-        ) from None
 
 
 ENGINES = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}

@@ -16,6 +16,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
+from policykg.graph.rdfio import union_graph
 
 VIEWS = ("eli", "schema")
 
@@ -45,23 +46,13 @@ def view_query(name: str) -> str:
     )
 
 
-def union_of(data: Graph) -> Graph:
-    """A plain graph holding every triple of a dataset's graphs (the graph itself otherwise)."""
-    if not isinstance(data, Dataset):
-        return data
-    union = Graph()
-    for s, p, o, _ in data.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
-
-
 def construct_view(data: Graph, name: str) -> Graph:
     """The named view of a policykg graph or dataset, as a new graph."""
     view = Graph()
     bind_prefixes(view.namespace_manager)
     view.bind("eli", ELI)
     view.bind("schema", SCHEMA)
-    for triple in union_of(data).query(view_query(name)):
+    for triple in union_graph(data, prefixes=False).query(view_query(name)):
         view.add(triple)
     return view
 
@@ -202,7 +193,8 @@ def write_view(name: str, data: Path | None, output: Path) -> int:
     The format follows the extension, as for `policykg build`: a view is one graph, which
     the dataset formats (N-Quads, TriG) hold as their default graph.
     """
-    from policykg.graph.output import (
+    from policykg.graph.rdfio import (
+        JSON_LD,
         check_destination,
         check_not_an_input,
         serialize_dataset,
@@ -210,19 +202,19 @@ def write_view(name: str, data: Path | None, output: Path) -> int:
     )
     from policykg.shapes.validate import load_input
 
-    fmt, keeps_graphs = check_destination(output)
+    rdf_format = check_destination(output)
     if data is not None:
         check_not_an_input(output, [data])
     source = load_input([data] if data else None)
     view = construct_view(source, name)
-    if name == "schema" and fmt == "json-ld":
+    if name == "schema" and rdf_format.media_type == JSON_LD:
         body = frame_schema_view(view).encode("utf-8")
-    elif keeps_graphs and fmt != "json-ld":
+    elif rdf_format.keeps_graphs and rdf_format.media_type != JSON_LD:
         dataset = Dataset()
         for prefix, namespace in view.namespaces():
             dataset.bind(prefix, namespace)
         dataset.default_graph += view
-        body = serialize_dataset(dataset, fmt)
+        body = serialize_dataset(dataset, rdf_format)
     else:
-        body = view.serialize(format=fmt, encoding="utf-8")
+        body = view.serialize(format=rdf_format.rdflib, encoding="utf-8")
     return write_bytes(body, output)

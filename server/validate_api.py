@@ -4,7 +4,7 @@ The upload is Turtle, N-Triples, N-Quads, TriG or JSON-LD (a remote @context is 
 or RDF/XML without DOCTYPE or ENTITY declarations, by Content-Type; browsers can post a
 form with `data` and `format` fields. The size is capped by MAX_CONTENT_LENGTH on the
 bytes read, chunked or not (413, server/bodies.py). Nothing is ever fetched: the unsafe
-constructs are refused (policykg.shapes.loading: remote JSON-LD contexts before parsing,
+constructs are refused (policykg.graph.rdfio: remote JSON-LD contexts before parsing,
 DTDs and entities by the XML parser itself), and parsing and validation run in a forked
 child that cannot open network sockets (server/sandbox.py) and is killed at
 VALIDATE_TIMEOUT, counted from the request's arrival (503). At most VALIDATE_WORKERS
@@ -30,6 +30,7 @@ from rdflib import Dataset, Graph
 from rdflib.namespace import SH
 
 from policykg.graph.errors import InputError, NotAcceptable, UnsupportedMediaType
+from policykg.graph.rdfio import RdfFormat, format_for_media_type, parse_text
 
 from .admission import client_address
 from .description import serialize_graph
@@ -38,24 +39,14 @@ from .protocol import GRAPH_TYPES, content_type
 
 validate_bp = Blueprint("validate", __name__)
 
-UPLOAD_TYPES = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "nt",
-    "text/plain": "nt",
-    "application/n-quads": "nquads",
-    "application/trig": "trig",
-    "application/ld+json": "json-ld",
-    "application/json": "json-ld",
-    "application/rdf+xml": "xml",
-}
+# the form's format field: names the query page uses for these media types too
 FORM_FORMATS = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "nquads": "nquads",
-    "trig": "trig",
-    "jsonld": "json-ld",
-    "rdfxml": "xml",
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "nquads": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 UPLOAD_NAME = Path("upload")  # names the upload in error messages; never read
 # Relative IRIs of an upload are resolved against this base, not against a path of the
@@ -63,8 +54,8 @@ UPLOAD_NAME = Path("upload")  # names the upload in error messages; never read
 UPLOAD_BASE = "https://upload.invalid/"
 
 
-def _upload() -> tuple[str, str]:
-    """The uploaded text and its rdflib format name."""
+def _upload() -> tuple[str, RdfFormat]:
+    """The uploaded text and its format."""
     mimetype = request.mimetype
     if mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         text = request.form.get("data", "")
@@ -73,33 +64,32 @@ def _upload() -> tuple[str, str]:
                 text = request.files["file"].read().decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise InputError(f"the uploaded file is not UTF-8 (byte {exc.start})") from None
-        fmt = FORM_FORMATS.get(request.form.get("format", "turtle"))
-        if fmt is None:
+        media_type = FORM_FORMATS.get(request.form.get("format", "turtle"))
+        if media_type is None:
             raise InputError("format must be one of " + ", ".join(FORM_FORMATS))
-        return text, fmt
-    if mimetype not in UPLOAD_TYPES:
+        return text, format_for_media_type(media_type)
+    rdf_format = format_for_media_type(mimetype) if mimetype else None
+    if rdf_format is None:
         raise UnsupportedMediaType(
             f"Content-Type {mimetype or '(none)'} is not accepted",
-            hint="send one of " + ", ".join(sorted(UPLOAD_TYPES)),
+            hint="send one of " + ", ".join(FORM_FORMATS.values()),
         )
     data = request.get_data()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"the upload is not UTF-8 (byte {exc.start})") from None
-    return text, UPLOAD_TYPES[mimetype]
+    return text, rdf_format
 
 
-def _validate_text(text: str, fmt: str) -> dict[str, object]:
+def _validate_text(text: str, rdf_format: RdfFormat) -> dict[str, object]:
     """Parse and validate (runs in the child): the verdict and the report in every rendering."""
-    from policykg.shapes.loading import parse_text, refuse_unsafe
     from policykg.shapes.validate import validate_dataset
 
     if not text.strip():
         raise InputError("the upload is empty")
-    refuse_unsafe(UPLOAD_NAME, text, fmt)
     dataset = Dataset()
-    parse_text(UPLOAD_NAME, text, fmt, dataset, base=UPLOAD_BASE)
+    parse_text(UPLOAD_NAME, text, rdf_format, dataset, base=UPLOAD_BASE)
     result = validate_dataset(dataset)
     return {
         "conforms": bool(result.conforms),

@@ -43,10 +43,10 @@ from rdflib.term import Node
 
 from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused
 from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, PKGSH, SH, bind_prefixes
-from policykg.graph.output import union_view
+from policykg.graph.rdfio import as_dataset, read_dataset, read_graph, union_view
 
 from .algebra import service_clauses
-from .loading import bundled_ontology, graph_of_file, load_rdf_files
+from .loading import bundled_ontology
 from .owl import start_consistency_check
 from .records import ResultRecord, build_report_graph, record_from_report
 from .report import render_json, render_text, render_turtle
@@ -236,7 +236,7 @@ def load_shapes(shapes: Graph | str | Path | None = None) -> Graph:
         return shapes
     if shapes is None:
         return bundled_shapes()
-    return graph_of_file(shapes)
+    return read_graph(shapes)
 
 
 # -- units ----------------------------------------------------------------------------------
@@ -419,17 +419,6 @@ def validate_dataset(
     return ValidationResult(conforms, ordered, graph)
 
 
-def as_dataset(data: Dataset | Graph) -> Dataset:
-    """A Dataset: the given one, or a plain Graph's triples as one graph of a new Dataset."""
-    if isinstance(data, Dataset):
-        return data
-    dataset = Dataset()
-    name = data.identifier if isinstance(data.identifier, URIRef) else None
-    target = dataset.graph(name) if name is not None else dataset.default_graph
-    target.addN((s, p, o, target) for s, p, o in data)
-    return dataset
-
-
 # -- the command ------------------------------------------------------------------------------
 
 
@@ -490,7 +479,7 @@ def _validate_and_render(
 def load_input(paths: Sequence[str | Path] | None) -> Dataset:
     """The dataset to validate: the given RDF files, or the bundled graph."""
     if paths:
-        return load_rdf_files(paths)
+        return read_dataset(paths)
     # the whole extraction stack, needed only here: imported on demand
     from policykg.graph.pipeline import build_dataset
 

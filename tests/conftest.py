@@ -36,8 +36,8 @@ def bundled_dataset(bundled_build):
 @pytest.fixture(scope="session")
 def three_documents(tmp_path_factory) -> Path:
     """One N-Quads file of the Taiyuan and Jiangxi test documents and the bundled plan."""
-    from policykg.graph.output import write_dataset
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import write_dataset
 
     docs = DATA / "docs"
     paths = [
@@ -53,7 +53,7 @@ def three_documents(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_nq(bundled_build, tmp_path_factory) -> Path:
     """The bundled corpus's graph as an N-Quads file."""
-    from policykg.graph.output import write_dataset
+    from policykg.graph.rdfio import write_dataset
 
     path = tmp_path_factory.mktemp("bundled") / "bundled.nq"
     write_dataset(bundled_build.dataset, path)

@@ -57,8 +57,8 @@ def real() -> dict[str, Document]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """One graph of the test documents of this module and four real documents."""
-    from policykg.graph.output import write_dataset
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import write_dataset
 
     paths = [DOCS / "henan-opinion.txt", DOCS / "luoyang-notice.txt"]
     paths += [real_path(p) for p in ("01", "02", "12", "13")]
@@ -408,8 +408,8 @@ BADLY_READ = """某市促进消费若干措施
 
 
 def test_a_badly_read_document_says_so_in_the_graph_and_on_its_page(tmp_path):
-    from policykg.graph.output import write_dataset
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import write_dataset
     from policykg.server.app import create_app
     from policykg.server.linking import local_path
 
