@@ -69,11 +69,11 @@ def run_one(mode: str, path: Path) -> dict:
     wall, cpu = time.perf_counter(), cpu_seconds()
     if mode == "policykg":
         from policykg.shapes.owl import start_consistency_check
-        from policykg.shapes.validate import add_owl_outcome, validate_dataset
+        from policykg.shapes.validate import validate_dataset
 
         check = start_consistency_check(dataset)
         result = validate_dataset(dataset)
-        add_owl_outcome(result, check.outcome())
+        result.add_owl_outcome(check.outcome())
         conforms, results = result.conforms, len(result.results)
     elif mode == "policykg-shacl":
         from policykg.shapes.validate import validate_dataset
@@ -89,7 +89,7 @@ def run_one(mode: str, path: Path) -> dict:
         import pyshacl
         from rdflib import Graph
 
-        from policykg.shapes.validate import bundled_shapes_path
+        from policykg.shapes.loading import bundled_shapes_path
 
         shapes = Graph().parse(
             data=bundled_shapes_path().read_text(encoding="utf-8"), format="turtle"

@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from policykg.graph.errors import PolicyKGError
+from policykg.graph.errors import InputError, PolicyKGError
 from policykg.graph.source import MAX_SOURCE_BYTES, source_size_limit
 
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)
@@ -214,11 +214,38 @@ def validate_command(
     graph_files: tuple[Path, ...], shapes: Path | None, fmt: str, no_owl: bool
 ) -> None:
     """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL."""
-    from policykg.shapes.validate import run_validate
-
     code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl, progress=progress)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(code)
+
+
+def run_validate(
+    paths: list[Path] | None,
+    shapes: Path | None = None,
+    fmt: str = "text",
+    owl: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[int, str]:
+    """`policykg validate`: the exit code (0 conforms, 1 does not) and the report.
+
+    Without paths the bundled corpus is built and validated. HermiT starts only once the
+    input and the shapes have been read. Bad input (a file, the shapes, the format) raises
+    a PolicyKGError whose exit code is never 1, which means "does not conform".
+    """
+    from policykg.shapes.loading import load_input, load_shapes
+    from policykg.shapes.validate import validate_with_owl
+
+    say = progress or (lambda _message: None)
+    try:
+        say("loading the graph …" if paths else "building the bundled graph …")
+        dataset = load_input(paths)
+        shapes_graph = load_shapes(shapes)
+        result = validate_with_owl(dataset, shapes_graph, owl=owl, progress=progress)
+        return (0 if result.conforms else 1), result.render(fmt)
+    except PolicyKGError as exc:
+        if exc.exit_code == 1:  # 1 is the verdict "does not conform", never an error
+            raise InputError(exc.message, hint=exc.hint) from exc
+        raise
 
 
 @main.command("export")

@@ -32,10 +32,11 @@ import pyoxigraph as ox
 from policykg.graph.errors import InputError, QueryError, QueryRefused, ResultTooLarge
 from policykg.graph.rdfio import read_dataset, read_store, store_of
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
+from policykg.shapes.sandbox import no_graph_loading
 
 from . import guard
 from .linking import is_safe_iri
-from .outbound import install_outbound_guard, refuse_outbound
+from .outbound import refuse_outbound
 from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
 
 UNLIMITED_DEPTH = 400  # for trusted callers; still far below pyoxigraph's crash depth
@@ -341,23 +342,24 @@ class OxigraphEngine(Engine):
 
 
 class RdflibEngine(Engine):
-    """rdflib's SPARQL engine over a Dataset (default_union=True): the reference engine.
+    """rdflib's SPARQL engine over a Dataset, its default graph the union: the reference
+    engine.
 
-    rdflib would dereference FROM graphs and follow SERVICE with urlopen; graph loading
-    is switched off and every evaluation runs with outbound requests refused.
+    rdflib would dereference FROM graphs and follow SERVICE with urlopen: every evaluation
+    runs with graph loading off and outbound requests refused, and the algebra is checked
+    before it runs.
     """
 
     name = "rdflib"
     check_regex = True
 
     def __init__(self, dataset: Any, base_iri: str | None = None) -> None:
-        import rdflib.plugins.sparql
+        from rdflib import Dataset
 
         super().__init__(base_iri)
-        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-        dataset.default_union = True
-        self.dataset = dataset
-        install_outbound_guard()
+        # a view of the caller's dataset whose default graph is the union (the caller's
+        # own dataset is left as it is)
+        self.dataset = Dataset(store=dataset.store, default_union=True)
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> RdflibEngine:
@@ -402,9 +404,8 @@ class RdflibEngine(Engine):
             clauses = [CompValue("DatasetClause", default=_uri(g)) for g in default_graphs]
             clauses += [CompValue("DatasetClause", named=_uri(g)) for g in named_graphs]
             prepared.algebra["datasetClause"] = clauses
-        with refuse_outbound():
-            result = self.dataset.query(prepared)
-            return _rdflib_to_result(result)
+        with refuse_outbound(), no_graph_loading():
+            return _rdflib_to_result(self.dataset.query(prepared))
 
     def _refuse_on_algebra(self, prepared: Any) -> None:
         """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM

@@ -200,7 +200,7 @@ def write_view(name: str, data: Path | None, output: Path) -> int:
         serialize_dataset,
         write_bytes,
     )
-    from policykg.shapes.validate import load_input
+    from policykg.shapes.loading import load_input
 
     rdf_format = check_destination(output)
     if data is not None:

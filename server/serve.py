@@ -61,7 +61,8 @@ def check_address_free(host: str, port: int) -> None:
 
 def load_checked_dataset(data: Path | None, allow_nonconforming: bool, say: Callable[[str], None]):
     """The dataset to serve: built (bundled corpus) or loaded, and validated."""
-    from policykg.shapes.validate import load_input, validate_dataset
+    from policykg.shapes.loading import load_input
+    from policykg.shapes.validate import validate_dataset
 
     if data is None:
         say("building the bundled corpus …")

@@ -106,10 +106,10 @@ def _warm_up() -> None:
     every forked validation child starts with them (seconds otherwise, per upload)."""
     import pyshacl  # noqa: F401  (the import itself is the slow part)
 
-    from policykg.shapes import validate as shapes_validate
+    from policykg.shapes.loading import bundled_ontology, bundled_shapes
 
-    shapes_validate.bundled_shapes()
-    shapes_validate.bundled_ontology()
+    bundled_shapes()
+    bundled_ontology()
 
 
 @validate_bp.route("/validate", methods=["GET", "POST"])

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from policykg.cli.main import run_validate
 from policykg.graph.namespaces import PKG
 from policykg.graph.rdfio import read_dataset
 from policykg.shapes.owl import OWL_SHAPE, check_consistency
-from policykg.shapes.validate import run_validate
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java")
 
@@ -146,8 +146,8 @@ def test_failed_validation_stops_the_reasoner(tmp_path, hermit_processes):
 
 
 def test_the_check_uses_the_one_parsed_ontology(hermit_processes):
+    from policykg.shapes.loading import bundled_ontology
     from policykg.shapes.owl import start_consistency_check
-    from policykg.shapes.validate import bundled_ontology
 
     check = start_consistency_check(read_dataset([DATA / "minimal.trig"]))
     try:

@@ -11,16 +11,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
+from policykg.cli.main import run_validate
 from policykg.graph.errors import InputError, RDFSyntaxError
 from policykg.graph.namespaces import ELI, NIF, PKG, SH
 from policykg.graph.rdfio import read_dataset
-from policykg.shapes.validate import (
-    load_shapes,
-    run_validate,
-    shape_iri,
-    validate_dataset,
-    validation_units,
-)
+from policykg.shapes.loading import load_shapes, shape_iri
+from policykg.shapes.validate import validate_dataset, validation_units
 
 DATA = Path(__file__).parent / "data" / "shapes"
 MINIMAL = DATA / "minimal.trig"
@@ -488,7 +484,7 @@ def test_shapes_query_that_does_not_parse_is_an_input_error(tmp_path):
 
 def test_updates_are_refused_on_the_validated_graph(listener):
     from policykg.graph.errors import QueryRefused
-    from policykg.shapes.validate import PreparedQueryGraph
+    from policykg.shapes.sandbox import PreparedQueryGraph
 
     port, hits = listener
     graph = PreparedQueryGraph()
@@ -505,7 +501,7 @@ def test_prepared_query_with_service_is_refused(listener):
     from rdflib.plugins.sparql import prepareQuery
 
     from policykg.graph.errors import QueryRefused
-    from policykg.shapes.validate import PreparedQueryGraph
+    from policykg.shapes.sandbox import PreparedQueryGraph
 
     port, hits = listener
     query = prepareQuery(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
@@ -516,7 +512,7 @@ def test_prepared_query_with_service_is_refused(listener):
 
 def test_shapes_queries_are_still_answered(minimal):
     """The refusal leaves ordinary queries alone, including those with prefixes from initNs."""
-    from policykg.shapes.validate import PreparedQueryGraph
+    from policykg.shapes.sandbox import PreparedQueryGraph
 
     graph = PreparedQueryGraph()
     for g in minimal.graphs():
@@ -581,12 +577,8 @@ def with_copies(dataset, copies: int):
 
 def test_a_documents_validation_does_not_grow_with_other_documents(minimal):
     """Each document is validated with its own context only: linear cost overall."""
-    from policykg.shapes.validate import (
-        SubjectIndex,
-        bundled_ontology,
-        schema_context,
-        unit_data_graph,
-    )
+    from policykg.shapes.loading import bundled_ontology
+    from policykg.shapes.validate import SubjectIndex, schema_context, unit_data_graph
 
     sizes = []
     for copies in (0, 3):
