@@ -196,9 +196,36 @@ def build_exit_code(failures: list[tuple[str, str]], breaks: list[str]) -> int:
 @offline
 def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) -> None:
     """Run the SPARQL query in QUERY_FILE and print its results."""
-    from policykg.server.engine import run_query_file
-
     click.echo(run_query_file(query_file, data, fmt, engine=engine), nl=False)
+
+
+# the media types of the --format names of `policykg query`
+QUERY_FORMATS = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+}
+
+
+def run_query_file(
+    path: Path | str, data: Path | str | None = None, format: str = "csv", engine: str = "oxigraph"
+) -> str:
+    """The answer to the query in `path` over `data` (None: the bundled corpus) as text.
+
+    `format` is csv | tsv | json (SPARQL 1.1 result formats) for SELECT and ASK; a
+    CONSTRUCT or DESCRIBE answer is written as Turtle whatever the format.
+    """
+    from policykg.server.engine import open_engine
+
+    if format not in QUERY_FORMATS:
+        raise InputError(f"unknown format {format!r}", hint="use csv, tsv or json")
+    try:
+        sparql = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read query file {path}: {exc}") from exc
+    result = open_engine(engine, data).query(sparql)
+    media_type = "text/turtle" if result.kind == "graph" else QUERY_FORMATS[format]
+    return result.serialize(media_type).decode("utf-8")
 
 
 @main.command("validate")

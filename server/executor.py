@@ -56,8 +56,8 @@ from policykg.graph.errors import EngineCrashed, PolicyKGError, QueryTimeout
 
 from .engine import Engine
 from .guard import QueryInfo
+from .negotiation import offer_for_kind
 from .outbound import block_outbound_for_good
-from .protocol import types_for
 from .sandbox import enter_sandbox
 
 log = logging.getLogger(__name__)
@@ -202,8 +202,9 @@ def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> Answer:
     """The complete answer to one job, serialised (in the child)."""
     result = engine.query(job.sparql, job.default_graphs, job.named_graphs, info=job.info)
     media_type = job.media_type
-    if media_type not in types_for(result.kind):
-        media_type = next(iter(types_for(result.kind)))
+    types = offer_for_kind(result.kind).types
+    if media_type not in types:  # negotiated for the query's form, answered as another kind
+        media_type = types[0]
     return Answer(result.kind, media_type, result.serialize(media_type, max_bytes))
 
 

@@ -67,3 +67,10 @@ def is_safe_iri(iri: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def iri_ref(iri: str) -> str:
+    """An IRI written for a SPARQL query; refuses IRIs that would need escaping."""
+    if not is_safe_iri(iri):
+        raise ValueError(f"not a writable IRI: {iri!r}")
+    return f"<{iri}>"

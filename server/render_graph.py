@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykg.graph.namespaces import PKGRAPH, PKID
 
 from . import jsonld
-from .description import DUMPS
-from .lookup import Lookup, iri_ref
+from .engine import Engine
+from .linking import iri_ref
 from .render import Page, to_int
+from .service_description import DUMPS
 from .terms import label_map, link
 
 # The downloads the endpoint serves at /download/<name> (server/sparql.py), with what each is.
@@ -41,13 +40,13 @@ GROUP BY ?class ORDER BY DESC(?n)
 """
 
 
-def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
+def build_landing(engine: Engine, page: Page) -> None:
     """The landing page: counts, documents, named graphs, downloads."""
     stats = engine.stats()
-    counts = {str(r["class"]): to_int(r["n"]) for r in lookup.select(_COUNTS)}
-    labels = label_map(lookup, counts)
+    counts = {str(r["class"]): to_int(r["n"]) for r in engine.select(_COUNTS)}
+    labels = label_map(engine, counts)
     documents = []
-    for row in lookup.select(_DOCUMENTS):
+    for row in engine.select(_DOCUMENTS):
         documents.append(
             {
                 "link": link(str(row["doc"]), text=str(row.get("number", "")) or None),
@@ -76,12 +75,12 @@ def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
     }
 
 
-def build_graph(lookup: Lookup, iri: str, page: Page) -> None:
+def build_graph(engine: Engine, iri: str, page: Page) -> None:
     """A named graph: what it holds, the document it is about, its downloads."""
-    classes = lookup.select(_GRAPH_CLASSES % iri_ref(iri))
-    labels = label_map(lookup, [str(r["class"]) for r in classes])
+    classes = engine.select(_GRAPH_CLASSES % iri_ref(iri))
+    labels = label_map(engine, [str(r["class"]) for r in classes])
     about = str(PKID) + iri[len(str(PKGRAPH)) :]
-    about_labels = label_map(lookup, [about])
+    about_labels = label_map(engine, [about])
     page.title = f"命名图 {iri[len(str(PKGRAPH)) :]}"
     page.context.update(
         classes=[(link(str(r["class"]), labels), to_int(r["n"])) for r in classes],

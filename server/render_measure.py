@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS as DCT
-from rdflib.term import Node
 
 from policykg.graph.namespaces import ELI, NIF, PKG
 
 from . import jsonld
-from .lookup import Lookup, iri_ref
+from .engine import Engine, Term
+from .linking import iri_ref
 from .render import Page, first, to_int, values
 from .render_docs import container_chain, counterpart
 from .render_text import Mark, marked_html
@@ -83,8 +82,8 @@ _MENTION_KINDS = (
 )
 
 
-def _source_text(lookup: Lookup, source: str) -> str | None:
-    for _, _, text in lookup.triples(URIRef(source), NIF.isString, None):
+def _source_text(engine: Engine, source: str) -> str | None:
+    for _, _, text in engine.triples(source, NIF.isString, None):
         return str(text)
     return None
 
@@ -108,10 +107,10 @@ class _Mention:
     via: set[str] = field(default_factory=set)  # the measure's properties that point to it
 
 
-def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
+def _mentions(engine: Engine, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
     """The measure's mentions for the table, and their marks for the text."""
     by_span: dict[str, _Mention] = {}
-    for row in lookup.select(_MENTIONS % {"m": iri_ref(measure)}):
+    for row in engine.select(_MENTIONS % {"m": iri_ref(measure)}):
         entry = by_span.setdefault(
             str(row["span"]),
             _Mention(str(row["span"]), str(row["target"]), to_int(row["b"]), to_int(row["e"])),
@@ -121,7 +120,7 @@ def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], li
         if "via" in row:
             entry.via.add(str(row["via"]))
     labels = label_map(
-        lookup, [e.target for e in by_span.values()] + [v for e in by_span.values() for v in e.via]
+        engine, [e.target for e in by_span.values()] + [v for e in by_span.values() for v in e.via]
     )
     mentions, marks = [], []
     for entry in by_span.values():
@@ -139,16 +138,16 @@ def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], li
     return mentions, marks
 
 
-def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
+def build_measure(engine: Engine, iri: str, page: Page) -> None:
     """The measure page: marked text, responsibilities, time bounds, quantities, mentions."""
-    spans = (lookup.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
-    chain = container_chain(lookup, iri)
+    spans = (engine.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
+    chain = container_chain(engine, iri)
     item = chain[-1] if chain else None
-    responsibilities = lookup.select(_RESPONSIBILITIES % {"m": iri_ref(iri)})
-    bounds = lookup.select(_TIME_BOUNDS % {"m": iri_ref(iri)})
-    quantities = lookup.select(_QUANTITIES % {"m": iri_ref(iri)})
-    mentions, marks = _mentions(lookup, iri)
-    labels = label_map(lookup, {str(r["agent"]) for r in responsibilities})
+    responsibilities = engine.select(_RESPONSIBILITIES % {"m": iri_ref(iri)})
+    bounds = engine.select(_TIME_BOUNDS % {"m": iri_ref(iri)})
+    quantities = engine.select(_QUANTITIES % {"m": iri_ref(iri)})
+    mentions, marks = _mentions(engine, iri)
+    labels = label_map(engine, {str(r["agent"]) for r in responsibilities})
     agencies = []
     for r in responsibilities:
         agency = link(str(r["agent"]), labels)
@@ -187,7 +186,7 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
                     link(str(q["q"])).href,
                 )
             )
-    source = _source_text(lookup, str(spans["source"])) if "source" in spans else None
+    source = _source_text(engine, str(spans["source"])) if "source" in spans else None
     text_html = clause_html = None
     if source is not None and "textBegin" in spans:
         text_html = marked_html(source, to_int(spans["textBegin"]), to_int(spans["textEnd"]), marks)
@@ -195,10 +194,10 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
             clause_html = marked_html(
                 source, to_int(spans["clauseBegin"]), to_int(spans["clauseEnd"]), marks
             )
-    item_found = values(lookup, item.iri) if item else {}
+    item_found = values(engine, item.iri) if item else {}
     counterparts = [str(o) for o in item_found.get(str(ELI.ensures_implementation_of), [])]
-    counterpart_labels = label_map(lookup, counterparts)
-    found = values(lookup, iri)
+    counterpart_labels = label_map(engine, counterparts)
+    found = values(engine, iri)
     ordinal = first(found, PKG.ordinal)
     item_number = str(first(item_found, ELI.number) or "")
     page.template = "measure.html"
@@ -215,7 +214,7 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
         mentions=mentions,
         text_span=_span_link(spans, "span", "textBegin", "textEnd"),
         clause_span=_span_link(spans, "clause", "clauseBegin", "clauseEnd"),
-        counterparts=[counterpart(lookup, c, counterpart_labels) for c in counterparts],
+        counterparts=[counterpart(engine, c, counterpart_labels) for c in counterparts],
     )
     page.jsonld = jsonld.subdivision(
         iri,
@@ -227,7 +226,7 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
     )
 
 
-def _span_link(spans: dict[str, Node], var: str, begin: str, end: str) -> Link | None:
+def _span_link(spans: dict[str, Term], var: str, begin: str, end: str) -> Link | None:
     """The link to a span's page, showing its offsets."""
     if var not in spans:
         return None
@@ -247,14 +246,14 @@ SELECT ?m ?b ?e ?cb ?ce WHERE {
 """
 
 
-def build_span(lookup: Lookup, iri: str, page: Page) -> None:
+def build_span(engine: Engine, iri: str, page: Page) -> None:
     """A span: the source text with the span highlighted, and what was derived from it."""
-    found = values(lookup, iri)
+    found = values(engine, iri)
     source_iri = first(found, NIF.referenceContext)
     begin, end = to_int(first(found, NIF.beginIndex) or 0), to_int(first(found, NIF.endIndex) or 0)
-    source = _source_text(lookup, str(source_iri)) if source_iri else None
-    derived = lookup.select(_DERIVED % {"span": iri_ref(iri)})
-    labels = label_map(lookup, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
+    source = _source_text(engine, str(source_iri)) if source_iri else None
+    derived = engine.select(_DERIVED % {"span": iri_ref(iri)})
+    labels = label_map(engine, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
     page.template = "span.html"
     anchor = str(first(found, NIF.anchorOf) or "")
     page.title = f"{anchor if len(anchor) <= 40 else anchor[:39] + '…'} [{begin}, {end})"
@@ -273,12 +272,12 @@ def build_span(lookup: Lookup, iri: str, page: Page) -> None:
     page.jsonld = jsonld.thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
 
 
-def build_source(lookup: Lookup, iri: str, page: Page) -> None:
+def build_source(engine: Engine, iri: str, page: Page) -> None:
     """The source text, each measure's text and clause marked and linked to its page."""
-    found = values(lookup, iri)
+    found = values(engine, iri)
     text = first(found, NIF.isString)
     marks = []
-    for row in lookup.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
+    for row in engine.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
         marks.append(
             Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", link(str(row["m"])).href)
         )
@@ -286,8 +285,8 @@ def build_source(lookup: Lookup, iri: str, page: Page) -> None:
             marks.append(
                 Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", link(str(row["m"])).href)
             )
-    documents = [str(s) for s, _, _ in lookup.triples(None, PKG.source, URIRef(iri))]
-    labels = label_map(lookup, documents)
+    documents = [str(s) for s, _, _ in engine.triples(None, PKG.source, iri)]
+    labels = label_map(engine, documents)
     page.template = "source.html"
     page.title = f"原文 {first(found, PKG.fileName) or ''}".strip()
     page.context.update(

@@ -21,10 +21,10 @@ from werkzeug.datastructures import MultiDict
 from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
 
 from .admission import client_address
-from .description import DUMPS, description_graph, serialize_graph
 from .executor import QueryJob
 from .guard import check_graphs
-from .protocol import content_type, kind_of_form, negotiate, negotiate_header
+from .negotiation import GRAPH, content_type, negotiate, offer_for
+from .service_description import DUMPS, description_body
 
 sparql_bp = Blueprint("sparql", __name__)
 
@@ -123,12 +123,12 @@ def sparql() -> Response:
         max_length=config.max_query_length,
         max_chain=config.max_chain,
     )
-    choice = negotiate_header(
-        kind_of_form(info.form), request.headers.get("Accept"), params.get("format")
+    media_type = negotiate(
+        offer_for(info.form), request.headers.get("Accept"), params.get("format")
     )
     job = QueryJob(
         sparql=queries[0],
-        media_type=choice.media_type,
+        media_type=media_type,
         info=info,
         default_graphs=params.getlist("default-graph-uri"),
         named_graphs=params.getlist("named-graph-uri"),
@@ -150,15 +150,15 @@ def sparql() -> Response:
 def service_description() -> Response:
     """The Service Description with the VoID description of the dataset, for PUBLIC_URL
     (never for the Host header the client sent)."""
-    choice = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
+    media_type = negotiate(GRAPH, request.headers.get("Accept"), request.args.get("format"))
     state = service()
     cache = state.cache.setdefault("description", {})
-    body = cache.get(choice.media_type)
+    body = cache.get(media_type)
     if body is None:
         root = state.config.public_url
-        body = serialize_graph(description_graph(state.engine, root), choice.media_type)
-        cache[choice.media_type] = body
-    response = Response(body, content_type=content_type(choice.media_type))
+        body = description_body(state.engine, root, media_type)
+        cache[media_type] = body
+    response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from policykg.cli.main import run_query_file
 from policykg.graph.model import Document
 from policykg.graph.parse import parse_document
 from policykg.graph.source import read_source, read_source_text
-from policykg.server.engine import run_query_file
 
 DATA = Path(__file__).parent / "data"
 REAL = DATA / "real"

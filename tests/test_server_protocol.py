@@ -639,7 +639,7 @@ def bundled_client(bundled_nq):
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
 def test_competency_questions_over_http_answer_as_the_cli_does(bundled_client, bundled_nq, query):
-    from policykg.server.engine import run_query_file
+    from policykg.cli.main import run_query_file
 
     response = bundled_client.post("/sparql?format=csv", data={"query": query.read_text("utf-8")})
     assert response.status_code == 200 and response.mimetype == "text/csv"
