@@ -18,9 +18,9 @@ from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
 from .engine import Engine
 from .examples import examples
-from .linking import encode_path, is_safe_iri, resource_iri, term_iri
+from .linking import encode_path, is_safe_iri, links, resource_iri, term_iri
 from .negotiation import HTML, PAGE, content_type, negotiate, short_name
-from .render import MAX_INCOMING, Page, build_page
+from .render import Page, build_page
 from .render_agency import build_agency
 from .render_docs import build_document, build_item, build_part
 from .render_graph import build_graph, build_landing
@@ -56,6 +56,11 @@ BUILDERS = {
 def engine() -> Engine:
     """The served engine: everything the pages read, they read through it."""
     return current_app.extensions["policykg"].engine
+
+
+def _max_incoming() -> int:
+    """How many links to a resource its page and its description show (MAX_INCOMING)."""
+    return current_app.extensions["policykg"].config.max_incoming
 
 
 def _media_type() -> str:
@@ -112,11 +117,11 @@ def _resource(iri: str) -> Response:
     if not is_safe_iri(iri):
         return _not_found(iri, media_type)
     if media_type != HTML:
-        triples = description(engine(), iri, MAX_INCOMING)
+        triples = description(engine(), iri, _max_incoming())
         if not triples:
             return _not_found(iri, media_type)
         return _rdf_body_response(rdf_body(triples, media_type), media_type)
-    page = build_page(engine(), iri, BUILDERS)
+    page = build_page(engine(), iri, BUILDERS, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
     return _html_response(page.template, page=page)
@@ -137,7 +142,7 @@ def term(name: str) -> Response:
         return _resource(iri)
     if not is_safe_iri(iri):
         return _not_found(iri, media_type)
-    page = build_page(engine(), iri, {})
+    page = build_page(engine(), iri, {}, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
     build_term(engine(), iri, page)
@@ -150,7 +155,7 @@ def ontology() -> Response:
     media_type = _media_type()
     if media_type != HTML:
         return _named_graph_response(ONTOLOGY_GRAPH, media_type)
-    page = build_page(engine(), ONTOLOGY_IRI, {}) or Page(
+    page = build_page(engine(), ONTOLOGY_IRI, {}, _max_incoming()) or Page(
         template="ontology.html", iri=ONTOLOGY_IRI, title="policykg ontology", types=[]
     )
     build_ontology(engine(), page)
@@ -192,6 +197,12 @@ def query_page() -> Response:
             examples=listed,
             prefixes=PREFIXES,
             initial=request.args.get("query", ""),
+            links={
+                "base": links().base_iri,
+                "root": links().root,
+                "terms": str(PKG),
+                "ontology": ONTOLOGY_IRI,
+            },
             page=None,
         ),
         content_type="text/html; charset=utf-8",
@@ -202,6 +213,12 @@ def query_page() -> Response:
 def prefixes() -> Response:
     """The graph's prefixes, for the editor's prefix completion (instead of prefix.cc)."""
     return current_app.json.response(PREFIXES)
+
+
+@pages_bp.app_context_processor
+def site_root() -> dict[str, str]:
+    """Every template's `root`: the path of PUBLIC_URL, where this site's pages are."""
+    return {"root": links().root}
 
 
 @pages_bp.app_template_filter("iri_href")

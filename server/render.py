@@ -15,13 +15,10 @@ from typing import Any
 
 from rdflib.namespace import RDF
 
-from policykg.graph.namespaces import BASE
-
 from .engine import Engine, Term
-from .linking import iri_ref
+from .linking import iri_ref, links
 from .terms import Link, PropertyRow, Value, label_map, link, value_of
 
-MAX_INCOMING = 300
 RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (str(t) for t in (RDF.type, RDF.first, RDF.rest, RDF.nil))
 _MAX_DEPTH = 8
 
@@ -109,16 +106,19 @@ def property_table(engine: Engine, iri: str) -> list[PropertyRow]:
     return _rows(subject, tree, label_map(engine, iris))
 
 
-def incoming_links(engine: Engine, iri: str) -> tuple[list[tuple[Link, Link]], bool]:
-    """(subject, predicate) links of the triples that point to the resource; truncated?"""
+def incoming_links(
+    engine: Engine, iri: str, max_incoming: int
+) -> tuple[list[tuple[Link, Link]], bool]:
+    """(subject, predicate) links of the triples that point to the resource, at most
+    ``max_incoming``; truncated?"""
     pairs: list[tuple[str, str]] = []
     for s, p, _ in engine.triples(None, None, iri):
         if s.is_iri:
             pairs.append((str(s), str(p)))
-        if len(pairs) > MAX_INCOMING:
+        if len(pairs) > max_incoming:
             break
-    truncated = len(pairs) > MAX_INCOMING
-    pairs = sorted(pairs[:MAX_INCOMING], key=lambda pair: (pair[1], pair[0]))
+    truncated = len(pairs) > max_incoming
+    pairs = sorted(pairs[:max_incoming], key=lambda pair: (pair[1], pair[0]))
     labels = label_map(engine, {i for pair in pairs for i in pair})
     return [(link(s, labels), link(p, labels)) for s, p in pairs], truncated
 
@@ -147,7 +147,7 @@ _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { %s ?p ?o } } ORDER BY ?g"
 def graphs_of(engine: Engine, iri: str) -> list[Link]:
     """The named graphs that hold triples about the resource."""
     return [
-        link(str(row["g"]), text=str(row["g"])[len(BASE) :])
+        link(str(row["g"]), text=links().short(str(row["g"])))
         for row in engine.select(_GRAPHS % iri_ref(iri))
     ]
 
@@ -160,13 +160,16 @@ def title_of(engine: Engine, iri: str) -> str:
 Builder = Callable[[Engine, str, Page], None]
 
 
-def build_page(engine: Engine, iri: str, builders: dict[str, Builder]) -> Page | None:
-    """The page of a resource, filled in by the builder for its first known type."""
+def build_page(
+    engine: Engine, iri: str, builders: dict[str, Builder], max_incoming: int
+) -> Page | None:
+    """The page of a resource, filled in by the builder for its first known type; at most
+    ``max_incoming`` links to it are listed."""
     if not exists(engine, iri):
         return None
     types = types_of(engine, iri)
     labels = label_map(engine, types)
-    incoming, truncated = incoming_links(engine, iri)
+    incoming, truncated = incoming_links(engine, iri, max_incoming)
     page = Page(
         template="resource.html",
         iri=iri,

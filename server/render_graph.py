@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from policykg.graph.namespaces import PKGRAPH, PKID
-
 from . import jsonld
 from .engine import Engine
-from .linking import iri_ref
+from .linking import iri_ref, links
 from .render import Page, to_int
 from .service_description import DUMPS
 from .terms import label_map, link
@@ -79,9 +77,10 @@ def build_graph(engine: Engine, iri: str, page: Page) -> None:
     """A named graph: what it holds, the document it is about, its downloads."""
     classes = engine.select(_GRAPH_CLASSES % iri_ref(iri))
     labels = label_map(engine, [str(r["class"]) for r in classes])
-    about = str(PKID) + iri[len(str(PKGRAPH)) :]
+    name = links().short(iri).removeprefix("graph/")
+    about = links().resource_iri("id", name)
     about_labels = label_map(engine, [about])
-    page.title = f"命名图 {iri[len(str(PKGRAPH)) :]}"
+    page.title = f"命名图 {name}"
     page.context.update(
         classes=[(link(str(r["class"]), labels), to_int(r["n"])) for r in classes],
         about=link(about, about_labels) if about in about_labels else None,

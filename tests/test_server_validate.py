@@ -20,7 +20,9 @@ CONFORMING = b'@prefix ex: <http://example.org/> .\nex:a ex:says "nothing the sh
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app({"DATA": str(SAMPLE), "MAX_CONTENT_LENGTH": 200_000})
+    app = create_app(
+        {"DATA": str(SAMPLE), "ALLOW_NONCONFORMING": True, "MAX_CONTENT_LENGTH": 200_000}
+    )
     yield app.test_client()
     app.extensions["policykg"].runner.close()
 
@@ -168,7 +170,14 @@ def test_the_text_report_states_its_charset(client):
 
 
 def test_a_validation_past_its_timeout_says_to_retry_after_the_validate_timeout():
-    app = create_app({"DATA": str(SAMPLE), "VALIDATE_TIMEOUT": 0.01, "QUERY_TIMEOUT": 7})
+    app = create_app(
+        {
+            "DATA": str(SAMPLE),
+            "ALLOW_NONCONFORMING": True,
+            "VALIDATE_TIMEOUT": 0.01,
+            "QUERY_TIMEOUT": 7,
+        }
+    )
     try:
         response = app.test_client().post(
             "/validate", data=NOT_CONFORMING, content_type="application/trig"
