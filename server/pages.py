@@ -18,16 +18,17 @@ from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
 from .engine import Engine
 from .examples import examples
+from .exports import SchemaIndex
 from .linking import encode_path, is_safe_iri, links, resource_iri, term_iri
 from .negotiation import HTML, PAGE, content_type, negotiate, short_name
-from .render import Page, build_page
-from .render_agency import build_agency
-from .render_docs import build_document, build_item, build_part
-from .render_graph import build_graph, build_landing
-from .render_measure import build_measure, build_source, build_span
-from .render_ontology import build_ontology, build_term
 from .resource_description import description, named_graph, rdf_body
-from .terms import link, qname
+from .viewmodels.agency import build_agency
+from .viewmodels.document import build_document, build_item, build_part
+from .viewmodels.graph import build_graph, build_landing
+from .viewmodels.measure import build_measure, build_source, build_span
+from .viewmodels.ontology import build_ontology, build_term
+from .viewmodels.page import Page, build_page
+from .viewmodels.terms import link, qname
 
 pages_bp = Blueprint(
     "pages",
@@ -56,6 +57,15 @@ BUILDERS = {
 def engine() -> Engine:
     """The served engine: everything the pages read, they read through it."""
     return current_app.extensions["policykg"].engine
+
+
+def schema_index() -> SchemaIndex:
+    """The schema.org view of the served dataset, made once per app (the dataset never
+    changes while the server runs): the pages' JSON-LD is what it says."""
+    cache = current_app.extensions["policykg"].cache
+    if "pages.schema" not in cache:
+        cache["pages.schema"] = SchemaIndex.of(engine())
+    return cache["pages.schema"]
 
 
 def _max_incoming() -> int:
@@ -124,6 +134,7 @@ def _resource(iri: str) -> Response:
     page = build_page(engine(), iri, BUILDERS, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
+    page.jsonld = schema_index().page_jsonld(iri) or page.jsonld
     return _html_response(page.template, page=page)
 
 

@@ -22,7 +22,7 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 from policykg.graph.namespaces import ELI, PKG, PREFIXES
 from policykg.server.app import create_app
 from policykg.server.linking import local_path
-from policykg.server.render_text import Mark, marked_html, nest
+from policykg.server.marked_text import Mark, marked_html, nest
 from policykg.server.svg import Partner, TimeRow, partners_svg, timeline_svg
 
 SAMPLE = Path(__file__).parent / "data" / "pages-sample.trig"
@@ -336,6 +336,41 @@ def test_generic_page_for_a_place(client):
     assert "太原市" in html and "140100" in html
     assert f'href="{path_of(BASE + "id/place/140000")}"' in html  # skos:broader
     assert jsonld_of(html)["@id"] == BASE + "id/place/140100"
+
+
+def test_the_pages_json_ld_says_what_the_schema_export_says(ox_client):
+    """One schema.org mapping: every statement a page's JSON-LD makes is in the export's
+    schema.org view of the same data, and every property the export gives a resource
+    is on its page."""
+    from rdflib import Dataset
+
+    from policykg.graph.namespaces import SCHEMA
+    from policykg.server.exports import schema_view
+
+    dataset = Dataset()
+    dataset.parse(SAMPLE, format="trig")
+    export = schema_view(dataset)
+    mapped = {
+        s
+        for cls in (SCHEMA.Legislation, SCHEMA.GovernmentOrganization)
+        for s in export.subjects(RDF.type, cls)
+        if local_path(str(s)) is not None
+    }
+    assert len(mapped) > 20
+    kinds = set()
+    for resource in sorted(mapped):
+        data = jsonld_of(get_html(ox_client, str(resource)))
+        kinds.add(data["@type"])
+        data["@context"] = {"@vocab": str(SCHEMA)}  # read offline, plain values as literals
+        page = Graph().parse(data=json.dumps(data), format="json-ld")
+        for s, p, o in page:
+            if isinstance(o, Literal):  # the page shows values without language tags
+                assert str(o) in {str(x) for x in export.objects(s, p)}, (s, p, o)
+            else:
+                assert (s, p, o) in export, (s, p, o)
+        missing = set(export.predicates(resource)) - set(page.predicates(resource))
+        assert missing == set(), (resource, missing)
+    assert kinds == {"Legislation", "GovernmentOrganization"}
 
 
 def test_every_page_links_its_sparql(ox_client):

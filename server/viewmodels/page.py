@@ -15,10 +15,11 @@ from typing import Any
 
 from rdflib.namespace import RDF
 
-from .engine import Engine, Term
-from .linking import iri_ref, links
+from ..engine import Engine, Term
+from ..linking import iri_ref, links
 from .terms import Link, PropertyRow, Value, label_map, link, value_of
 
+SCHEMA_ORG = "https://schema.org/"
 RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (str(t) for t in (RDF.type, RDF.first, RDF.rest, RDF.nil))
 _MAX_DEPTH = 8
 
@@ -157,6 +158,12 @@ def title_of(engine: Engine, iri: str) -> str:
     return label_map(engine, [iri]).get(iri, iri)
 
 
+def thing(iri: str, name: str, schema_type: str = "Thing") -> dict[str, Any]:
+    """The JSON-LD of a page whose resource the schema.org view leaves out (exports.py
+    maps documents, their parts and agencies): what kind of page it is, and its name."""
+    return {"@context": SCHEMA_ORG, "@type": schema_type, "@id": iri, "name": name}
+
+
 Builder = Callable[[Engine, str, Page], None]
 
 
@@ -181,12 +188,7 @@ def build_page(
         sparql=describe_query(iri),
         graphs=graphs_of(engine, iri),
     )
-    page.jsonld = {
-        "@context": "https://schema.org/",
-        "@type": "Thing",
-        "@id": iri,
-        "name": page.title,
-    }
+    page.jsonld = thing(iri, page.title)
     # builders are tried in the caller's order: the first type the resource has wins
     for rdf_type, builder in builders.items():
         if rdf_type in types:

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from policykg.graph.namespaces import PREFIXES
 
-from .engine import Engine, Term
-from .linking import href, iri_ref, local_path
+from ..engine import Engine, Term
+from ..linking import href, iri_ref, local_path
 
 # Label properties in order of preference; within one, Chinese before English before none.
 _LABEL_QUERY = """

@@ -10,11 +10,10 @@ from rdflib.namespace import SKOS
 
 from policykg.graph.namespaces import ORG, PKG
 
-from . import jsonld
-from .engine import Engine
-from .linking import iri_ref
-from .render import Page, first, to_int, values
-from .svg import Partner, partners_svg
+from ..engine import Engine
+from ..linking import iri_ref
+from ..svg import Partner, partners_svg
+from .page import Page, first, to_int, values
 from .terms import Link, label_map, link
 
 MAX_PARTNERS_DRAWN = 24
@@ -151,10 +150,4 @@ def build_agency(engine: Engine, iri: str, page: Page) -> None:
         groups=role_groups(engine, iri),
         partners=table,
         chart=chart,
-    )
-    page.jsonld = jsonld.agency(
-        iri,
-        names=[str(o) for o in found.get(str(SKOS.prefLabel), [])],
-        alternate=page.context["alt_names"],
-        parent=jsonld.organisation(parents[0], labels.get(parents[0])) if parents else None,
     )

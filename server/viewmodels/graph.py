@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from . import jsonld
-from .engine import Engine
-from .linking import iri_ref, links
-from .render import Page, to_int
-from .service_description import DUMPS
+from ..engine import Engine
+from ..linking import iri_ref, links
+from ..service_description import DUMPS
+from .page import SCHEMA_ORG, Page, thing, to_int
 from .terms import label_map, link
 
 # The downloads the endpoint serves at /download/<name> (server/sparql.py), with what each is.
@@ -62,7 +61,7 @@ def build_landing(engine: Engine, page: Page) -> None:
         downloads=DOWNLOADS,
     )
     page.jsonld = {
-        "@context": jsonld.CONTEXT,
+        "@context": SCHEMA_ORG,
         "@type": "Dataset",
         "name": "policykg",
         "description": "中国政府政策文件知识图谱 Chinese government policy documents "
@@ -85,4 +84,4 @@ def build_graph(engine: Engine, iri: str, page: Page) -> None:
         classes=[(link(str(r["class"]), labels), to_int(r["n"])) for r in classes],
         about=link(about, about_labels) if about in about_labels else None,
     )
-    page.jsonld = jsonld.thing(iri, page.title, "Dataset")
+    page.jsonld = thing(iri, page.title, "Dataset")

@@ -12,10 +12,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
 
-from . import jsonld
-from .engine import Engine, Term
-from .linking import iri_ref
-from .render import Page, list_members, values
+from ..engine import Engine, Term
+from ..linking import iri_ref
+from .page import Page, list_members, thing, values
 from .terms import Link, label_map, link
 
 # The kinds of term, in the order the overview lists them.
@@ -96,7 +95,7 @@ def build_ontology(engine: Engine, page: Page) -> None:
         licenses=[link(str(o)) for o in found.get(str(DCT.license), [])],
         groups=ontology_terms(engine),
     )
-    page.jsonld = jsonld.thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
+    page.jsonld = thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
 
 
 MAX_INSTANCES = 30
@@ -220,4 +219,4 @@ def build_term(engine: Engine, iri: str, page: Page) -> None:
         notation=[str(o) for o in values(engine, iri).get(str(SKOS.notation), [])],
         **{k: [link(i, labels) for i in v] for k, v in related.items()},
     )
-    page.jsonld = jsonld.thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")
+    page.jsonld = thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")

@@ -10,12 +10,11 @@ from rdflib.namespace import DCTERMS as DCT
 
 from policykg.graph.namespaces import ELI, NIF, PKG
 
-from . import jsonld
-from .engine import Engine, Term
-from .linking import iri_ref
-from .render import Page, first, to_int, values
-from .render_docs import container_chain, counterpart
-from .render_text import Mark, marked_html
+from ..engine import Engine, Term
+from ..linking import iri_ref
+from ..marked_text import Mark, marked_html
+from .document import container_chain, counterpart
+from .page import Page, first, thing, to_int, values
 from .terms import Link, label_map, link
 
 _SPANS = """
@@ -216,14 +215,6 @@ def build_measure(engine: Engine, iri: str, page: Page) -> None:
         clause_span=_span_link(spans, "clause", "clauseBegin", "clauseEnd"),
         counterparts=[counterpart(engine, c, counterpart_labels) for c in counterparts],
     )
-    page.jsonld = jsonld.subdivision(
-        iri,
-        name=page.title,
-        identifier=str(ordinal or ""),
-        position=to_int(ordinal or 0) or None,
-        parent={"@id": item.iri} if item else None,
-        text=str(spans.get("text", "")) or None,
-    )
 
 
 def _span_link(spans: dict[str, Term], var: str, begin: str, end: str) -> Link | None:
@@ -269,7 +260,7 @@ def build_span(engine: Engine, iri: str, page: Page) -> None:
         if source is not None and 0 <= begin <= end <= len(source)
         else None,
     )
-    page.jsonld = jsonld.thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
+    page.jsonld = thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
 
 
 def build_source(engine: Engine, iri: str, page: Page) -> None:
@@ -297,4 +288,4 @@ def build_source(engine: Engine, iri: str, page: Page) -> None:
         text_html=marked_html(str(text), 0, len(str(text)), marks) if text is not None else None,
     )
     page.properties = [row for row in page.properties if row.predicate.iri != str(NIF.isString)]
-    page.jsonld = jsonld.thing(iri, page.title, "DigitalDocument")
+    page.jsonld = thing(iri, page.title, "DigitalDocument")

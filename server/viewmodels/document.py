@@ -11,11 +11,10 @@ from rdflib.namespace import PROV
 
 from policykg.graph.namespaces import ELI, PKG
 
-from . import jsonld
-from .engine import Engine
-from .linking import iri_ref
-from .render import Page, first, to_date, to_int, values
-from .svg import TimeRow, timeline_svg
+from ..engine import Engine
+from ..linking import iri_ref
+from ..svg import TimeRow, timeline_svg
+from .page import Page, first, to_date, to_int, values
 from .terms import Link, label_map, link
 
 
@@ -176,16 +175,6 @@ def build_document(engine: Engine, iri: str, page: Page) -> None:
         time_rows=rows,
         timeline=timeline_svg(rows, ("发文", issued_day) if issued_day else None),
     )
-    page.jsonld = jsonld.document(
-        iri,
-        number=page.context["number"] or None,
-        title=page.title,
-        issued=page.context["issued"] or None,
-        passed_by=[jsonld.organisation(a, labels.get(a)) for a in passed_by],
-        implements=[jsonld.legislation_ref(b, labels.get(b)) for b in implements],
-        doctype=labels.get(page.context["doctype"][0].iri) if page.context["doctype"] else None,
-        parts=[{"@id": p.link.iri, "name": p.title} for p in parts if p.link],
-    )
 
 
 def container_chain(engine: Engine, iri: str) -> list[Link]:
@@ -211,13 +200,6 @@ def build_part(engine: Engine, iri: str, page: Page) -> None:
     page.template = "part.html"
     page.title = f"{first(found, ELI.number) or ''} {first(found, DCT.title) or ''}".strip()
     page.context.update(chain=chain, items=lines[0].items if lines else [])
-    page.jsonld = jsonld.subdivision(
-        iri,
-        name=str(first(found, DCT.title) or ""),
-        identifier=str(first(found, ELI.number) or ""),
-        position=to_int(first(found, PKG.ordinal) or 0) or None,
-        parent={"@id": chain[-1].iri} if chain else None,
-    )
 
 
 _ITEM_MEASURES = """
@@ -293,14 +275,6 @@ def build_item(engine: Engine, iri: str, page: Page) -> None:
         implementing=[counterpart(engine, c, labels) for c in implementing],
         previous=link(siblings[here - 1], text="← 上一条") if here > 0 else None,
         next=link(siblings[here + 1], text="下一条 →") if 0 <= here < len(siblings) - 1 else None,
-    )
-    page.jsonld = jsonld.subdivision(
-        iri,
-        name=str(title or ""),
-        identifier=str(number or ""),
-        position=to_int(first(found, PKG.ordinal) or 0) or None,
-        parent={"@id": chain[-1].iri} if chain else None,
-        implements=[jsonld.legislation_ref(c, labels.get(c)) for c in counterparts],
     )
 
 
