@@ -13,7 +13,7 @@ The dataset is built once and written as N-Quads; loading it is not timed. With
 how each approach grows with the number of documents. Wall time and CPU time (the
 process and its children, HermiT's JVM included) are reported as median [min-max].
 
-    /work/venv/bin/python benchmarks/bench_validate.py [--reps 3] [--docs 1 4]
+    .venv/bin/python benchmarks/bench_validate.py [--reps 3] [--docs 1 4]
 """
 
 from __future__ import annotations
