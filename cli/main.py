@@ -64,6 +64,17 @@ def offline(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def output_option(help_text: str) -> Callable[..., Any]:
+    """The --output option of a command that writes a file (its format from the extension)."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path, dir_okay=False),
+        required=True,
+        help=help_text,
+    )
+
+
 def progress(message: str) -> None:
     """Progress lines go to stderr, so stdout stays clean for data."""
     click.echo(f"  {message}", err=True)
@@ -77,13 +88,7 @@ def main() -> None:
 
 @main.command("build")
 @click.argument("text_files", nargs=-1, type=EXISTING_FILE)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.",
-)
+@output_option("Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--max-input-bytes",
@@ -278,13 +283,7 @@ def run_validate(
 @main.command("export")
 @click.argument("view", type=click.Choice(["eli", "schema"]))
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).",
-)
+@output_option("File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).")
 @reports_errors
 @offline
 def export_command(view: str, data: Path | None, output: Path) -> None:

@@ -1,8 +1,9 @@
 """POST /validate: an uploaded RDF graph checked against policykg's SHACL shapes.
 
 The upload is Turtle, N-Triples, N-Quads, TriG or JSON-LD (a remote @context is refused)
-or RDF/XML without DOCTYPE or ENTITY declarations, by Content-Type; browsers can post a
-form with `data` and `format` fields. The size is capped by MAX_CONTENT_LENGTH on the
+or RDF/XML without DOCTYPE or ENTITY declarations — any RDF media type
+policykg.graph.rdfio knows, by Content-Type; browsers can post a form with `data` and
+`format` fields (the format names of /sparql). The size is capped by MAX_CONTENT_LENGTH on the
 bytes read, chunked or not (413, server/bodies.py). Nothing is ever fetched: the unsafe
 constructs are refused (policykg.graph.rdfio: remote JSON-LD contexts before parsing,
 DTDs and entities by the XML parser itself), and parsing and validation run in a forked

@@ -4,6 +4,7 @@ table) and of the source text and its spans.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib.namespace import DCTERMS as DCT
@@ -137,6 +138,17 @@ def _mentions(engine: Engine, measure: str) -> tuple[list[dict[str, object]], li
     return mentions, marks
 
 
+def _span_marks(
+    rows: list[dict[str, Term]], kind: str, var: str, title: Callable[[dict[str, Term]], str]
+) -> list[Mark]:
+    """The marks of the rows that have a span ([?b, ?e)), linked to the row's ?var."""
+    return [
+        Mark(to_int(r["b"]), to_int(r["e"]), kind, title(r), link(str(r[var])).href)
+        for r in rows
+        if "b" in r
+    ]
+
+
 def build_measure(engine: Engine, iri: str, page: Page) -> None:
     """The measure page: marked text, responsibilities, time bounds, quantities, mentions."""
     spans = (engine.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
@@ -163,28 +175,15 @@ def build_measure(engine: Engine, iri: str, page: Page) -> None:
             marks.append(
                 Mark(to_int(r["begin"]), to_int(r["end"]), "agency", agency.text, agency.href)
             )
-    for t in bounds:
-        if "b" in t:
-            marks.append(
-                Mark(
-                    to_int(t["b"]),
-                    to_int(t["e"]),
-                    "time",
-                    f"{t.get('start', '…')} – {t.get('end', '…')}",
-                    link(str(t["t"])).href,
-                )
-            )
-    for q in quantities:
-        if "b" in q:
-            marks.append(
-                Mark(
-                    to_int(q["b"]),
-                    to_int(q["e"]),
-                    "quantity",
-                    f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
-                    link(str(q["q"])).href,
-                )
-            )
+    marks += _span_marks(
+        bounds, "time", "t", lambda t: f"{t.get('start', '…')} – {t.get('end', '…')}"
+    )
+    marks += _span_marks(
+        quantities,
+        "quantity",
+        "q",
+        lambda q: f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
+    )
     source = _source_text(engine, str(spans["source"])) if "source" in spans else None
     text_html = clause_html = None
     if source is not None and "textBegin" in spans:
