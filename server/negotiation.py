@@ -78,16 +78,13 @@ CHARSET_TYPES = {
 _XML_ALIASES = ("application/xml", "text/xml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # offers are module constants: compared by identity
 class Offer:
     """What one kind of answer can be written in."""
 
     what: str  # "this answer", "this resource" …, for the 406 message
     types: tuple[str, ...]  # the default first
     aliases: Mapping[str, str] = field(default_factory=dict)  # sent → meant
-
-    def __hash__(self) -> int:  # offers are module constants: identity is enough
-        return id(self)
 
     def names(self) -> list[str]:
         """The format= names this offer answers to."""
