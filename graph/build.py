@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME
 
 from . import iris
 from .agencies import AgencyResolver, Jurisdiction, ResolvedAgency
+from .literals import boolean, day, decimal, integer, zh
 from .model import (
     Citation,
     Clause,
@@ -30,7 +31,6 @@ from .model import (
     TimeBound,
 )
 from .namespaces import ELI, NIF, ORG, PKG
-from .numerals import decimal_lexical
 
 Triple = tuple[URIRef, URIRef, object]
 
@@ -68,21 +68,6 @@ def is_public_release(note: str) -> bool:
     return "公开" in note and not _NOT_PUBLIC.search(note)
 
 
-def zh(text: str) -> Literal:
-    """A Chinese-language literal."""
-    return Literal(text, lang="zh")
-
-
-def integer(value: int, datatype: URIRef = XSD.positiveInteger) -> Literal:
-    """An integer literal of the given XSD type."""
-    return Literal(str(value), datatype=datatype)
-
-
-def day(value: date) -> Literal:
-    """An xsd:date literal."""
-    return Literal(value.isoformat(), datatype=XSD.date)
-
-
 class DocumentBuilder:
     """Collects the triples of one document's named graph."""
 
@@ -115,8 +100,8 @@ class DocumentBuilder:
         node = iris.span_iri(self.iri, span)
         self.add(node, RDF.type, PKG.Mention if mention else PKG.TextSpan)
         self.add(node, NIF.referenceContext, self.source)
-        self.add(node, NIF.beginIndex, integer(span.begin, XSD.nonNegativeInteger))
-        self.add(node, NIF.endIndex, integer(span.end, XSD.nonNegativeInteger))
+        self.add(node, NIF.beginIndex, integer(span.begin))
+        self.add(node, NIF.endIndex, integer(span.end))
         self.add(node, NIF.anchorOf, Literal(span.text))
         return node
 
@@ -144,7 +129,7 @@ class DocumentBuilder:
             self.add(d, PKG.addressee, zh(addressee.text))
         if doc.release_note:
             self.add(d, PKG.releaseNote, zh(doc.release_note.text))
-            self.add(d, PKG.publiclyReleased, Literal(is_public_release(doc.release_note.text)))
+            self.add(d, PKG.publiclyReleased, boolean(is_public_release(doc.release_note.text)))
         if doc.printed_by:
             self.add(d, PKG.printedBy, self.agency(doc.printed_by.text))
         if doc.printed:
@@ -166,7 +151,7 @@ class DocumentBuilder:
         self.add(s, PKG.sha256, Literal(src.sha256))
         self.add(s, PKG.fileName, Literal(src.file_name))
         self.add(s, PKG.encoding, Literal(src.encoding))
-        self.add(s, PKG.characterCount, integer(len(src.text), XSD.nonNegativeInteger))
+        self.add(s, PKG.characterCount, integer(len(src.text)))
         build = iris.build_iri(self.iri)
         software = iris.software_iri(self.ctx.version)
         self.add(self.iri, PROV.wasGeneratedBy, build)
@@ -215,7 +200,7 @@ class DocumentBuilder:
     def add_clause(self, m: URIRef, clause: Clause) -> None:
         """The measure's responsibility clause and one responsibility per agency named."""
         self.add(m, PKG.clause, self.span(clause.span))
-        self.add(m, PKG.openResponsibilityList, Literal(clause.open_list))
+        self.add(m, PKG.openResponsibilityList, boolean(clause.open_list))
         for k, resp in enumerate(clause.responsibilities, start=1):
             r = iris.child_iri(m, "responsibility", k)
             self.add(m, PKG.hasResponsibility, r)
@@ -274,7 +259,7 @@ class DocumentBuilder:
         """A quantity with its value, unit, comparator, whole, period and a range's other end."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)
-        self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
+        self.add(q_iri, PKG.value, decimal(q.value))
         self.add(q_iri, PKG.unit, Literal(q.unit))
         self.add(q_iri, PKG.comparator, PKG[f"comparator-{q.comparator}"])
         self.add(q_iri, PKG.expression, zh(q.span.text))

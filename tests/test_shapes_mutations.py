@@ -114,9 +114,10 @@ def second_parent_of_measure(ds: Dataset) -> None:
 
 
 def ordinal_of_wrong_type(ds: Dataset) -> None:
+    # the type a store would turn into xsd:integer: what is served would differ from the build
     g, _doc = document(ds)
     resp = first(g.subjects(RDF.type, PKG.Responsibility))
-    retype(g, resp, PKG.ordinal, XSD.integer)
+    retype(g, resp, PKG.ordinal, XSD.positiveInteger)
 
 
 def renumber(cls: URIRef, new_ordinal: int) -> Mutation:
@@ -125,7 +126,7 @@ def renumber(cls: URIRef, new_ordinal: int) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, _doc = document(ds)
         node = next(n for n in g.subjects(RDF.type, cls) if int(g.value(n, PKG.ordinal)) == 2)
-        replace(g, node, PKG.ordinal, Literal(str(new_ordinal), datatype=XSD.positiveInteger))
+        replace(g, node, PKG.ordinal, Literal(str(new_ordinal), datatype=XSD.integer))
 
     return mutate
 
@@ -151,7 +152,7 @@ def span_without_context(ds: Dataset) -> None:
 
 def span_offset_of_wrong_type(ds: Dataset) -> None:
     g, span = first_measure_span(ds)
-    retype(g, span, NIF.beginIndex, XSD.integer)
+    retype(g, span, NIF.beginIndex, XSD.nonNegativeInteger)
 
 
 def span_without_text(ds: Dataset) -> None:
