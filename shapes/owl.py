@@ -1,8 +1,9 @@
 """OWL consistency: owlready2 loads the ontology with the data and HermiT decides.
 
-HermiT is run with ``ignore_unsupported_datatypes=True`` because ELI and OWL-Time use
-xsd:date, which is outside the OWL 2 datatype map (dates are checked by the SHACL shapes
-instead). The bundled Pellet needs Java 25, so HermiT is the reasoner here.
+The ontology and the data use only datatypes of the OWL 2 datatype map (dates are values
+of annotation properties, checked by the SHACL shapes), so HermiT reasons over every
+literal; it is not told to ignore unsupported datatypes. The bundled Pellet needs Java 25,
+so HermiT is the reasoner here.
 
 HermiT only says *that* the ontology is inconsistent. To say *why*, the data is searched
 for the usual causes with the ontology's own axioms: a node that carries two disjoint
@@ -145,7 +146,6 @@ def hermit_command(path: Path) -> list[str]:
         reasoning._HERMIT_CLASSPATH,  # noqa: SLF001 - the jar owlready2 ships
         "org.semanticweb.HermiT.cli.CommandLine",
         "-k",
-        "--ignoreUnsupportedDatatypes",
         path.as_uri(),
     ]
 
