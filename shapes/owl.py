@@ -16,6 +16,7 @@ that holds the contradiction.
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import tempfile
 import time
@@ -217,6 +218,14 @@ class HermitRun:
             return True
         if "InconsistentOntologyException" in output or "Inconsistent ontology" in output:
             return False
+        unsupported = re.search(r"UnsupportedDatatypeException.*?datatype '([^']+)'", output, re.S)
+        if unsupported:
+            raise OwlCheckError(
+                f"a data property has a value of datatype <{unsupported[1]}>, which is not in "
+                "the OWL 2 datatype map: OWL reasoners cannot use it",
+                hint="type it with a datatype of the map (xsd:integer, xsd:decimal, xsd:string, "
+                "xsd:dateTime …) or give the value with an annotation property (docs/model.md)",
+            )
         first = next((line for line in output.splitlines() if line.strip()), "no output")
         raise OwlCheckError(f"the OWL reasoner failed: {first.strip()[:300]}")
 

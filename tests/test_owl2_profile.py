@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, XSD
 
 from policykg.graph.namespaces import NIF, PKG
 from policykg.shapes.loading import load_rdf_files
-from policykg.shapes.owl import check_consistency, hermit_command
+from policykg.shapes.owl import OwlCheckError, check_consistency, hermit_command
 
 pytestmark = pytest.mark.skipif(
     shutil.which("java") is None, reason="the OWL API and HermiT need java"
@@ -130,3 +130,12 @@ def test_an_ordinal_of_zero_is_inconsistent_with_the_ontology():
         data=PREFIXES + 'ex:p a pkg:Part ; pkg:ordinal "3"^^xsd:integer .', format="turtle"
     )
     assert check_consistency(good).consistent
+
+
+def test_a_datatype_outside_the_map_is_named_not_ignored():
+    """HermiT would have ignored it before; now the check says which datatype it cannot use."""
+    data = Graph().parse(
+        data=PREFIXES + 'ex:d a pkg:PolicyDocument ; pkg:year "2022"^^xsd:gYear .', format="turtle"
+    )
+    with pytest.raises(OwlCheckError, match="XMLSchema#gYear.*not in the OWL 2 datatype map"):
+        check_consistency(data)
