@@ -92,12 +92,23 @@ def main() -> None:
     show_default=True,
     help="Largest text file accepted (real documents are under 100 KB).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at the first file that cannot be built and write nothing "
+    "(by default the other files are built and the failures listed).",
+)
 @reports_errors
 @offline
 def build_command(
-    text_files: tuple[Path, ...], output: Path, quiet: bool, max_input_bytes: int
+    text_files: tuple[Path, ...], output: Path, quiet: bool, max_input_bytes: int, strict: bool
 ) -> None:
-    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output."""
+    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output.
+
+    Exits 0 when every file was built and read without a break in its numbering; 2 when
+    a file could not be built (the others are written unless --strict); 1 when the graph
+    was written but a document's numbering breaks (fix the text and build again).
+    """
     from policykg.graph.output import check_destination, check_not_an_input, write_dataset
     from policykg.graph.pipeline import build
 
@@ -105,9 +116,11 @@ def build_command(
     check_not_an_input(output, text_files)
     started = time.perf_counter()
     with source_size_limit(max_input_bytes):
-        result = build(list(text_files) or None, progress=None if quiet else progress)
+        result = build(
+            list(text_files) or None, progress=None if quiet else progress, strict=strict
+        )
     size = write_dataset(result.dataset, output)
-    for warning in result.warnings:
+    for warning in capped(result.warnings):
         click.echo(f"warning: {warning}", err=True)
     summary = result.summary()
     click.echo(f"wrote {output} ({size:,} bytes) in {time.perf_counter() - started:.2f} s")
@@ -119,6 +132,55 @@ def build_command(
         f"reference data {result.timings['reference'] * 1000:.0f} ms, "
         f"RDF {result.timings['rdf'] * 1000:.0f} ms"
     )
+    click.echo("reading quality:")
+    for name, quality in result.quality.items():
+        problems = "; ".join(en for _, en in quality.problems())
+        click.echo(f"  {name}: {quality}" + (f" — CHECK: {problems}" if problems else ""))
+    sys.exit(build_exit_code(result.failures, result.numbering_breaks))
+
+
+# Warnings printed per file before the rest are only counted.
+MAX_WARNINGS_PER_FILE = 20
+
+
+def capped(warnings: list[str]) -> list[str]:
+    """The warnings, at most MAX_WARNINGS_PER_FILE per file, then how many more there are."""
+    shown: list[str] = []
+    counts: dict[str, int] = {}
+    for warning in warnings:
+        name = warning.split(": ", 1)[0]
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] <= MAX_WARNINGS_PER_FILE:
+            shown.append(warning)
+    shown += [
+        f"{name}: … and {n - MAX_WARNINGS_PER_FILE:,} more warnings"
+        for name, n in counts.items()
+        if n > MAX_WARNINGS_PER_FILE
+    ]
+    return shown
+
+
+def build_exit_code(failures: list[tuple[str, str]], breaks: list[str]) -> int:
+    """Report the files that failed and the numbering that breaks; the build's exit code."""
+    for _name, reason in failures:
+        click.echo(f"error: not built: {reason}", err=True)
+    if failures:
+        click.echo(
+            f"error: {len(failures)} file(s) could not be built; the graph holds the others. "
+            "Fix or remove them and build again (--strict builds all or nothing).",
+            err=True,
+        )
+        return 2
+    if breaks:
+        click.echo(
+            f"error: the numbering breaks in {len(breaks)} place(s) (the warnings above say "
+            "where); the graph was written, but items or measures after a break may be "
+            "misplaced. Correct the numbers in the text (a number missing, repeated or "
+            "mistyped) and build again.",
+            err=True,
+        )
+        return 1
+    return 0
 
 
 @main.command("query")

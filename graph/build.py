@@ -25,12 +25,14 @@ from .model import (
     Item,
     Measure,
     Mention,
+    Paragraph,
     Part,
     Quantity,
     Span,
     TimeBound,
 )
 from .namespaces import ELI, NIF, ORG, PKG
+from .quality import ReadingQuality, reading_quality
 
 Triple = tuple[URIRef, URIRef, object]
 
@@ -74,7 +76,7 @@ class DocumentBuilder:
     def __init__(self, doc: Document, ctx: BuildContext) -> None:
         self.doc = doc
         self.ctx = ctx
-        self.iri = iris.document_iri(doc.number, doc.title.text)
+        self.iri = iris.parsed_document_iri(doc)
         self.source = iris.source_iri(self.iri)
         self.triples: list[Triple] = []
 
@@ -82,17 +84,24 @@ class DocumentBuilder:
         """Collect one triple of the graph."""
         self.triples.append((s, p, o))
 
-    def build(self) -> list[Triple]:
-        """All triples of the document's graph."""
+    def build(self) -> tuple[list[Triple], ReadingQuality]:
+        """All triples of the document's graph and its reading quality (computed last: it
+        counts the unregistered agencies met on the way)."""
         self.add_document()
         for part in self.doc.parts:
             parent = self.add_part(part)
             for item in part.items:
                 self.add_item(item, parent)
+            for measure in part.measures:
+                self.add_measure(parent, measure)
+            self.add_paragraphs(parent, part.paragraphs)
         for item in self.doc.items_without_part:
             self.add_item(item, self.iri)
+        self.add_paragraphs(self.iri, self.doc.paragraphs)
         self.add_mentions(self.iri, self.doc.entities.mentions)
-        return self.triples
+        quality = reading_quality(self.doc, len(self.ctx.new_agencies))
+        self.add_quality(quality)
+        return self.triples, quality
 
     # -- spans -----------------------------------------------------------------------
     def span(self, span: Span, mention: bool = False) -> URIRef:
@@ -169,33 +178,71 @@ class DocumentBuilder:
         self.add(p, ELI.is_part_of, self.iri)
         self.add(p, PKG.ordinal, integer(part.ordinal))
         self.add(p, ELI.number, Literal(part.label))
-        self.add(p, DCTERMS.title, zh(part.title.text))
+        if part.title is not None:
+            self.add(p, DCTERMS.title, zh(part.title.text))
+        if part.section:
+            self.add(p, PKG.sectionKind, URIRef(part.section))
         self.add(p, PROV.wasDerivedFrom, self.span(part.span))
         return p
 
     def add_item(self, item: Item, parent: URIRef) -> None:
-        """An item under its part (or the document), with its measures."""
-        i = iris.item_iri(self.iri, item.ordinal)
+        """An item under its part (or the document), with its measures and paragraphs."""
+        i = iris.parsed_item_iri(self.iri, self.doc, item)
         self.add(i, RDF.type, PKG.Item)
         self.add(i, ELI.is_part_of, parent)
         self.add(i, PKG.ordinal, integer(item.ordinal))
         self.add(i, ELI.number, Literal(item.label))
         self.add(i, DCTERMS.title, zh(item.title.text))
+        if item.section:
+            self.add(i, PKG.sectionKind, URIRef(item.section))
         self.add(i, PROV.wasDerivedFrom, self.span(item.span))
         for measure in item.measures:
             self.add_measure(i, measure)
+        self.add_paragraphs(i, item.paragraphs)
 
-    def add_measure(self, item: URIRef, measure: Measure) -> None:
-        """A measure: its text and span, its clause and its entities."""
-        m = iris.measure_iri(item, measure.ordinal)
+    def add_measure(self, parent: URIRef, measure: Measure) -> None:
+        """A measure of an item (or of a part): its text and span, its printed number,
+        its clause and its entities."""
+        m = iris.measure_iri(parent, measure.ordinal)
         self.add(m, RDF.type, PKG.Measure)
-        self.add(m, ELI.is_part_of, item)
+        self.add(m, ELI.is_part_of, parent)
         self.add(m, PKG.ordinal, integer(measure.ordinal))
+        if measure.label is not None:
+            self.add(m, ELI.number, Literal(measure.label))
+        if measure.printed is not None:
+            self.add(m, PKG.printedNumber, integer(measure.printed))
         self.add(m, PKG.text, zh(measure.span.text))
         self.add(m, PROV.wasDerivedFrom, self.span(measure.span))
         if measure.clause is not None:
             self.add_clause(m, measure.clause)
         self.add_entities(m, measure.entities)
+
+    def add_paragraphs(self, parent: URIRef, paragraphs: list[Paragraph]) -> None:
+        """The paragraphs of a part, item or document that are no measures, with what
+        extraction found in them (a goal's targets, a closing paragraph's deadline)."""
+        for paragraph in paragraphs:
+            node = iris.paragraph_iri(parent, paragraph.ordinal)
+            self.add(node, RDF.type, PKG.Paragraph)
+            self.add(node, ELI.is_part_of, parent)
+            self.add(node, PKG.ordinal, integer(paragraph.ordinal))
+            self.add(node, PKG.paragraphRole, PKG[f"paragraph-{paragraph.role}"])
+            if paragraph.section:
+                self.add(node, PKG.sectionKind, URIRef(paragraph.section))
+            self.add(node, PROV.wasDerivedFrom, self.span(paragraph.span))
+            self.add_entities(node, paragraph.entities)
+
+    def add_quality(self, quality: ReadingQuality) -> None:
+        """How well the document was read (graph/quality.py), on the document node."""
+        d = self.iri
+        self.add(d, PKG.measureTextShare, decimal(quality.measure_share))
+        self.add(d, PKG.clauseCount, integer(quality.clauses))
+        self.add(d, PKG.unregisteredAgencyCount, integer(quality.unregistered))
+        self.add(d, PKG.unplacedParagraphCount, integer(quality.unplaced_paragraphs))
+        self.add(d, PKG.unplacedCharacterCount, integer(quality.unplaced_characters))
+        self.add(d, PKG.numberingBreakCount, integer(quality.numbering_breaks))
+        for zh_text, en_text in quality.problems():
+            self.add(d, PKG.readingProblem, zh(zh_text))
+            self.add(d, PKG.readingProblem, Literal(en_text, lang="en"))
 
     def add_clause(self, m: URIRef, clause: Clause) -> None:
         """The measure's responsibility clause and one responsibility per agency named."""
@@ -213,7 +260,8 @@ class DocumentBuilder:
 
     # -- entities --------------------------------------------------------------------
     def add_entities(self, m: URIRef, entities: Entities) -> None:
-        """The time bounds, quantities, citations and mentions found in a measure."""
+        """The time bounds, quantities, citations and mentions found in a measure (or a
+        paragraph)."""
         bounds = [self.add_time_bound(m, k, tb) for k, tb in enumerate(entities.time_bounds, 1)]
         quantities = [
             iris.child_iri(m, "quantity", k) for k in range(1, len(entities.quantities) + 1)
@@ -359,8 +407,11 @@ class DocumentBuilder:
         return node
 
 
-def add_document_graph(dataset: Dataset, doc: Document, ctx: BuildContext) -> Graph:
-    """Add the document's named graph to the dataset and return it."""
-    graph = dataset.graph(iris.document_graph_iri(doc.number, doc.title.text))
-    graph.addN((s, p, o, graph) for s, p, o in DocumentBuilder(doc, ctx).build())
-    return graph
+def add_document_graph(
+    dataset: Dataset, doc: Document, ctx: BuildContext
+) -> tuple[Graph, ReadingQuality]:
+    """Add the document's named graph to the dataset; the graph and the reading quality."""
+    graph = dataset.graph(iris.document_graph_iri(doc))
+    triples, quality = DocumentBuilder(doc, ctx).build()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph, quality

@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
@@ -64,6 +64,8 @@ class CrosswalkLink:
     score: float
     weak: bool
     best_iri: URIRef | None = None
+    # the plan item's IRI (items may restart in every part); not part of the outcome
+    item_iri: URIRef | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         if self.target_iri is None:
@@ -201,26 +203,27 @@ def crosswalk_items(
     if not plan:
         return []
     if not targets:
-        return [CrosswalkLink(p.ordinal, None, 0.0, True) for p in plan]
+        return [CrosswalkLink(p.ordinal, None, 0.0, True, item_iri=p.iri) for p in plan]
     scores = similarity_matrix(plan, targets)
     links = align(scores, threshold)
     result = []
     for i, item in enumerate(plan):
         if i in links:
             s = scores[i][links[i]]
-            result.append(CrosswalkLink(item.ordinal, targets[links[i]].iri, s, s < weak_below))
+            link = CrosswalkLink(item.ordinal, targets[links[i]].iri, s, s < weak_below)
         else:
             j = max(range(len(targets)), key=lambda k: (scores[i][k], -k))
-            result.append(CrosswalkLink(item.ordinal, None, scores[i][j], True, targets[j].iri))
+            link = CrosswalkLink(item.ordinal, None, scores[i][j], True, targets[j].iri)
+        result.append(replace(link, item_iri=item.iri))
     return result
 
 
 def plan_items(plan: Document, plan_iri: URIRef | None = None) -> list[TargetItem]:
     """A parsed document's items, with their titles and measure texts."""
-    doc = plan_iri or iris.document_iri(plan.number, plan.title.text)
+    doc = plan_iri or iris.parsed_document_iri(plan)
     return [
         TargetItem(
-            iris.item_iri(doc, item.ordinal),
+            iris.parsed_item_iri(doc, plan, item),
             item.ordinal,
             item.title.text,
             tuple(m.span.text for m in item.measures),
@@ -289,7 +292,7 @@ def crosswalk_triples(
     for link in links:
         if link.target_iri is None:
             continue
-        item = iris.item_iri(plan_iri, link.item_ordinal)
+        item = link.item_iri or iris.item_iri(plan_iri, link.item_ordinal)
         node = URIRef(f"{item}/crosswalk")
         yield item, ELI.ensures_implementation_of, link.target_iri
         yield node, RDF.type, PKG.CrosswalkLink

@@ -6,7 +6,7 @@ from datetime import date
 
 from rdflib import URIRef
 
-from .model import DocumentNumber, Span
+from .model import Document, DocumentNumber, Item, Span
 from .namespaces import PKGRAPH, PKID
 
 # Characters that cannot stand in an IRI path segment (RFC 3987 excludes them); a title
@@ -19,21 +19,42 @@ def _segment(text: str) -> str:
     return text.strip().translate(_UNSAFE)
 
 
-def document_key(number: DocumentNumber | None, title: str) -> str:
-    """The path that names a document: doc/{issuerCode}/{year}/{serial} or work/{title}."""
+def document_key(
+    number: DocumentNumber | None,
+    title: str,
+    issuer: str | None = None,
+    issued: date | None = None,
+) -> str:
+    """The path that names a document: doc/{issuerCode}/{year}/{serial} by its number;
+    without one, doc/{issuer}/{date or undated}/{title} when the issuer is known (two
+    offices may give the same title), else work/{title} (a document known by title)."""
     if number is not None:
         return f"doc/{_segment(number.issuer_code)}/{number.year}/{number.serial}"
+    if issuer:
+        when = issued.isoformat() if issued else "undated"
+        return f"doc/{_segment(issuer)}/{when}/{_segment(title)}"
     return f"work/{_segment(title)}"
 
 
 def document_iri(number: DocumentNumber | None, title: str) -> URIRef:
-    """The document's IRI; the same number gives the same IRI in every graph."""
+    """A cited document's IRI; the same number gives the same IRI in every graph."""
     return PKID[document_key(number, title)]
 
 
-def document_graph_iri(number: DocumentNumber | None, title: str) -> URIRef:
+def parsed_document_key(doc: Document) -> str:
+    """The path that names a parsed document: by its number, else issuer, date and title."""
+    issuer = doc.issuer.text if doc.issuer else None
+    return document_key(doc.number, doc.title.text, issuer, doc.issued)
+
+
+def parsed_document_iri(doc: Document) -> URIRef:
+    """A parsed document's IRI (see parsed_document_key)."""
+    return PKID[parsed_document_key(doc)]
+
+
+def document_graph_iri(doc: Document) -> URIRef:
     """The named graph that holds what the pipeline derived from one document."""
-    return PKGRAPH[document_key(number, title)]
+    return PKGRAPH[parsed_document_key(doc)]
 
 
 def reference_graph_iri(name: str) -> URIRef:
@@ -46,14 +67,28 @@ def part_iri(doc: URIRef, ordinal: int) -> URIRef:
     return URIRef(f"{doc}/part/{ordinal}")
 
 
-def item_iri(doc: URIRef, ordinal: int) -> URIRef:
-    """An item, by its number through the document."""
+def item_iri(doc: URIRef, ordinal: int, part: int | None = None) -> URIRef:
+    """An item, by its number: {doc}/item/{n} when items are numbered through the
+    document, {doc}/part/{p}/item/{n} when they restart in every part."""
+    if part is not None:
+        return URIRef(f"{part_iri(doc, part)}/item/{ordinal}")
     return URIRef(f"{doc}/item/{ordinal}")
 
 
-def measure_iri(item: URIRef, ordinal: int) -> URIRef:
-    """A measure, by its ordinal within its item."""
-    return URIRef(f"{item}/measure/{ordinal}")
+def parsed_item_iri(doc_iri: URIRef, doc: Document, item: Item) -> URIRef:
+    """The IRI of an item of a parsed document (its numbering decides the form)."""
+    return item_iri(doc_iri, item.ordinal, item.part if doc.items_restart else None)
+
+
+def measure_iri(parent: URIRef, ordinal: int) -> URIRef:
+    """A measure, by its ordinal within its item, or within its part when it stands
+    directly under one."""
+    return URIRef(f"{parent}/measure/{ordinal}")
+
+
+def paragraph_iri(parent: URIRef, ordinal: int) -> URIRef:
+    """A paragraph that is no measure, by its ordinal within its item, part or document."""
+    return URIRef(f"{parent}/paragraph/{ordinal}")
 
 
 def child_iri(parent: URIRef, kind: str, ordinal: int) -> URIRef:

@@ -23,21 +23,27 @@ class Span:
 
 @dataclass(frozen=True)
 class Warning_:
-    """Something the parser could not make sense of, with where it is."""
+    """Something the parser could not make sense of, with where it is.
+
+    ``kind`` is "structure" for text placed where the layout did not expect it, and
+    "numbering" for a break in the numbering of parts, items or measures (a number
+    missing, repeated or unreadable), which the build treats as an error to fix.
+    """
 
     line: int  # 1-based
     column: int  # 1-based, in code points
     message: str
+    kind: str = "structure"
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
 
     @classmethod
-    def at(cls, text: str, offset: int, message: str) -> Warning_:
+    def at(cls, text: str, offset: int, message: str, kind: str = "structure") -> Warning_:
         """A warning about the character at ``offset`` of ``text``."""
         line = text.count("\n", 0, offset) + 1
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        return cls(line, column, message)
+        return cls(line, column, message, kind)
 
 
 @dataclass(frozen=True)
@@ -155,34 +161,67 @@ class Entities:
 
 @dataclass
 class Measure:
-    """The text between the previous clause (or the item title) and its own clause."""
+    """A measure: the text between the previous clause (or the item title, or the number
+    the document prints on it) and its own clause.
 
-    ordinal: int  # within its item, from 1
-    span: Span  # the text, trimmed, without its clause
-    clause: Clause | None  # None when the text ends without a clause (a warning is raised)
+    Its parent is an item, or a part when it stands directly under one (a numbered
+    measure 1. with no item, or the text of a part that is itself a measure).
+    """
+
+    ordinal: int  # within its item (or its part), from 1, in document order
+    span: Span  # the text, trimmed, without its clause and without its printed number
+    clause: Clause | None  # None when the text ends without a clause
+    entities: Entities = field(default_factory=Entities)
+    label: str | None = None  # the number the document prints on it, as printed: 1. （1）
+    printed: int | None = None  # that number's value
+
+
+@dataclass
+class Paragraph:
+    """Text of the document that is not a measure, kept with its place and its span.
+
+    ``role`` says why it is not a measure: "content" (text of a part or item that states
+    no measure: an introduction, a principle, a goal), "closing" (a closing paragraph of
+    the document after its last part or item), "attachment" (text of an attachment, 附件)
+    or "unplaced" (text that fits no element of the layout; counted as not understood).
+    ``section`` is the section-kind concept IRI of the heading it stands under (goals,
+    principles …), when that heading names one.
+    """
+
+    ordinal: int  # within its part, item or document, from 1, in document order
+    span: Span
+    role: str
+    section: str | None = None
     entities: Entities = field(default_factory=Entities)
 
 
 @dataclass
 class Item:
-    """（一） … numbered through the document."""
+    """（一） …: numbered through the document or afresh in every part."""
 
-    ordinal: int
+    ordinal: int  # the printed number (（三） → 3)
     label: str  # as printed: （一）, 1., (1)
     title: Span  # the title sentence without its 。
-    span: Span  # the whole paragraph
+    span: Span  # the whole paragraph (and the paragraphs that continue it)
     measures: list[Measure] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    part: int | None = None  # the ordinal of the part it stands in
+    section: str | None = None  # section-kind concept IRI (principles, goals …)
 
 
 @dataclass
 class Part:
-    """一、 … with its title line."""
+    """一、 … with its title line (a part run into its text, as a copy that lost its line
+    breaks has it, may have no title that can be told apart)."""
 
     ordinal: int
     label: str  # 一
-    title: Span
-    span: Span  # the title line
+    title: Span | None
+    span: Span  # the heading line
     items: list[Item] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)  # standing directly under the part
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    section: str | None = None  # section-kind concept IRI (general requirements, goals …)
 
 
 @dataclass
@@ -195,19 +234,22 @@ class Document:
     number: DocumentNumber | None = None
     number_span: Span | None = None
     addressees: list[Span] = field(default_factory=list)
-    issuer: Span | None = None  # the issuing office as printed under the notice
+    issuer: Span | None = None  # the issuing office: signature, else the title's 关于 prefix
     issued: date | None = None
     release_note: Span | None = None  # 此件公开发布, without brackets
     preamble: Span | None = None
     basis: list[Citation] = field(default_factory=list)  # the documents it implements
     parts: list[Part] = field(default_factory=list)
     items_without_part: list[Item] = field(default_factory=list)  # documents with no parts
+    paragraphs: list[Paragraph] = field(default_factory=list)  # outside any part
+    items_restart: bool = False  # items numbered afresh in every part
+    body: Span | None = None  # from the first part or item to the end of the last one
     printed_by: Span | None = None
     printed: date | None = None
     document_type: str | None = (
         None  # implementation-plan | opinion | measures | action-plan | notice
     )
-    entities: Entities = field(default_factory=Entities)  # found outside measures
+    entities: Entities = field(default_factory=Entities)  # places named in title and preamble
     warnings: list[Warning_] = field(default_factory=list)
 
     @property
@@ -217,5 +259,15 @@ class Document:
 
     @property
     def measures(self) -> list[Measure]:
-        """All measures in document order."""
-        return [m for i in self.items for m in i.measures]
+        """All measures in document order, in items or directly under parts."""
+        found = [m for i in self.items for m in i.measures]
+        found += [m for p in self.parts for m in p.measures]
+        return sorted(found, key=lambda m: m.span.begin)
+
+    @property
+    def all_paragraphs(self) -> list[Paragraph]:
+        """Every paragraph of the document (outside parts, in parts, in items), in order."""
+        found = list(self.paragraphs)
+        found += [x for p in self.parts for x in p.paragraphs]
+        found += [x for i in self.items for x in i.paragraphs]
+        return sorted(found, key=lambda x: x.span.begin)

@@ -21,7 +21,7 @@ from .agencies import AgencyResolver, Jurisdiction
 from .build import BuildContext, add_document_graph
 from .citations import find_citations
 from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
-from .errors import InputError
+from .errors import InputError, PolicyKGError
 from .extract import ExtractionContext, extract_entities
 from .linkset import linkset_graph
 from .mentions import find_places
@@ -29,6 +29,7 @@ from .model import Citation, Document, Entities, Warning_
 from .namespaces import ELI, PKG, bind_prefixes
 from .output import union_view
 from .parse import parse_document
+from .quality import ReadingQuality
 from .reference import Reference, load_reference
 from .source import read_source, read_source_text
 
@@ -53,22 +54,32 @@ def bundled_corpus() -> list[tuple[str, str]]:
 
 @dataclass
 class BuildResult:
-    """A built dataset with what the build learnt on the way."""
+    """A built dataset with what the build learnt on the way.
+
+    ``failures`` are the files that could not be built (file name, reason) when the
+    build was not strict; ``quality`` is each built document's reading quality, by file
+    name; ``numbering_breaks`` the warnings about numbering that breaks (file: warning).
+    """
 
     dataset: Dataset
     documents: list[Document]
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    quality: dict[str, ReadingQuality] = field(default_factory=dict)
+    numbering_breaks: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, int]:
         """Counts of what the dataset holds, for the build's report."""
         docs = self.documents
         measures = [m for d in docs for m in d.measures]
+        paragraphs = [p for d in docs for p in d.all_paragraphs]
+        holders = [*(m.entities for m in measures), *(p.entities for p in paragraphs)]
         agencies = {o for _, _, o, _ in self.dataset.quads((None, PKG.agent, None, None))}
         places = {
             (d.title.text, m.key)
             for d in docs
-            for m in [*d.entities.mentions, *(x for me in d.measures for x in me.entities.mentions)]
+            for m in [*d.entities.mentions, *(x for e in holders for x in e.mentions)]
             if m.kind == "place"
         }
         return {
@@ -76,29 +87,43 @@ class BuildResult:
             "parts": sum(len(d.parts) for d in docs),
             "items": sum(len(d.items) for d in docs),
             "measures": len(measures),
+            "paragraphs": len(paragraphs),
+            "unplaced paragraphs": sum(1 for p in paragraphs if p.role == "unplaced"),
             "responsibilities": sum(len(m.clause.responsibilities) for m in measures if m.clause),
             "agencies": len(agencies),
-            "time bounds": sum(len(m.entities.time_bounds) for m in measures),
-            "quantities": sum(len(m.entities.quantities) for m in measures),
-            "citations": sum(len(m.entities.citations) for m in measures)
-            + sum(len(d.basis) for d in docs),
+            "time bounds": sum(len(e.time_bounds) for e in holders),
+            "quantities": sum(len(e.quantities) for e in holders),
+            "citations": sum(len(e.citations) for e in holders) + sum(len(d.basis) for d in docs),
             "places": len(places),
             "triples": len(self.dataset),
         }
 
 
-def read_documents(paths: Sequence[Path] | None) -> list[Document]:
-    """Parse the given files, or the bundled corpus when there are none."""
-    if paths:
-        return [parse_document(read_source(Path(p))) for p in paths]
-    return [parse_document(read_source_text(text, name)) for name, text in bundled_corpus()]
+def read_documents(
+    paths: Sequence[Path] | None, failures: list[tuple[str, str]] | None = None
+) -> list[Document]:
+    """Parse the given files, or the bundled corpus when there are none.
+
+    With ``failures`` given, a file that cannot be read or parsed is recorded there (its
+    name and the reason) and the others are read on; without, its error is raised."""
+    if not paths:
+        return [parse_document(read_source_text(text, name)) for name, text in bundled_corpus()]
+    docs = []
+    for path in paths:
+        try:
+            docs.append(parse_document(read_source(Path(path))))
+        except PolicyKGError as err:
+            if failures is None:
+                raise
+            failures.append((Path(path).name, str(err)))
+    return docs
 
 
 def refuse_duplicates(docs: Sequence[Document]) -> None:
     """Two files of one document (its number, or its title) would merge into one graph."""
     seen: dict[URIRef, str] = {}
     for doc in docs:
-        iri = iris.document_iri(doc.number, doc.title.text)
+        iri = iris.parsed_document_iri(doc)
         if iri in seen:
             what = doc.number.text if doc.number else doc.title.text
             raise InputError(
@@ -109,7 +134,8 @@ def refuse_duplicates(docs: Sequence[Document]) -> None:
 
 
 def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None:
-    """Fill in the entities of every measure and the places named outside measures."""
+    """Fill in the entities of every measure and paragraph, and the places named in the
+    title and the preamble."""
     ctx = ExtractionContext.for_document(doc, ref, where.code)
     if ctx.reference is None:
         doc.warnings.append(
@@ -127,6 +153,10 @@ def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None
             measure.entities.mentions.extend(
                 find_places(clause.text, clause.begin, ctx.gazetteer, ctx.place_matcher)
             )
+    for paragraph in doc.all_paragraphs:
+        if paragraph.role != "unplaced":  # text not understood is kept, not read into
+            span = paragraph.span
+            paragraph.entities = extract_entities(span.text, span.begin, ctx)
     doc.entities = Entities()
     for span in filter(None, (doc.title, doc.preamble)):
         doc.entities.mentions.extend(
@@ -139,10 +169,13 @@ def counties_named(
 ) -> set[str]:
     """The county-level places the documents mention or are the jurisdiction of: the
     gazetteer's counties a dataset carries (it carries every larger division)."""
+    holders = [x.entities for d in docs for x in (*d.measures, *d.all_paragraphs)]
     mentioned = {
         m.key
-        for d in docs
-        for m in [*d.entities.mentions, *(x for me in d.measures for x in me.entities.mentions)]
+        for m in [
+            *(x for d in docs for x in d.entities.mentions),
+            *(x for e in holders for x in e.mentions),
+        ]
         if m.kind == "place"
     }
     jurisdictions = {ref.place_iri(w.code) for w in places if w.code}
@@ -161,7 +194,7 @@ class CitationResolver:
                 for title in graph.objects(d, DCTERMS.title):
                     self.by_title[normalise_title(str(title))] = d
         for doc in docs:
-            iri = iris.document_iri(doc.number, doc.title.text)
+            iri = iris.parsed_document_iri(doc)
             self.known.add(iri)
             for span in filter(None, (doc.title, doc.notice_title)):
                 self.by_title[normalise_title(span.text)] = iri
@@ -232,8 +265,14 @@ def build(
     paths: Sequence[Path] | None = None,
     progress: Progress | None = None,
     reference: Reference | None = None,
+    strict: bool = True,
 ) -> BuildResult:
-    """Build the dataset of the given text files (the bundled corpus when there are none)."""
+    """Build the dataset of the given text files (the bundled corpus when there are none).
+
+    Strict, the first file that cannot be built stops the build with its error. Not
+    strict, such files are left out and listed in the result's ``failures``; the build
+    fails only when no file can be built (or two files are the same document).
+    """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -241,11 +280,19 @@ def build(
     timings["reference"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    docs = read_documents(paths)
+    failures: list[tuple[str, str]] = []
+    docs = read_documents(paths, None if strict else failures)
+    for _, reason in failures:
+        say(f"not built: {reason.splitlines()[0]}")
+    if not docs:
+        raise _nothing_built(failures)
     refuse_duplicates(docs)
     places = [jurisdiction_of(doc, ref) for doc in docs]
     for doc, where in zip(docs, places, strict=True):
-        say(f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} measures")
+        say(
+            f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} "
+            f"measures, {len(doc.all_paragraphs)} paragraphs"
+        )
         extract_document(doc, ref, where)
     timings["extraction"] = time.perf_counter() - t0
 
@@ -257,6 +304,13 @@ def build(
         target.addN((s, p, o, target) for s, p, o in graph)
     resolver = CitationResolver(docs, ref)
     warnings = [f"{doc.source.file_name}: {w}" for doc in docs for w in doc.warnings]
+    breaks = [
+        f"{doc.source.file_name}: {w}"
+        for doc in docs
+        for w in doc.warnings
+        if w.kind == "numbering"
+    ]
+    quality: dict[str, ReadingQuality] = {}
     release = version()
     for doc, where in zip(docs, places, strict=True):
         ctx = BuildContext(
@@ -265,7 +319,7 @@ def build(
             jurisdiction=where,
             version=release,
         )
-        graph = add_document_graph(dataset, doc, ctx)
+        graph, quality[doc.source.file_name] = add_document_graph(dataset, doc, ctx)
         warnings.extend(
             f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
             for a, kind in sorted(ctx.new_agencies.items())
@@ -275,7 +329,19 @@ def build(
     linkset = dataset.graph(iris.reference_graph_iri("linkset"))
     linkset.addN((s, p, o, linkset) for s, p, o in linkset_graph(dataset))
     timings["rdf"] = time.perf_counter() - t0
-    return BuildResult(dataset, docs, warnings, timings)
+    return BuildResult(dataset, docs, warnings, timings, failures, quality, breaks)
+
+
+def _nothing_built(failures: list[tuple[str, str]]) -> InputError:
+    """The error of a build in which no file could be built."""
+    if len(failures) == 1:
+        message, _, hint = failures[0][1].partition("\n")
+        return InputError(message, hint=hint.strip() or None)
+    listed = "; ".join(reason.splitlines()[0] for _, reason in failures)
+    return InputError(
+        f"none of the {len(failures)} files could be built ({listed})",
+        hint="give text files of policy documents (see each file's reason)",
+    )
 
 
 def link_items(
@@ -285,8 +351,8 @@ def link_items(
     warnings: list[str] = []
     union = union_view(dataset)
     for doc in docs:
-        plan = iris.document_iri(doc.number, doc.title.text)
-        graph = dataset.graph(iris.document_graph_iri(doc.number, doc.title.text))
+        plan = iris.parsed_document_iri(doc)
+        graph = dataset.graph(iris.document_graph_iri(doc))
         for basis in graph.objects(plan, ELI.ensures_implementation_of):
             targets = target_items_from_graph(union, basis)
             if not targets:

@@ -25,10 +25,12 @@ from rdflib.term import Node
 
 from policykg.graph.errors import RDFSyntaxError
 from policykg.graph.mentions import Gazetteer, PlaceForm, build_gazetteer
-from policykg.graph.namespaces import ORG, PKG, PKGRAPH, bind_prefixes
+from policykg.graph.namespaces import ORG, PKG, PKGRAPH, PKID, bind_prefixes
 from policykg.graph.timeexpr import HolidayCalendar, calendar_from_graph
 
 ONTOLOGY_GRAPH = "ontology"
+# The concept scheme of section kinds (graph/data/section-kinds.ttl).
+SECTION_KINDS = str(PKID["concept/section"])
 Triple = tuple[Node, Node, Node]
 
 
@@ -269,6 +271,7 @@ class Reference:
         self._agencies = self._index_agencies(index)
         self._agency_names = self._index_agency_names()
         self._templates = self._index_templates(index)
+        self._section_kinds = self._index_section_kinds(index)
 
     # --- building the indexes -------------------------------------------------
 
@@ -310,6 +313,19 @@ class Reference:
                         for kind in kinds:
                             terms.setdefault(_value(label), set()).add((kind, concept))
         return {term: sorted(pairs) for term, pairs in sorted(terms.items())}
+
+    @staticmethod
+    def _index_section_kinds(index: _Index) -> dict[str, str]:
+        """Heading word (zh preferred or alternative label) -> section-kind concept IRI."""
+        kinds: dict[str, str] = {}
+        for concept in index.subjects_of_type(str(SKOS.Concept)):
+            if not any(_value(s) == SECTION_KINDS for s in index.objects(concept, _IN_SCHEME)):
+                continue
+            for prop in (_PREF, _ALT):
+                for label in index.objects(concept, prop):
+                    if _is_zh(label):
+                        kinds.setdefault(_value(label), concept)
+        return dict(sorted(kinds.items()))
 
     def _index_agencies(self, index: _Index) -> dict[str, AgencyInfo]:
         agencies = {}
@@ -473,6 +489,11 @@ class Reference:
         """Match term -> [(kind, concept IRI)], kind being sector | target-group | instrument
         (the notation of the concept's scheme)."""
         return {term: list(pairs) for term, pairs in self._terms.items()}
+
+    def section_kinds(self) -> dict[str, str]:
+        """The heading words of sections that state principles and goals rather than
+        measures (指导思想, 基本原则, 主要目标 …) -> the IRI of their section-kind concept."""
+        return dict(self._section_kinds)
 
     def agency_info(self, iri: str) -> AgencyInfo | None:
         """The register entry of an agency IRI, or None for an unregistered one."""

@@ -289,3 +289,89 @@ def test_serve_offers_exactly_the_fronts_and_engines_the_server_has():
     assert list(options["front"].type.choices) == list(FRONTS)
     assert sorted(options["engine"].type.choices) == sorted(ENGINES)
     assert options["front"].default == next(iter(FRONTS))
+
+
+# -- many files, failures and numbering breaks ----------------------------------------------
+
+
+def test_many_files_build_what_they_can_and_list_the_others(tmp_path):
+    out = tmp_path / "g.nq"
+    result = run(
+        "build",
+        "-q",
+        str(DOCS / "henan-opinion.txt"),
+        str(DOCS / "empty.txt"),
+        "--output",
+        str(out),
+    )
+    assert result.exit_code == 2
+    assert "not built: empty.txt: the file is empty" in result.output
+    assert "1 file(s) could not be built" in result.output and "--strict" in result.output
+    assert "Traceback" not in result.output
+    ds = Dataset()
+    ds.parse(out, format="nquads")
+    assert any("豫政/2023/12" in str(g.identifier) for g in ds.graphs())
+
+
+def test_strict_build_writes_nothing_when_a_file_fails(tmp_path):
+    out = tmp_path / "g.nq"
+    result = run(
+        "build",
+        "--strict",
+        str(DOCS / "henan-opinion.txt"),
+        str(DOCS / "empty.txt"),
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 2 and "empty" in result.output
+    assert not out.exists()
+
+
+def test_build_prints_the_reading_quality_of_each_document(tmp_path):
+    out = tmp_path / "g.nq"
+    result = run(
+        "build",
+        "-q",
+        str(DOCS / "henan-opinion.txt"),
+        "corpus/jinzhengbanfa-2022-77.txt",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index("reading quality:")
+    quality = {line.split(":")[0].strip(): line for line in lines[at + 1 :]}
+    assert set(quality) == {"henan-opinion.txt", "jinzhengbanfa-2022-77.txt"}
+    assert (
+        "80 clauses, 0 unregistered names, nothing unplaced, 0 numbering breaks"
+        in quality["jinzhengbanfa-2022-77.txt"]
+    )
+    assert "CHECK" not in quality["jinzhengbanfa-2022-77.txt"]
+    assert any(line.split() == ["paragraphs", "5"] for line in lines)
+
+
+def test_a_break_in_the_numbering_writes_the_graph_and_exits_1(tmp_path):
+    text = (DOCS / "numbering-past-1000.txt").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.txt"
+    broken.write_text(
+        text.replace("（九百九十九）推进第999号项目。做好前期工作。（市住建局负责）\n", "")
+    )
+    out = tmp_path / "g.nq"
+    result = run("build", "-q", str(broken), "-o", str(out))
+    assert result.exit_code == 1
+    assert "item numbered （一千） where 999 was expected" in result.output
+    assert "Correct the numbers in the text" in result.output
+    assert "CHECK: the numbering breaks at 1 place(s)" in result.output
+    assert out.exists()
+
+
+def test_warnings_are_capped_per_file(tmp_path):
+    lines = (DOCS / "numbering-past-1000.txt").read_text(encoding="utf-8").splitlines()
+    # every other item left out: 500 breaks in the numbering
+    kept = [line for k, line in enumerate(lines) if not (line.startswith("（") and k % 2)]
+    broken = tmp_path / "gaps.txt"
+    broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result = run("build", "-q", str(broken), "-o", str(tmp_path / "g.nq"))
+    assert result.exit_code == 1
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning: gaps.txt")]
+    assert len(warnings) == 21 and warnings[-1].endswith("more warnings")

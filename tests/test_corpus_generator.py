@@ -530,11 +530,6 @@ def test_policykg_builds_every_classic_document(classic, tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="the parser is being extended to the layouts of real documents (issue 10: no notice "
-    "wrapper, no number, items per part, measures 1. 2., goal sections, one paragraph)",
-)
 def test_policykg_builds_every_document_of_every_layout(tmp_path: Path) -> None:
     manifest = corpus(tmp_path / "all", 20)
     summary, store = build(tmp_path / "all", manifest, tmp_path)

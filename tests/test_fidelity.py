@@ -30,10 +30,20 @@ from policykg.server.description import DUMPS
 from policykg.server.engine import ENGINES
 
 ROOT = Path(__file__).parent.parent
+TEST_DOCS = ROOT / "tests" / "data" / "docs"
+REAL = ROOT / "tests" / "data" / "real"
+# The bundled plan and test documents of every layout: between them every kind of literal
+# the builder writes (offsets, ordinals, printed numbers, counts and shares of the reading
+# quality, quantities, ranges, recurrences, scores, flags, days), documents with and
+# without a number, paragraphs, section kinds.
 DOCS = [
     ROOT / "corpus" / "jinzhengbanfa-2022-77.txt",
-    ROOT / "tests" / "data" / "docs" / "taiyuan-city-plan.txt",
-    ROOT / "tests" / "data" / "docs" / "jiangxi-measures.txt",
+    TEST_DOCS / "taiyuan-city-plan.txt",
+    TEST_DOCS / "jiangxi-measures.txt",
+    TEST_DOCS / "henan-opinion.txt",
+    TEST_DOCS / "luoyang-notice.txt",
+    *sorted(REAL.glob("06-*.txt")),
+    *sorted(REAL.glob("07-*.txt")),
 ]
 FORMATS = {name: ox.RdfFormat.from_media_type(media) for name, media in DUMPS.items()}
 PKG_BASE = URIRef("https://w3id.org/policykg/")
@@ -98,6 +108,25 @@ def assert_same_graphs(served: Dataset, built: Dataset) -> None:
     assert sorted(got) == sorted(want)
     different = [str(name) for name in want if not isomorphic(got[name], want[name])]
     assert different == [], f"graphs served otherwise than built: {different}"
+
+
+def test_every_document_keeps_its_literals_in_the_store(tmp_path):
+    """The issue's symptom, on every test and real document: pyoxigraph's store gives back
+    each quad as built (it retyped and rewrote 2,145 literals of the bundled graph)."""
+    out = tmp_path / "all.nq"
+    paths = [*sorted(REAL.glob("*.txt")), *DOCS[:5], TEST_DOCS / "numbering-past-1000.txt"]
+    result = CliRunner().invoke(main, ["build", *map(str, paths), "--output", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    built = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
+    store = ox.Store()
+    store.bulk_load(path=str(out), format=ox.RdfFormat.N_QUADS)
+    assert len(store) == len(built)  # no two literals became one
+    changed = {str(q) for q in built if not has_bnode(q)} - {str(q) for q in store}
+    assert changed == set()
+
+
+def has_bnode(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 @pytest.fixture(scope="module")

@@ -121,6 +121,7 @@ def test_concepts_are_individuals_not_classes(ontology):
         ("comparators", {"eq", "min", "max", "approx"}),
         ("time-bound-types", {"deadline", "period", "recurring"}),
         ("document-types", {"implementation-plan", "opinion", "measures", "action-plan", "notice"}),
+        ("paragraph-roles", {"content", "closing", "attachment", "unplaced"}),
         (
             "agency-kinds",
             {
@@ -240,12 +241,34 @@ def test_hermit_accepts_a_well_typed_measure(ontology):
     assert _consistent(ontology, good)
 
 
-def test_measure_part_of_a_part_is_inconsistent(ontology):
-    bad = _abox("""
+def test_measure_may_stand_directly_under_a_part_but_not_under_a_document(ontology):
+    under_part = _abox("""
         pkid:d-part-1 a pkg:Part .
         pkid:m a pkg:Measure ; eli:is_part_of pkid:d-part-1 .
     """)
-    assert not _consistent(ontology, bad)
+    under_document = _abox("""
+        pkid:d a pkg:PolicyDocument .
+        pkid:m a pkg:Measure ; eli:is_part_of pkid:d .
+    """)
+    assert _consistent(ontology, under_part)
+    assert not _consistent(ontology, under_document)
+
+
+def test_paragraph_belongs_to_a_part_item_or_document_and_is_no_measure(ontology):
+    good = _abox("""
+        pkid:d a pkg:PolicyDocument .
+        pkid:p a pkg:Paragraph ; eli:is_part_of pkid:d ; pkg:paragraphRole pkg:paragraph-closing ;
+            pkg:hasTimeBound pkid:p-time-1 .
+        pkid:p-time-1 a pkg:TimeBound .
+    """)
+    under_measure = _abox("""
+        pkid:m a pkg:Measure .
+        pkid:p a pkg:Paragraph ; eli:is_part_of pkid:m .
+    """)
+    both = _abox("pkid:p a pkg:Paragraph , pkg:Measure .")
+    assert _consistent(ontology, good)
+    assert not _consistent(ontology, under_measure)
+    assert not _consistent(ontology, both)
 
 
 def test_pkid_namespace_is_not_the_ontology_namespace():

@@ -15,9 +15,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
+from policykg.cli.main import main
 from policykg.graph.namespaces import NIF, PKG
 from policykg.shapes.loading import load_rdf_files
 from policykg.shapes.owl import OwlCheckError, check_consistency, hermit_command
@@ -60,6 +62,18 @@ def test_the_ontology_with_the_bundled_graph_is_owl2_dl(bundled_nq):
 
 def test_the_ontology_with_the_test_documents_is_owl2_dl(three_documents):
     assert profile(ONTOLOGY, three_documents) == (0, [])
+
+
+def test_the_ontology_with_documents_of_every_layout_is_owl2_dl(tmp_path):
+    """Paragraphs, section kinds, printed numbers, reading quality, documents without a
+    number: the terms of the other layouts are declared too."""
+    docs = ROOT / "tests" / "data" / "docs"
+    paths = [docs / "henan-opinion.txt", docs / "luoyang-notice.txt"]
+    paths += sorted((ROOT / "tests" / "data" / "real").glob("0[67]-*.txt"))
+    out = tmp_path / "layouts.nq"
+    result = CliRunner().invoke(main, ["build", *map(str, paths), "--output", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert profile(out) == (0, [])
 
 
 def test_the_checker_reports_what_is_not_owl2_dl(tmp_path):

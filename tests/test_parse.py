@@ -371,15 +371,31 @@ def test_text_after_the_last_clause_is_a_measure_with_a_warning():
     assert "做好宣传" in w.message and str(w).startswith(f"line {line}, column {col}")
 
 
-def test_paragraph_that_fits_nowhere_is_a_warning():
+def test_a_parts_introduction_is_a_paragraph_of_the_part():
     doc = parse_text(
         MINIMAL.format(
             body="　　一、总体要求\n　　坚持稳中求进。\n　　（一）加强领导。建立机制。（市商务局负责）"
         )
     )
+    assert doc.warnings == []
+    [part] = doc.parts
+    assert [(p.role, p.span.text) for p in part.paragraphs] == [("content", "坚持稳中求进。")]
+    assert part.items[0].title.text == "加强领导"
+    assert part.section and part.section.endswith("/general-requirements")
+
+
+def test_paragraph_that_fits_nowhere_is_kept_with_a_warning():
+    doc = parse_text(
+        MINIMAL.format(
+            body="　　（一）加强领导。建立机制。（市商务局负责）\n\n某市人民政府办公厅\n2022年10月8日\n"
+            "　　抄送：市委办公室。"
+        )
+    )
     [w] = doc.warnings
-    assert (w.line, w.column) == (5, 3) and "fits nowhere" in w.message
-    assert len(doc.parts) == 1 and doc.parts[0].items[0].title.text == "加强领导"
+    assert "fits nowhere" in w.message and (w.line, w.column) == (8, 3)
+    [p] = doc.paragraphs
+    assert (p.role, p.span.text) == ("unplaced", "抄送：市委办公室。")
+    assert doc.source.text[p.span.begin : p.span.end] == p.span.text
 
 
 @pytest.mark.parametrize("label", ["1.", "1．", "1、", "(1)", "（1）"])
@@ -405,29 +421,44 @@ def test_title_only_item_is_its_own_measure():
     assert item.measures[0].span.text == "加强组织领导。"
 
 
-def test_items_with_restarting_numbers_keep_unique_ordinals():
+def test_items_numbered_afresh_in_every_part():
     doc = parse_text(
         MINIMAL.format(
             body="　　一、甲\n　　（一）加强领导。建立机制。（市商务局负责）\n"
             "　　二、乙\n　　（一）做好宣传。开展活动。（市委宣传部负责）"
         )
     )
+    assert [(i.part, i.ordinal) for i in doc.items] == [(1, 1), (2, 1)]
+    assert doc.items_restart and doc.warnings == []
+
+
+def test_a_repeated_item_number_is_a_numbering_break_and_kept_unique():
+    doc = parse_text(
+        MINIMAL.format(
+            body="　　（一）加强领导。建立机制。（市商务局负责）\n"
+            "　　（一）做好宣传。开展活动。（市委宣传部负责）"
+        )
+    )
     assert [i.ordinal for i in doc.items] == [1, 2]
-    assert any("（一）" in w.message for w in doc.warnings)
+    [w] = doc.warnings
+    assert w.kind == "numbering" and "（一）" in w.message and "2 was expected" in w.message
 
 
-def test_items_numbered_with_part_numerals_when_they_hold_measures():
+def test_parts_that_hold_measures_without_items():
     doc = parse_text(
         MINIMAL.format(
             body="　　一、加强领导。建立机制。（市商务局负责）\n"
-            "　　二、做好宣传。开展活动。（市委宣传部负责）"
+            "　　二、对开展活动的单位，给予奖励。（市委宣传部负责）"
         )
     )
-    assert doc.parts == []
-    assert [(i.label, i.title.text) for i in doc.items] == [
-        ("一、", "加强领导"),
-        ("二、", "做好宣传"),
-    ]
+    assert doc.items == []
+    first, second = doc.parts
+    assert first.title.text == "加强领导"
+    assert [m.span.text for m in first.measures] == ["建立机制。"]
+    # a part that is a single sentence closed by a clause: no title, it is measure 1
+    assert second.title is None
+    assert [m.span.text for m in second.measures] == ["对开展活动的单位，给予奖励。"]
+    assert doc.warnings == []
 
 
 def test_measure_after_clause_followed_by_full_stop():
@@ -511,8 +542,8 @@ def test_part_line_with_text_after_its_title():
         )
     )
     assert doc.parts[0].title.text == "总体要求"
-    [w] = doc.warnings
-    assert "text after the title of part 一" in w.message and "坚持稳中求进" in w.message
+    assert [p.span.text for p in doc.parts[0].paragraphs] == ["坚持稳中求进。"]
+    assert doc.warnings == []
 
 
 def test_signature_at_the_end_gives_issuer_and_date():
@@ -549,3 +580,27 @@ def test_a_later_date_line_does_not_replace_the_header_date():
     )
     doc = parse_document(read_source_text(text, "dated.txt"))
     assert doc.issued == date(2022, 3, 1)
+
+
+def test_measures_numbered_through_the_document_under_parts():
+    doc = parse_text(
+        MINIMAL.format(
+            body="　　一、加强领导\n　　1.建立机制。（市商务局负责）\n　　2.明确分工。（市商务局负责）\n"
+            "　　二、做好宣传\n　　3.开展活动。（市委宣传部负责）\n　　4.广泛宣传。（市委宣传部负责）"
+        )
+    )
+    assert [[(m.ordinal, m.printed) for m in p.measures] for p in doc.parts] == [
+        [(1, 1), (2, 2)],
+        [(1, 3), (2, 4)],
+    ]
+    assert doc.items == [] and doc.warnings == []
+
+
+def test_a_gap_in_numbered_measures_is_a_numbering_break():
+    doc = parse_text(
+        MINIMAL.format(
+            body="　　一、加强领导\n　　1.建立机制。（市商务局负责）\n　　3.明确分工。（市商务局负责）"
+        )
+    )
+    [w] = doc.warnings
+    assert w.kind == "numbering" and "measure numbered 3." in w.message

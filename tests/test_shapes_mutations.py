@@ -113,6 +113,45 @@ def second_parent_of_measure(ds: Dataset) -> None:
     g.add((measure, ELI.is_part_of, national_item))
 
 
+def second_document_number(ds: Dataset) -> None:
+    g, doc = document(ds)
+    g.add((doc, ELI.id_local, Literal("另发〔2022〕1号")))
+
+
+def paragraph(ds: Dataset, role: URIRef = PKG["paragraph-content"]) -> tuple[Graph, URIRef]:
+    """A well-formed paragraph added to the document's first part (the bundled plan has
+    none of its own), derived from the span of the first measure's text."""
+    g, _doc = document(ds)
+    part = first(g.subjects(RDF.type, PKG.Part))
+    node = URIRef(f"{part}/paragraph/1")
+    g.add((node, RDF.type, PKG.Paragraph))
+    g.add((node, ELI.is_part_of, part))
+    g.add((node, PKG.ordinal, Literal("1", datatype=XSD.integer)))
+    g.add((node, PKG.paragraphRole, role))
+    g.add((node, PROV.wasDerivedFrom, g.value(measures(g)[0], PROV.wasDerivedFrom)))
+    return g, node
+
+
+def second_parent_of_paragraph(ds: Dataset) -> None:
+    g, node = paragraph(ds)
+    other = next(p for p in g.subjects(RDF.type, PKG.Part) if (node, ELI.is_part_of, p) not in g)
+    g.add((node, ELI.is_part_of, other))
+
+
+def paragraph_without_span(ds: Dataset) -> None:
+    g, node = paragraph(ds)
+    g.remove((node, PROV.wasDerivedFrom, None))
+
+
+def paragraph_with_a_role_from_elsewhere(ds: Dataset) -> None:
+    g, node = paragraph(ds)
+    replace(g, node, PKG.paragraphRole, PKG["role-lead"])
+
+
+def unplaced_paragraph(ds: Dataset) -> None:
+    paragraph(ds, PKG["paragraph-unplaced"])
+
+
 def ordinal_of_wrong_type(ds: Dataset) -> None:
     # the type a store would turn into xsd:integer: what is served would differ from the build
     g, _doc = document(ds)
@@ -380,13 +419,18 @@ def term_without_label(lang: str) -> Mutation:
 
 
 MUTATIONS: dict[str, Mutation] = {
-    "DocumentNumber": drop_document_property(ELI.id_local),
+    "DocumentNumber": second_document_number,
     "DocumentTitle": drop_document_property(DCTERMS.title),
     "DocumentIssuer": drop_document_property(ELI.passed_by),
     "DocumentIssueDate": drop_document_property(ELI.date_document),
     "PartParent": second_parent_of_part,
     "ItemParent": second_parent_of_item,
     "MeasureParent": second_parent_of_measure,
+    "ParagraphParent": second_parent_of_paragraph,
+    "ParagraphSpan": paragraph_without_span,
+    "ParagraphRole": paragraph_with_a_role_from_elsewhere,
+    "UnplacedText": unplaced_paragraph,
+    "ReadingQuality": drop_document_property(PKG.clauseCount),
     "Ordinal": ordinal_of_wrong_type,
     "PartNumbering": renumber(PKG.Part, 9),
     "ItemNumbering": renumber(PKG.Item, 99),
@@ -421,7 +465,12 @@ MUTATIONS: dict[str, Mutation] = {
     "TermLabelZh": term_without_label("zh"),
     "TermLabelEn": term_without_label("en"),
 }
-WARNING_SHAPES = {"UnregisteredAgency", "BoundWithinTenYears"}
+WARNING_SHAPES = {
+    "UnregisteredAgency",
+    "BoundWithinTenYears",
+    "MeasureResponsibility",
+    "UnplacedText",
+}
 
 
 @pytest.mark.parametrize("shape", sorted(MUTATIONS))

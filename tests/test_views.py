@@ -242,9 +242,10 @@ def test_cross_query_targets_for_the_same_national_item(engine, dataset, oxigrap
 def test_cross_query_lead_agencies_per_document(engine, dataset, oxigraph_store):
     q = cross_query("lead-agencies-per-document")
     rows = rows_rdflib(dataset, q) if engine == "rdflib" else rows_oxigraph(oxigraph_store, q)
+    doc = "https://w3id.org/policykg/id/doc/"
     assert rows == [
-        ("并政办发〔2022〕30号", "市商务局", "太原市商务局", "1"),
-        ("晋政办发〔2022〕77号", "省商务厅", "山西省商务厅", "1"),
+        ("并政办发〔2022〕30号", "市商务局", "太原市商务局", "1", doc + "并政办发/2022/30"),
+        ("晋政办发〔2022〕77号", "省商务厅", "山西省商务厅", "1", doc + "晋政办发/2022/77"),
     ]
 
 
@@ -260,6 +261,7 @@ def test_cross_query_city_measures_without_provincial_counterpart(engine, datase
             "打造国际消费中心城市",
             "1",
             "建设钟楼街步行街。",
+            "https://w3id.org/policykg/id/doc/并政办发/2022/30",
         )
     ]
 

@@ -1,0 +1,232 @@
+"""The front matter of a policy document: notice header, title, number, preamble.
+
+Two layouts, in any copy (docs/genre.md):
+
+- with a notice wrapper: the notice title (…关于印发…的通知), the number, the
+  addressees, the notice's sentences, the issuing office and the date, a release note,
+  then the plan's own title and its preamble;
+- without one: the title first, then the number and the addressees, then the preamble
+  (the signature comes at the end of the document, see graph/parse.py).
+
+Either may lack the number, the addressees or the date; 附件 labels and lists of
+attachments in the header are skipped. Paragraphs of the preamble that open with a
+section's heading word and a colon (总体要求与目标：…, 具体指标：…) are paragraphs of the
+document of that section kind, not preamble.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from policykg.graph.citations import find_citations, parse_document_number
+from policykg.graph.clauses import is_agency_name
+from policykg.graph.errors import SourceFileError
+from policykg.graph.headings import (
+    ATTACHMENT,
+    DATE_LINE,
+    NOTICE_TITLE,
+    RELEASE,
+    SENTENCE_END,
+    STYLES,
+    labelled_section,
+)
+from policykg.graph.layout import Line
+from policykg.graph.model import Document, SourceText, Span
+from policykg.graph.numerals import parse_chinese_integer
+
+
+@dataclass
+class FrontMatter:
+    """The document as its front matter describes it, and the labelled paragraphs (span,
+    section kind) that follow the preamble."""
+
+    document: Document
+    labelled: list[tuple[Span, str | None]] = field(default_factory=list)
+
+
+def parse_date(m: re.Match[str]) -> date | None:
+    """The date of a match of ``headings.DATE`` (Arabic or Chinese digits), None if impossible."""
+    try:
+        return date(
+            parse_chinese_integer(m.group("y")),
+            parse_chinese_integer(m.group("m")),
+            parse_chinese_integer(m.group("d")),
+        )
+    except ValueError:
+        return None
+
+
+def date_line(text: str) -> re.Match[str] | None:
+    """A line that is a date, alone or after the office that signs it."""
+    m = DATE_LINE.match(text)
+    if m is None:
+        return None
+    who = m.group("who")
+    return m if who is None or is_agency_name(who.strip()) else None
+
+
+def is_title_line(text: str) -> bool:
+    """Whether a line can be a title: short, no sentence in it, not a date or number."""
+    return (
+        len(text) <= 80
+        and text[-1] not in SENTENCE_END
+        and "。" not in text
+        and not RELEASE.match(text)
+        and not date_line(text)
+        and parse_document_number(text) is None
+        and not ATTACHMENT.match(text)
+    )
+
+
+def is_addressee_line(text: str) -> bool:
+    """A line naming the addressees: names separated by ， and 、, closed by a colon."""
+    if text[-1] not in "：:" or "。" in text:
+        return False
+    pieces = re.split(r"[，,、]", text[:-1])
+    return any(is_agency_name(p.strip()) for p in pieces)
+
+
+def attachment_lines(lines: list[Line]) -> set[int]:
+    """Indices of attachment labels (附件：…) and of the numbered list of attachments that
+    may follow one (附件：1.某某方案 / 2.某某清单) — lines that are no heading of the body."""
+    found: set[int] = set()
+    for k, line in enumerate(lines):
+        if not ATTACHMENT.match(line.text):
+            continue
+        found.add(k)
+        j = k + 1
+        while (
+            j < len(lines)
+            and any(p.match(lines[j].text) for p in STYLES.values())
+            and is_title_line(lines[j].text)
+        ):
+            found.add(j)
+            j += 1
+    return found
+
+
+def issuer_in_title(title: Span) -> Span | None:
+    """The issuing office a title names before 关于 (河南省人民政府办公厅关于印发…的通知);
+    for offices issuing jointly, the first."""
+    at = title.text.find("关于")
+    if at <= 0:
+        return None
+    m = re.match(r"\s*([^\s、，,]+)", title.text[:at])
+    if m is None or not is_agency_name(m.group(1)):
+        return None
+    return Span(title.begin + m.start(1), title.begin + m.end(1), m.group(1))
+
+
+def read_front_matter(
+    source: SourceText, lines: list[Line], kinds: Mapping[str, str]
+) -> FrontMatter:
+    """The document the lines before the first part or item describe (see the module doc)."""
+    notice = lines[0] if NOTICE_TITLE.match(lines[0].text) else None
+    header_end = 0 if notice else -1
+    skip = attachment_lines(lines)
+    number: tuple[object, Line] | None = None
+    addressees: Line | None = None
+    release: Span | None = None
+    issuer: Span | None = None
+    issued: date | None = None
+    for k, line in enumerate(lines):
+        if k in skip:
+            header_end = max(header_end, k)
+        elif number is None and (dn := parse_document_number(line.text)):
+            number = (dn, line)
+            header_end = max(header_end, k)
+        elif (
+            addressees is None and 0 < k <= max(header_end, 0) + 1 and is_addressee_line(line.text)
+        ):
+            addressees = line
+            header_end = max(header_end, k)
+        elif release is None and (rm := RELEASE.match(line.text)):
+            release = Span(line.begin + rm.start(1), line.begin + rm.end(1), rm.group(1))
+            header_end = max(header_end, k)
+        elif issued is None and (dm := date_line(line.text)):
+            issued = parse_date(dm)
+            header_end = max(header_end, k)
+            if dm.group("who"):
+                who = dm.group("who").rstrip()
+                issuer = Span(line.begin, line.begin + len(who), who)
+            elif k > 0 and is_agency_name(lines[k - 1].text):
+                issuer = lines[k - 1].span()
+    title_index = next(
+        (
+            k
+            for k in range(header_end + 1, len(lines))
+            if k not in skip and is_title_line(lines[k].text)
+        ),
+        None,
+    )
+    if title_index is not None:
+        title, body_start = lines[title_index].span(), title_index + 1
+    elif is_title_line(lines[0].text):  # the title stands first (an opinion, a notice)
+        title, body_start = lines[0].span(), max(header_end, 0) + 1
+    else:
+        raise SourceFileError(
+            f"{source.file_name}: does not look like a policy document: "
+            "no title line before the first part or item",
+            hint="the document's title stands on its own line, first or above its preamble",
+        )
+    doc = Document(
+        source=source,
+        title=title,
+        notice_title=notice.span() if notice else None,
+        issuer=issuer,
+        issued=issued,
+        release_note=release,
+    )
+    if number:
+        doc.number, doc.number_span = number[0], number[1].span()
+    if addressees:
+        doc.addressees = _addressees(source.text, addressees)
+    rest = [line for k, line in enumerate(lines[body_start:], body_start) if k not in skip]
+    return _preamble(doc, rest, kinds)
+
+
+def _preamble(doc: Document, lines: list[Line], kinds: Mapping[str, str]) -> FrontMatter:
+    """The preamble, up to the first paragraph that opens with a section's heading word."""
+    labelled = next(
+        (k for k, line in enumerate(lines) if labelled_section(line.text, kinds)), len(lines)
+    )
+    preamble = lines[:labelled]
+    if preamble:
+        doc.preamble = Span(
+            preamble[0].begin,
+            preamble[-1].end,
+            doc.source.text[preamble[0].begin : preamble[-1].end],
+        )
+        # the documents the preamble cites are those this one implements
+        doc.basis = find_citations(doc.preamble.text, doc.preamble.begin)
+    result = FrontMatter(doc)
+    section: str | None = None
+    for line in lines[labelled:]:
+        section = labelled_section(line.text, kinds) or section
+        result.labelled.append((line.span(), section))
+    return result
+
+
+def _addressees(text: str, line: Line) -> list[Span]:
+    """The addressees of a line, split at ， outside brackets."""
+    out: list[Span] = []
+    start = line.begin
+    body_end = line.end - 1  # without the closing colon
+    depth = 0
+    for j in range(line.begin, body_end + 1):
+        c = text[j] if j < body_end else "，"
+        if c in "（(":
+            depth += 1
+        elif c in "）)":
+            depth = max(0, depth - 1)
+        elif c in "，," and depth == 0:
+            piece = text[start:j]
+            stripped = piece.strip()
+            if stripped:
+                b = start + len(piece) - len(piece.lstrip())
+                out.append(Span(b, b + len(stripped), stripped))
+            start = j + 1
+    return out
