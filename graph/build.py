@@ -6,6 +6,7 @@ triples. It invents nothing: every value comes from the tree or from a register.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .model import (
     Paragraph,
     Part,
     Quantity,
+    SourceText,
     Span,
     TimeBound,
 )
@@ -68,6 +70,17 @@ _NOT_PUBLIC = re.compile(r"不(?:予|宜|得)?公开|非公开")
 def is_public_release(note: str) -> bool:
     """Whether a release note (此件公开发布, 此件主动公开, 此件不予公开) releases the document."""
     return "公开" in note and not _NOT_PUBLIC.search(note)
+
+
+TEXT_FILE = "text/plain"
+
+
+def text_checksum(src: SourceText) -> str:
+    """The SHA-256 of the source text: the file's own for a text file (read as it is);
+    for a text derived from a web page, PDF or Word file, that of the text in UTF-8."""
+    if src.media_type == TEXT_FILE:
+        return src.sha256
+    return hashlib.sha256(src.text.encode("utf-8")).hexdigest()
 
 
 class DocumentBuilder:
@@ -130,10 +143,14 @@ class DocumentBuilder:
             self.add(d, PKG.noticeTitle, zh(doc.notice_title.text))
         if doc.document_type:
             self.add(d, PKG.documentType, PKG[f"doctype-{doc.document_type}"])
-        if doc.issuer:
-            self.add(d, ELI.passed_by, self.agency(doc.issuer.text))
+        if doc.issuer_name:
+            self.add(d, ELI.passed_by, self.agency(doc.issuer_name))
         if doc.issued:
             self.add(d, ELI.date_document, day(doc.issued))
+        if doc.published:
+            self.add(d, ELI.date_publication, day(doc.published))
+        if doc.index_number:
+            self.add(d, PKG.indexNumber, Literal(doc.index_number))
         for addressee in doc.addressees:
             self.add(d, PKG.addressee, zh(addressee.text))
         if doc.release_note:
@@ -157,11 +174,13 @@ class DocumentBuilder:
         self.add(self.iri, PKG.source, s)
         self.add(s, RDF.type, PKG.SourceText)
         self.add(s, NIF.isString, Literal(src.text))
-        self.add(s, PKG.sha256, Literal(src.sha256))
+        self.add(s, PKG.sha256, Literal(text_checksum(src)))
         self.add(s, PKG.fileName, Literal(src.file_name))
         self.add(s, PKG.encoding, Literal(src.encoding))
         self.add(s, PKG.characterCount, integer(len(src.text)))
         build = iris.build_iri(self.iri)
+        if src.media_type != TEXT_FILE:
+            self.add_original(build)
         software = iris.software_iri(self.ctx.version)
         self.add(self.iri, PROV.wasGeneratedBy, build)
         self.add(build, RDF.type, PROV.Activity)
@@ -169,6 +188,28 @@ class DocumentBuilder:
         self.add(build, PROV.wasAssociatedWith, software)
         self.add(software, RDF.type, PROV.SoftwareAgent)
         self.add(software, SKOS.prefLabel, Literal(f"policykg {self.ctx.version}", lang="en"))
+
+    def add_original(self, build: URIRef) -> None:
+        """The published file (web page, PDF, Word) the source text was derived from, the
+        metadata its page states, and which of the document's facts were taken from there.
+
+        The original's checksum is that of the file as read (see text_checksum)."""
+        src, s = self.doc.source, self.source
+        original = iris.original_iri(self.iri)
+        self.add(s, PROV.wasDerivedFrom, original)
+        self.add(build, PROV.used, original)
+        self.add(original, RDF.type, PKG.OriginalFile)
+        self.add(original, PKG.fileName, Literal(src.file_name))
+        self.add(original, PKG.mediaType, Literal(src.media_type))
+        self.add(original, PKG.sha256, Literal(src.sha256))
+        for k, (name, value) in enumerate(sorted(src.metadata.items()), start=1):
+            field_node = iris.page_field_iri(self.iri, k)
+            self.add(original, PKG.statesField, field_node)
+            self.add(field_node, RDF.type, PKG.PageField)
+            self.add(field_node, PKG.fieldName, zh(name))
+            self.add(field_node, PKG.fieldValue, Literal(value))
+            if name in self.doc.from_page:
+                self.add(self.iri, PKG.takenFromPage, field_node)
 
     # -- structure -------------------------------------------------------------------
     def add_part(self, part: Part) -> URIRef:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from policykg.graph.namespaces import ELI, NIF, PKG
@@ -290,8 +291,15 @@ def build_source(lookup: Lookup, iri: str, page: Page) -> None:
     labels = label_map(lookup, documents)
     page.template = "source.html"
     page.title = f"原文 {first(found, PKG.fileName) or ''}".strip()
+    original = first(found, PROV.wasDerivedFrom)
+    stated = values(lookup, str(original)) if original is not None else {}
     page.context.update(
         documents=[link(d, labels) for d in documents],
+        original=link(str(original), text=str(first(stated, PKG.fileName) or original))
+        if original is not None
+        else None,
+        original_type=str(first(stated, PKG.mediaType) or ""),
+        original_sha256=str(first(stated, PKG.sha256) or ""),
         file_name=str(first(found, PKG.fileName) or ""),
         sha256=str(first(found, PKG.sha256) or ""),
         characters=len(str(text)) if text is not None else 0,

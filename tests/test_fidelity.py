@@ -20,6 +20,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from conftest import granian_argv
+from publish import web_page
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import PROV, RDF, XSD
@@ -50,11 +51,28 @@ PKG_BASE = URIRef("https://w3id.org/policykg/")
 RDFLIB_FORMATS = {"dataset.nq": "nquads", "dataset.trig": "trig", "dataset.jsonld": "json-ld"}
 
 
+def published_page(folder: Path) -> Path:
+    """A real document saved as its portal's web page, with the page's metadata table (the
+    original file, its fields, the publication date)."""
+    text = (REAL / "13-guobanfa-2013-104-meitan-pingwen-yijian.txt").read_text(encoding="utf-8")
+    fields = {
+        "索引号": "000014349/2013-00150",
+        "发文机关": "国务院办公厅",
+        "发布日期": "2013年11月27日",
+    }
+    path = folder / "meitan.html"
+    path.write_bytes(web_page(text, fields))
+    return path
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
-    """The build output: the bundled plan and the test documents in one N-Quads file."""
-    out = tmp_path_factory.mktemp("fidelity") / "built.nq"
-    result = CliRunner().invoke(main, ["build", *map(str, DOCS), "--output", str(out), "--quiet"])
+    """The build output: the bundled plan, the test documents and a published page in one
+    N-Quads file."""
+    folder = tmp_path_factory.mktemp("fidelity")
+    out = folder / "built.nq"
+    paths = [*DOCS, published_page(folder)]
+    result = CliRunner().invoke(main, ["build", *map(str, paths), "--output", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     return out
 
@@ -115,6 +133,8 @@ def test_every_document_keeps_its_literals_in_the_store(tmp_path):
     each quad as built (it retyped and rewrote 2,145 literals of the bundled graph)."""
     out = tmp_path / "all.nq"
     paths = [*sorted(REAL.glob("*.txt")), *DOCS[:5], TEST_DOCS / "numbering-past-1000.txt"]
+    paths.remove(REAL / "13-guobanfa-2013-104-meitan-pingwen-yijian.txt")
+    paths.append(published_page(tmp_path))
     result = CliRunner().invoke(main, ["build", *map(str, paths), "--output", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     built = list(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
@@ -145,6 +165,8 @@ def test_the_build_has_the_literals_a_store_would_change_before_this_rule(built_
     union = [t for g in built_exact.graphs() for t in g]
     datatypes = {o.datatype for _s, _p, o in union if isinstance(o, Literal)}
     assert {XSD.integer, XSD.decimal, XSD.boolean, XSD.date} <= datatypes
+    classes = {o for _s, p, o in union if p == RDF.type}
+    assert {PKG.Paragraph, PKG.OriginalFile, PKG.PageField, PKG.CrosswalkLink} <= classes
     retyped = Dataset()
     for graph in built_exact.graphs():
         copy = retyped.graph(graph.identifier)

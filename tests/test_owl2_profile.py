@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from publish import web_page
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, XSD
 
@@ -66,10 +67,17 @@ def test_the_ontology_with_the_test_documents_is_owl2_dl(three_documents):
 
 def test_the_ontology_with_documents_of_every_layout_is_owl2_dl(tmp_path):
     """Paragraphs, section kinds, printed numbers, reading quality, documents without a
-    number: the terms of the other layouts are declared too."""
+    number, a published page's original file and fields: their terms are declared too."""
     docs = ROOT / "tests" / "data" / "docs"
+    real = ROOT / "tests" / "data" / "real"
     paths = [docs / "henan-opinion.txt", docs / "luoyang-notice.txt"]
-    paths += sorted((ROOT / "tests" / "data" / "real").glob("0[67]-*.txt"))
+    paths += sorted(real.glob("0[67]-*.txt"))
+    page = tmp_path / "page.html"
+    text = next(real.glob("13-*.txt")).read_text(encoding="utf-8")
+    page.write_bytes(
+        web_page(text, {"索引号": "000014349/2013-00150", "发布日期": "2013年11月27日"})
+    )
+    paths.append(page)
     out = tmp_path / "layouts.nq"
     result = CliRunner().invoke(main, ["build", *map(str, paths), "--output", str(out), "--quiet"])
     assert result.exit_code == 0, result.output

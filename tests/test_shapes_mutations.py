@@ -77,6 +77,27 @@ def measures(g: Graph) -> list[URIRef]:
 # -- the mutations, one per shape -------------------------------------------------------------
 
 
+def original_file(ds: Dataset, **values: Literal) -> None:
+    """Describe the document's source text as derived from a web page: ``values`` give the
+    original file's properties (by local name in pkg:)."""
+    g, doc = document(ds)
+    original = URIRef(f"{doc}/original")
+    g.add((g.value(doc, PKG.source), PROV.wasDerivedFrom, original))
+    g.add((original, RDF.type, PKG.OriginalFile))
+    g.add((original, PKG.fileName, Literal("plan.html")))
+    for name, value in values.items():
+        g.add((original, PKG[name], value))
+
+
+def original_without_checksum(ds: Dataset) -> None:
+    original_file(ds, mediaType=Literal("text/html"))
+
+
+def original_with_bad_media_type(ds: Dataset) -> None:
+    original_file(ds, sha256=Literal("0" * 64), mediaType=Literal("HTML page"))
+
+
+
 def drop_document_property(prop: URIRef) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, doc = document(ds)
@@ -442,6 +463,8 @@ MUTATIONS: dict[str, Mutation] = {
     "SpanOffsets": span_offset_of_wrong_type,
     "SpanAnchor": span_without_text,
     "SpanInSource": span_with_wrong_text,
+    "OriginalFileChecksum": original_without_checksum,
+    "OriginalFileMediaType": original_with_bad_media_type,
     "ResponsibilityAgent": responsibility_without_agent,
     "ResponsibilityRole": role_from_another_scheme,
     "LeadWithSupport": support_without_lead,
