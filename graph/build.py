@@ -6,16 +6,18 @@ triples. It invents nothing: every value comes from the tree or from a register.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME
 
 from . import iris
 from .agencies import AgencyResolver, Jurisdiction, ResolvedAgency
+from .literals import boolean, day, decimal, integer, zh
 from .model import (
     Citation,
     Clause,
@@ -27,11 +29,11 @@ from .model import (
     Paragraph,
     Part,
     Quantity,
+    SourceText,
     Span,
     TimeBound,
 )
 from .namespaces import ELI, NIF, ORG, PKG
-from .numerals import decimal_lexical
 from .quality import ReadingQuality, reading_quality
 
 Triple = tuple[URIRef, URIRef, object]
@@ -70,19 +72,15 @@ def is_public_release(note: str) -> bool:
     return "公开" in note and not _NOT_PUBLIC.search(note)
 
 
-def zh(text: str) -> Literal:
-    """A Chinese-language literal."""
-    return Literal(text, lang="zh")
+TEXT_FILE = "text/plain"
 
 
-def integer(value: int, datatype: URIRef = XSD.positiveInteger) -> Literal:
-    """An integer literal of the given XSD type."""
-    return Literal(str(value), datatype=datatype)
-
-
-def day(value: date) -> Literal:
-    """An xsd:date literal."""
-    return Literal(value.isoformat(), datatype=XSD.date)
+def text_checksum(src: SourceText) -> str:
+    """The SHA-256 of the source text: the file's own for a text file (read as it is);
+    for a text derived from a web page, PDF or Word file, that of the text in UTF-8."""
+    if src.media_type == TEXT_FILE:
+        return src.sha256
+    return hashlib.sha256(src.text.encode("utf-8")).hexdigest()
 
 
 class DocumentBuilder:
@@ -124,8 +122,8 @@ class DocumentBuilder:
         node = iris.span_iri(self.iri, span)
         self.add(node, RDF.type, PKG.Mention if mention else PKG.TextSpan)
         self.add(node, NIF.referenceContext, self.source)
-        self.add(node, NIF.beginIndex, integer(span.begin, XSD.nonNegativeInteger))
-        self.add(node, NIF.endIndex, integer(span.end, XSD.nonNegativeInteger))
+        self.add(node, NIF.beginIndex, integer(span.begin))
+        self.add(node, NIF.endIndex, integer(span.end))
         self.add(node, NIF.anchorOf, Literal(span.text))
         return node
 
@@ -145,15 +143,19 @@ class DocumentBuilder:
             self.add(d, PKG.noticeTitle, zh(doc.notice_title.text))
         if doc.document_type:
             self.add(d, PKG.documentType, PKG[f"doctype-{doc.document_type}"])
-        if doc.issuer:
-            self.add(d, ELI.passed_by, self.agency(doc.issuer.text))
+        if doc.issuer_name:
+            self.add(d, ELI.passed_by, self.agency(doc.issuer_name))
         if doc.issued:
             self.add(d, ELI.date_document, day(doc.issued))
+        if doc.published:
+            self.add(d, ELI.date_publication, day(doc.published))
+        if doc.index_number:
+            self.add(d, PKG.indexNumber, Literal(doc.index_number))
         for addressee in doc.addressees:
             self.add(d, PKG.addressee, zh(addressee.text))
         if doc.release_note:
             self.add(d, PKG.releaseNote, zh(doc.release_note.text))
-            self.add(d, PKG.publiclyReleased, Literal(is_public_release(doc.release_note.text)))
+            self.add(d, PKG.publiclyReleased, boolean(is_public_release(doc.release_note.text)))
         if doc.printed_by:
             self.add(d, PKG.printedBy, self.agency(doc.printed_by.text))
         if doc.printed:
@@ -172,11 +174,13 @@ class DocumentBuilder:
         self.add(self.iri, PKG.source, s)
         self.add(s, RDF.type, PKG.SourceText)
         self.add(s, NIF.isString, Literal(src.text))
-        self.add(s, PKG.sha256, Literal(src.sha256))
+        self.add(s, PKG.sha256, Literal(text_checksum(src)))
         self.add(s, PKG.fileName, Literal(src.file_name))
         self.add(s, PKG.encoding, Literal(src.encoding))
-        self.add(s, PKG.characterCount, integer(len(src.text), XSD.nonNegativeInteger))
+        self.add(s, PKG.characterCount, integer(len(src.text)))
         build = iris.build_iri(self.iri)
+        if src.media_type != TEXT_FILE:
+            self.add_original(build)
         software = iris.software_iri(self.ctx.version)
         self.add(self.iri, PROV.wasGeneratedBy, build)
         self.add(build, RDF.type, PROV.Activity)
@@ -184,6 +188,28 @@ class DocumentBuilder:
         self.add(build, PROV.wasAssociatedWith, software)
         self.add(software, RDF.type, PROV.SoftwareAgent)
         self.add(software, SKOS.prefLabel, Literal(f"policykg {self.ctx.version}", lang="en"))
+
+    def add_original(self, build: URIRef) -> None:
+        """The published file (web page, PDF, Word) the source text was derived from, the
+        metadata its page states, and which of the document's facts were taken from there.
+
+        The original's checksum is that of the file as read (see text_checksum)."""
+        src, s = self.doc.source, self.source
+        original = iris.original_iri(self.iri)
+        self.add(s, PROV.wasDerivedFrom, original)
+        self.add(build, PROV.used, original)
+        self.add(original, RDF.type, PKG.OriginalFile)
+        self.add(original, PKG.fileName, Literal(src.file_name))
+        self.add(original, PKG.mediaType, Literal(src.media_type))
+        self.add(original, PKG.sha256, Literal(src.sha256))
+        for k, (name, value) in enumerate(sorted(src.metadata.items()), start=1):
+            field_node = iris.page_field_iri(self.iri, k)
+            self.add(original, PKG.statesField, field_node)
+            self.add(field_node, RDF.type, PKG.PageField)
+            self.add(field_node, PKG.fieldName, zh(name))
+            self.add(field_node, PKG.fieldValue, Literal(value))
+            if name in self.doc.from_page:
+                self.add(self.iri, PKG.takenFromPage, field_node)
 
     # -- structure -------------------------------------------------------------------
     def add_part(self, part: Part) -> URIRef:
@@ -249,14 +275,12 @@ class DocumentBuilder:
     def add_quality(self, quality: ReadingQuality) -> None:
         """How well the document was read (graph/quality.py), on the document node."""
         d = self.iri
-        count = XSD.nonNegativeInteger
-        share = Literal(decimal_lexical(quality.measure_share), datatype=XSD.decimal)
-        self.add(d, PKG.measureTextShare, share)
-        self.add(d, PKG.clauseCount, integer(quality.clauses, count))
-        self.add(d, PKG.unregisteredAgencyCount, integer(quality.unregistered, count))
-        self.add(d, PKG.unplacedParagraphCount, integer(quality.unplaced_paragraphs, count))
-        self.add(d, PKG.unplacedCharacterCount, integer(quality.unplaced_characters, count))
-        self.add(d, PKG.numberingBreakCount, integer(quality.numbering_breaks, count))
+        self.add(d, PKG.measureTextShare, decimal(quality.measure_share))
+        self.add(d, PKG.clauseCount, integer(quality.clauses))
+        self.add(d, PKG.unregisteredAgencyCount, integer(quality.unregistered))
+        self.add(d, PKG.unplacedParagraphCount, integer(quality.unplaced_paragraphs))
+        self.add(d, PKG.unplacedCharacterCount, integer(quality.unplaced_characters))
+        self.add(d, PKG.numberingBreakCount, integer(quality.numbering_breaks))
         for zh_text, en_text in quality.problems():
             self.add(d, PKG.readingProblem, zh(zh_text))
             self.add(d, PKG.readingProblem, Literal(en_text, lang="en"))
@@ -264,7 +288,7 @@ class DocumentBuilder:
     def add_clause(self, m: URIRef, clause: Clause) -> None:
         """The measure's responsibility clause and one responsibility per agency named."""
         self.add(m, PKG.clause, self.span(clause.span))
-        self.add(m, PKG.openResponsibilityList, Literal(clause.open_list))
+        self.add(m, PKG.openResponsibilityList, boolean(clause.open_list))
         for k, resp in enumerate(clause.responsibilities, start=1):
             r = iris.child_iri(m, "responsibility", k)
             self.add(m, PKG.hasResponsibility, r)
@@ -324,7 +348,7 @@ class DocumentBuilder:
         """A quantity with its value, unit, comparator, whole, period and a range's other end."""
         self.add(m, PKG.hasQuantity, q_iri)
         self.add(q_iri, RDF.type, PKG.Quantity)
-        self.add(q_iri, PKG.value, Literal(decimal_lexical(q.value), datatype=XSD.decimal))
+        self.add(q_iri, PKG.value, decimal(q.value))
         self.add(q_iri, PKG.unit, Literal(q.unit))
         self.add(q_iri, PKG.comparator, PKG[f"comparator-{q.comparator}"])
         self.add(q_iri, PKG.expression, zh(q.span.text))

@@ -22,12 +22,12 @@ from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.graph import Graph
-from rdflib.namespace import DCTERMS, RDF, XSD
+from rdflib.namespace import DCTERMS, RDF
 
 from . import iris
+from .literals import decimal
 from .model import Document
 from .namespaces import ELI, PKG
-from .numerals import decimal_lexical
 
 METHOD = "tf-idf cosine of character bigrams (title; title with measures), order-preserving alignment, v1"
 LINK_THRESHOLD = 0.25  # below this an item has no counterpart
@@ -282,7 +282,7 @@ def target_items_from_graph(graph: Graph, document_iri: URIRef) -> list[TargetIt
 
 def score_literal(score: float) -> Literal:
     """A score as xsd:decimal rounded to 3 places (the same text on every run)."""
-    return Literal(decimal_lexical(Decimal(f"{score:.3f}")), datatype=XSD.decimal)
+    return decimal(Decimal(f"{score:.3f}"))
 
 
 def crosswalk_triples(

@@ -230,3 +230,44 @@ def _addressees(text: str, line: Line) -> list[Span]:
                 out.append(Span(b, b + len(stripped), stripped))
             start = j + 1
     return out
+
+
+# A date as portals print it in a metadata table: 2019年01月21日, 2022-09-26 09:30, 2022/9/26.
+_STATED_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+
+
+def stated_date(value: str) -> date | None:
+    """The date a metadata field states, or None when it states none that exists."""
+    m = _STATED_DATE.search(value)
+    if m is None:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def apply_page_metadata(doc: Document) -> None:
+    """Take from the page's metadata table (``doc.source.metadata``, by the fields' usual
+    names) what the text does not print: the number (发文字号), the issuing office (发文机关),
+    the date (成文日期); the publication date (发布日期) and index number (索引号), which
+    texts never print, always. The fields used are listed in ``doc.from_page``, so the graph
+    can say which facts come from the page rather than from the text."""
+    fields = doc.source.metadata
+    used: list[str] = []
+    if doc.number is None and (number := parse_document_number(fields.get("发文字号", ""))):
+        doc.number = number
+        used.append("发文字号")
+    if doc.issuer is None and (issuer := fields.get("发文机关", "").strip()):
+        doc.stated_issuer = issuer
+        used.append("发文机关")
+    if doc.issued is None and (issued := stated_date(fields.get("成文日期", ""))):
+        doc.issued = issued
+        used.append("成文日期")
+    if published := stated_date(fields.get("发布日期", "")):
+        doc.published = published
+        used.append("发布日期")
+    if index_number := fields.get("索引号", "").strip():
+        doc.index_number = index_number
+        used.append("索引号")
+    doc.from_page = tuple(used)

@@ -43,8 +43,7 @@ def document_iri(number: DocumentNumber | None, title: str) -> URIRef:
 
 def parsed_document_key(doc: Document) -> str:
     """The path that names a parsed document: by its number, else issuer, date and title."""
-    issuer = doc.issuer.text if doc.issuer else None
-    return document_key(doc.number, doc.title.text, issuer, doc.issued)
+    return document_key(doc.number, doc.title.text, doc.issuer_name, doc.issued)
 
 
 def parsed_document_iri(doc: Document) -> URIRef:
@@ -104,6 +103,16 @@ def span_iri(doc: URIRef, span: Span) -> URIRef:
 def source_iri(doc: URIRef) -> URIRef:
     """The document's source text."""
     return URIRef(f"{doc}/source")
+
+
+def original_iri(doc: URIRef) -> URIRef:
+    """The file the source text was derived from (a web page, a PDF or a Word file)."""
+    return URIRef(f"{doc}/original")
+
+
+def page_field_iri(doc: URIRef, ordinal: int) -> URIRef:
+    """One field of the metadata table of the page a document was read from."""
+    return URIRef(f"{original_iri(doc)}/field/{ordinal}")
 
 
 def build_iri(doc: URIRef) -> URIRef:

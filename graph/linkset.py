@@ -10,17 +10,14 @@ whatever documents are built.
 from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from .literals import integer
 from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
 from .rdfio import union_view
 
 DATASET = PKID["dataset"]
 WIKIDATA = PKID["dataset/wikidata"]
-
-
-def _count(n: int) -> Literal:
-    return Literal(str(n), datatype=XSD.integer)
 
 
 def _size(data: Graph) -> int:
@@ -62,7 +59,7 @@ def linkset_graph(data: Graph) -> Graph:
     g.add((DATASET, RDF.type, VOID.Dataset))
     g.add((DATASET, DCTERMS.title, Literal("policykg", lang="en")))
     g.add((DATASET, VOID.uriSpace, Literal(str(PKID))))
-    g.add((DATASET, VOID.triples, _count(_size(data))))
+    g.add((DATASET, VOID.triples, integer(_size(data))))
 
     g.add((WIKIDATA, RDF.type, VOID.Dataset))
     g.add((WIKIDATA, DCTERMS.title, Literal("Wikidata", lang="en")))
@@ -109,5 +106,5 @@ def _linkset(
     g.add((node, VOID.subjectsTarget, DATASET))
     g.add((node, VOID.objectsTarget, target))
     g.add((node, VOID.linkPredicate, predicate))
-    g.add((node, VOID.triples, _count(count)))
+    g.add((node, VOID.triples, integer(count)))
     g.add((DATASET, VOID.subset, node))

@@ -246,11 +246,21 @@ class Document:
     body: Span | None = None  # from the first part or item to the end of the last one
     printed_by: Span | None = None
     printed: date | None = None
+    # facts the text lacks that the web page's metadata table states (graph/header.py):
+    stated_issuer: str | None = None  # 发文机关, when no issuer is printed in the text
+    published: date | None = None  # 发布日期
+    index_number: str | None = None  # 索引号
+    from_page: tuple[str, ...] = ()  # the page's fields the document's facts were taken from
     document_type: str | None = (
         None  # implementation-plan | opinion | measures | action-plan | notice
     )
     entities: Entities = field(default_factory=Entities)  # places named in title and preamble
     warnings: list[Warning_] = field(default_factory=list)
+
+    @property
+    def issuer_name(self) -> str | None:
+        """The issuing office as the text prints it, else as the page's metadata states it."""
+        return self.issuer.text if self.issuer else self.stated_issuer
 
     @property
     def items(self) -> list[Item]:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from policykg.graph.clauses import ClauseReader, is_agency_name
 from policykg.graph.errors import SourceFileError
 from policykg.graph.header import (
+    apply_page_metadata,
     attachment_lines,
     date_line,
     issuer_in_title,
@@ -150,6 +151,7 @@ class _Parser:
         self._body(doc, self.lines[first:], layout)
         if doc.issuer is None:
             doc.issuer = issuer_in_title(doc.notice_title or doc.title)
+        apply_page_metadata(doc)
         doc.document_type = document_type(doc.title.text)
         self._check_item_numbering(doc)
         doc.warnings = self.warnings

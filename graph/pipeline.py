@@ -23,6 +23,7 @@ from .citations import find_citations
 from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
 from .errors import InputError, PolicyKGError
 from .extract import ExtractionContext, extract_entities
+from .formats import expand_folders
 from .linkset import linkset_graph
 from .mentions import find_places
 from .model import Citation, Document, Entities, Warning_
@@ -100,37 +101,45 @@ class BuildResult:
 
 
 def read_documents(
-    paths: Sequence[Path] | None, failures: list[tuple[str, str]] | None = None
+    paths: Sequence[Path] | None,
+    failures: list[tuple[str, str]] | None = None,
+    note: Progress | None = None,
 ) -> list[Document]:
-    """Parse the given files, or the bundled corpus when there are none.
+    """Parse the given files and folders (each folder's documents, graph/formats.py), or
+    the bundled corpus when there are none.
 
-    With ``failures`` given, a file that cannot be read or parsed is recorded there (its
-    name and the reason) and the others are read on; without, its error is raised."""
+    With ``failures`` given, a file that cannot be read or parsed, or that repeats a
+    document read before it, is recorded there (its name and the reason) and the others
+    are read on; without, its error is raised. What a folder's listing skips is said
+    through ``note``."""
     if not paths:
         return [parse_document(read_source_text(text, name)) for name, text in bundled_corpus()]
-    docs = []
-    for path in paths:
+    docs: list[Document] = []
+    seen: dict[URIRef, str] = {}
+    for path in expand_folders([Path(p) for p in paths], note or (lambda _msg: None)):
         try:
-            docs.append(parse_document(read_source(Path(path))))
+            doc = parse_document(read_source(path))
+            refuse_duplicate(doc, seen)
         except PolicyKGError as err:
             if failures is None:
                 raise
-            failures.append((Path(path).name, str(err)))
+            failures.append((path.name, str(err)))
+            continue
+        docs.append(doc)
     return docs
 
 
-def refuse_duplicates(docs: Sequence[Document]) -> None:
-    """Two files of one document (its number, or its title) would merge into one graph."""
-    seen: dict[URIRef, str] = {}
-    for doc in docs:
-        iri = iris.parsed_document_iri(doc)
-        if iri in seen:
-            what = doc.number.text if doc.number else doc.title.text
-            raise InputError(
-                f"{seen[iri]} and {doc.source.file_name} are the same document ({what})",
-                hint="give each document once",
-            )
-        seen[iri] = doc.source.file_name
+def refuse_duplicate(doc: Document, seen: dict[URIRef, str]) -> None:
+    """Two files of one document (its number, or its title) would merge into one graph:
+    the second is refused. ``seen`` maps the documents read so far to their files."""
+    iri = iris.parsed_document_iri(doc)
+    if iri in seen:
+        what = doc.number.text if doc.number else doc.title.text
+        raise InputError(
+            f"{seen[iri]} and {doc.source.file_name} are the same document ({what})",
+            hint="give each document once",
+        )
+    seen[iri] = doc.source.file_name
 
 
 def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None:
@@ -244,6 +253,8 @@ def jurisdiction_of(doc: Document, ref: Reference) -> Jurisdiction:
 def issuer_names(doc: Document) -> list[str]:
     """The names of the issuing office the document prints, most telling first."""
     names = [span.text for span in (doc.issuer, doc.printed_by) if span is not None]
+    if doc.issuer is None and doc.stated_issuer:
+        names.insert(0, doc.stated_issuer)
     if doc.notice_title is not None and "关于" in doc.notice_title.text:
         names.append(doc.notice_title.text.split("关于", 1)[0])
     return [n.strip() for n in names if n.strip()]
@@ -267,11 +278,12 @@ def build(
     reference: Reference | None = None,
     strict: bool = True,
 ) -> BuildResult:
-    """Build the dataset of the given text files (the bundled corpus when there are none).
+    """Build the dataset of the given files and folders (the bundled corpus when there are none).
 
     Strict, the first file that cannot be built stops the build with its error. Not
-    strict, such files are left out and listed in the result's ``failures``; the build
-    fails only when no file can be built (or two files are the same document).
+    strict, such files (and a second file of a document already read) are left out and
+    listed in the result's ``failures``; the build fails only when no file can be built.
+    A folder stands for the documents in it (web pages, PDF, Word and text files).
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -281,12 +293,11 @@ def build(
 
     t0 = time.perf_counter()
     failures: list[tuple[str, str]] = []
-    docs = read_documents(paths, None if strict else failures)
+    docs = read_documents(paths, None if strict else failures, say)
     for _, reason in failures:
         say(f"not built: {reason.splitlines()[0]}")
     if not docs:
         raise _nothing_built(failures)
-    refuse_duplicates(docs)
     places = [jurisdiction_of(doc, ref) for doc in docs]
     for doc, where in zip(docs, places, strict=True):
         say(

@@ -1,8 +1,9 @@
 """OWL consistency: owlready2 loads the ontology with the data and HermiT decides.
 
-HermiT is run with ``ignore_unsupported_datatypes=True`` because ELI and OWL-Time use
-xsd:date, which is outside the OWL 2 datatype map (dates are checked by the SHACL shapes
-instead). The bundled Pellet needs Java 25, so HermiT is the reasoner here.
+The ontology and the data use only datatypes of the OWL 2 datatype map (dates are values
+of annotation properties, checked by the SHACL shapes), so HermiT reasons over every
+literal; it is not told to ignore unsupported datatypes. The bundled Pellet needs Java 25,
+so HermiT is the reasoner here.
 
 HermiT only says *that* the ontology is inconsistent. To say *why*, the data is searched
 for the usual causes with the ontology's own axioms: a node that carries two disjoint
@@ -15,6 +16,7 @@ that holds the contradiction.
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 import tempfile
 import time
@@ -139,7 +141,6 @@ def hermit_command(path: Path) -> list[str]:
         reasoning._HERMIT_CLASSPATH,  # noqa: SLF001 - the jar owlready2 ships
         "org.semanticweb.HermiT.cli.CommandLine",
         "-k",
-        "--ignoreUnsupportedDatatypes",
         path.as_uri(),
     ]
 
@@ -211,6 +212,14 @@ class HermitRun:
             return True
         if "InconsistentOntologyException" in output or "Inconsistent ontology" in output:
             return False
+        unsupported = re.search(r"UnsupportedDatatypeException.*?datatype '([^']+)'", output, re.S)
+        if unsupported:
+            raise OwlCheckError(
+                f"a data property has a value of datatype <{unsupported[1]}>, which is not in "
+                "the OWL 2 datatype map: OWL reasoners cannot use it",
+                hint="type it with a datatype of the map (xsd:integer, xsd:decimal, xsd:string, "
+                "xsd:dateTime …) or give the value with an annotation property (docs/model.md)",
+            )
         first = next((line for line in output.splitlines() if line.strip()), "no output")
         raise OwlCheckError(f"the OWL reasoner failed: {first.strip()[:300]}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -255,17 +256,19 @@ def test_release_note(note, public):
 
 
 def test_the_same_document_twice_is_refused(tmp_path):
+    """Strict, the second file of a document stops the build; otherwise it is left out
+    and reported, the first is written and the command exits 2."""
     out = tmp_path / "g.nq"
-    result = run(
-        "build",
-        str(DOCS / "taiyuan-city-plan.txt"),
-        str(DOCS / "taiyuan-city-plan.gb18030.txt"),
-        "--output",
-        str(out),
-    )
-    assert result.exit_code == 2
-    assert "same document" in result.output and "并政办发〔2022〕58号" in result.output
+    files = [str(DOCS / "taiyuan-city-plan.txt"), str(DOCS / "taiyuan-city-plan.gb18030.txt")]
+    strict = run("build", *files, "--strict", "--output", str(out))
+    assert strict.exit_code == 2
+    assert "same document" in strict.output and "并政办发〔2022〕58号" in strict.output
     assert not out.exists()
+    lenient = run("build", *files, "--output", str(out))
+    assert lenient.exit_code == 2
+    assert "same document" in lenient.output and "taiyuan-city-plan.gb18030.txt" in lenient.output
+    assert out.exists()
+    assert re.search(r"^  documents +1$", lenient.output, re.MULTILINE)
 
 
 def test_written_graph_is_readable_by_others(tmp_path):

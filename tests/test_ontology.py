@@ -46,7 +46,7 @@ def _consistent(*graphs: Graph) -> bool:
         world.get_ontology(path.as_uri()).load(format="ntriples")
         try:
             owlready2.sync_reasoner_hermit(
-                world, infer_property_values=False, ignore_unsupported_datatypes=True, debug=0
+                world, infer_property_values=False, ignore_unsupported_datatypes=False, debug=0
             )
         except owlready2.OwlReadyInconsistentOntologyError:
             return False

@@ -78,6 +78,26 @@ def measures(g: Graph) -> list[URIRef]:
 # -- the mutations, one per shape -------------------------------------------------------------
 
 
+def original_file(ds: Dataset, **values: Literal) -> None:
+    """Describe the document's source text as derived from a web page: ``values`` give the
+    original file's properties (by local name in pkg:)."""
+    g, doc = document(ds)
+    original = URIRef(f"{doc}/original")
+    g.add((g.value(doc, PKG.source), PROV.wasDerivedFrom, original))
+    g.add((original, RDF.type, PKG.OriginalFile))
+    g.add((original, PKG.fileName, Literal("plan.html")))
+    for name, value in values.items():
+        g.add((original, PKG[name], value))
+
+
+def original_without_checksum(ds: Dataset) -> None:
+    original_file(ds, mediaType=Literal("text/html"))
+
+
+def original_with_bad_media_type(ds: Dataset) -> None:
+    original_file(ds, sha256=Literal("0" * 64), mediaType=Literal("HTML page"))
+
+
 def drop_document_property(prop: URIRef) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, doc = document(ds)
@@ -127,7 +147,7 @@ def paragraph(ds: Dataset, role: URIRef = PKG["paragraph-content"]) -> tuple[Gra
     node = URIRef(f"{part}/paragraph/1")
     g.add((node, RDF.type, PKG.Paragraph))
     g.add((node, ELI.is_part_of, part))
-    g.add((node, PKG.ordinal, Literal("1", datatype=XSD.positiveInteger)))
+    g.add((node, PKG.ordinal, Literal("1", datatype=XSD.integer)))
     g.add((node, PKG.paragraphRole, role))
     g.add((node, PROV.wasDerivedFrom, g.value(measures(g)[0], PROV.wasDerivedFrom)))
     return g, node
@@ -154,9 +174,10 @@ def unplaced_paragraph(ds: Dataset) -> None:
 
 
 def ordinal_of_wrong_type(ds: Dataset) -> None:
+    # the type a store would turn into xsd:integer: what is served would differ from the build
     g, _doc = document(ds)
     resp = first(g.subjects(RDF.type, PKG.Responsibility))
-    retype(g, resp, PKG.ordinal, XSD.integer)
+    retype(g, resp, PKG.ordinal, XSD.positiveInteger)
 
 
 def renumber(cls: URIRef, new_ordinal: int) -> Mutation:
@@ -165,7 +186,7 @@ def renumber(cls: URIRef, new_ordinal: int) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, _doc = document(ds)
         node = next(n for n in g.subjects(RDF.type, cls) if int(g.value(n, PKG.ordinal)) == 2)
-        replace(g, node, PKG.ordinal, Literal(str(new_ordinal), datatype=XSD.positiveInteger))
+        replace(g, node, PKG.ordinal, Literal(str(new_ordinal), datatype=XSD.integer))
 
     return mutate
 
@@ -191,7 +212,7 @@ def span_without_context(ds: Dataset) -> None:
 
 def span_offset_of_wrong_type(ds: Dataset) -> None:
     g, span = first_measure_span(ds)
-    retype(g, span, NIF.beginIndex, XSD.integer)
+    retype(g, span, NIF.beginIndex, XSD.nonNegativeInteger)
 
 
 def span_without_text(ds: Dataset) -> None:
@@ -442,6 +463,8 @@ MUTATIONS: dict[str, Mutation] = {
     "SpanOffsets": span_offset_of_wrong_type,
     "SpanAnchor": span_without_text,
     "SpanInSource": span_with_wrong_text,
+    "OriginalFileChecksum": original_without_checksum,
+    "OriginalFileMediaType": original_with_bad_media_type,
     "ResponsibilityAgent": responsibility_without_agent,
     "ResponsibilityRole": role_from_another_scheme,
     "LeadWithSupport": support_without_lead,

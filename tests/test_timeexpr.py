@@ -612,6 +612,6 @@ def test_yearly_recurrence_reaches_the_graph(tmp_path):
     path.write_text(text.replace(old, "每年1月31日前报送促销活动情况。"), encoding="utf-8")
     graph = union_view(build([path]).dataset)
     (bound,) = graph.subjects(PKG.recurrenceMonth, None)
-    assert graph.value(bound, PKG.recurrenceMonth) == Literal(1, datatype=XSD.positiveInteger)
-    assert graph.value(bound, PKG.recurrenceDay) == Literal(31, datatype=XSD.positiveInteger)
+    assert graph.value(bound, PKG.recurrenceMonth) == Literal(1, datatype=XSD.integer)
+    assert graph.value(bound, PKG.recurrenceDay) == Literal(31, datatype=XSD.integer)
     assert str(graph.value(bound, PKG.expression)) == "每年1月31日前"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rdflib.namespace import DCTERMS as DCT
+from rdflib.namespace import PROV
 
 from policykg.graph.namespaces import ELI, NIF, PKG
 
@@ -279,8 +280,15 @@ def build_source(engine: Engine, iri: str, page: Page) -> None:
     labels = label_map(engine, documents)
     page.template = "source.html"
     page.title = f"原文 {first(found, PKG.fileName) or ''}".strip()
+    original = first(found, PROV.wasDerivedFrom)
+    stated = values(engine, str(original)) if original is not None else {}
     page.context.update(
         documents=[link(d, labels) for d in documents],
+        original=link(str(original), text=str(first(stated, PKG.fileName) or original))
+        if original is not None
+        else None,
+        original_type=str(first(stated, PKG.mediaType) or ""),
+        original_sha256=str(first(stated, PKG.sha256) or ""),
         file_name=str(first(found, PKG.fileName) or ""),
         sha256=str(first(found, PKG.sha256) or ""),
         characters=len(str(text)) if text is not None else 0,
