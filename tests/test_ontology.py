@@ -230,13 +230,16 @@ def test_hermit_finds_language_tag_on_a_string_key_inconsistent(ontology):
 def test_hermit_accepts_a_well_typed_measure(ontology):
     good = _abox("""
         pkid:d a pkg:PolicyDocument .
-        pkid:d-part-1 a pkg:Part ; eli:is_part_of pkid:d ; pkg:ordinal "1"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .
+        pkid:d-part-1 a pkg:Part ; eli:is_part_of pkid:d ;
+            pkg:ordinal "1"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .
         pkid:d-item-1 a pkg:Item ; eli:is_part_of pkid:d-part-1 .
         pkid:m a pkg:Measure ; eli:is_part_of pkid:d-item-1 ; pkg:text "落实好……政策。"@zh ;
             pkg:hasResponsibility pkid:m-responsibility-1 ; pkg:hasQuantity pkid:m-quantity-1 .
-        pkid:m-responsibility-1 a pkg:Responsibility ; pkg:agent pkid:agency-a ; pkg:role pkg:role-lead .
+        pkid:m-responsibility-1 a pkg:Responsibility ; pkg:agent pkid:agency-a ;
+            pkg:role pkg:role-lead .
         pkid:agency-a a pkg:Agency .
-        pkid:m-quantity-1 a pkg:Quantity ; pkg:value 1.5 ; pkg:unit "%" ; pkg:comparator pkg:comparator-eq .
+        pkid:m-quantity-1 a pkg:Quantity ; pkg:value 1.5 ; pkg:unit "%" ;
+            pkg:comparator pkg:comparator-eq .
     """)
     assert _consistent(ontology, good)
 

@@ -219,7 +219,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
         ),
         (
             "bad.nq",
-            '<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n<http://ex/a> <http://ex/b> "x" <http://g> junk\n',
+            "<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n"
+            '<http://ex/a> <http://ex/b> "x" <http://g> junk\n',
             2,
             43,
         ),

@@ -97,7 +97,6 @@ def original_with_bad_media_type(ds: Dataset) -> None:
     original_file(ds, sha256=Literal("0" * 64), mediaType=Literal("HTML page"))
 
 
-
 def drop_document_property(prop: URIRef) -> Mutation:
     def mutate(ds: Dataset) -> None:
         g, doc = document(ds)
