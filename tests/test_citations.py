@@ -196,6 +196,7 @@ def test_issuer_codes_in_running_text(before, issuer, year, serial, brackets):
 # --- the graph ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_number_cited_alone_reaches_the_graph_and_conforms(tmp_path):
     """The Jiangxi test document with one measure citing 国办发〔2018〕128号 by number: the
     measure cites that document's IRI, which has the number and no empty title, and the

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parent.parent
 PACKAGE_FOLDERS = ("cli", "corpus", "graph", "ontology", "server", "shapes")
 

@@ -302,6 +302,7 @@ def test_linkset_counts_the_links_to_wikidata_and_to_the_national_document(datas
 # -- the built dataset ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,view", [("eli", eli_view), ("schema", schema_view)])
 def test_views_of_the_built_dataset_conform(name, view, bundled_dataset):
     ok, report = conforms(view(bundled_dataset), f"{name}-shapes.ttl")
