@@ -18,6 +18,8 @@ from policykg.shapes.validate import shape_iri, validate_dataset
 
 Mutation = Callable[[Dataset], None]
 
+pytestmark = pytest.mark.slow  # a validation of the bundled graph per shape
+
 
 def copy_dataset(dataset: Dataset) -> Dataset:
     """An independent copy of every named graph."""
