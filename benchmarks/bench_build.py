@@ -75,7 +75,8 @@ def main() -> None:
             ),
         ]
     print(
-        f"bundled corpus: {len(result.documents)} document(s), {len(result.dataset):,} triples; {runs} runs\n"
+        f"bundled corpus: {len(result.documents)} document(s), "
+        f"{len(result.dataset):,} triples; {runs} runs\n"
     )
     print("| stage | best ms | median ms |\n| --- | ---: | ---: |")
     for name, (best, median) in rows:

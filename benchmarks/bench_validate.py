@@ -153,13 +153,10 @@ def main() -> None:
                         r[0]["results"],
                     )
                 )
-    print(
-        f"{'docs':>4} {'quads':>7}  {'mode':<15} {'wall s':>20} {'cpu s':>20} {'n':>2}  conforms results"
-    )
-    for docs, quads, mode, wall, cpu, n, conforms, results in rows:
-        print(
-            f"{docs:>4} {quads:>7}  {mode:<15} {wall:>20} {cpu:>20} {n:>2}  {conforms!s:<8} {results}"
-        )
+    line = "{:>4} {:>7}  {:<15} {:>20} {:>20} {:>2}  {!s:<8} {}"
+    print(line.format("docs", "quads", "mode", "wall s", "cpu s", "n", "conforms", "results"))
+    for row in rows:
+        print(line.format(*row))
 
 
 if __name__ == "__main__":

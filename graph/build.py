@@ -36,7 +36,7 @@ from .model import (
 from .namespaces import ELI, NIF, ORG, PKG
 from .quality import ReadingQuality, reading_quality
 
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _PRECISION = {
     "day": TIME.unitDay,
@@ -93,7 +93,7 @@ class DocumentBuilder:
         self.source = iris.source_iri(self.iri)
         self.triples: list[Triple] = []
 
-    def add(self, s: URIRef, p: URIRef, o: object) -> None:
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         """Collect one triple of the graph."""
         self.triples.append((s, p, o))
 

@@ -257,7 +257,7 @@ def _readings(text: str, offset: int) -> list[_Reading]:
             continue
         close = matching_bracket(text, i)
         reading = read_bracket(text[i + 1 : close], offset + i + 1) if close is not None else None
-        if reading is not None and reading.says_something():
+        if close is not None and reading is not None and reading.says_something():
             out.append(reading)
             i = close + 1
         else:

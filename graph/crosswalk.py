@@ -29,7 +29,10 @@ from .literals import decimal
 from .model import Document
 from .namespaces import ELI, PKG
 
-METHOD = "tf-idf cosine of character bigrams (title; title with measures), order-preserving alignment, v1"
+METHOD = (
+    "tf-idf cosine of character bigrams (title; title with measures), "
+    "order-preserving alignment, v1"
+)
 LINK_THRESHOLD = 0.25  # below this an item has no counterpart
 WEAK_THRESHOLD = 0.5  # links below this are reported for review
 REPEAT_PENALTY = 0.15  # a second plan item linked to the same target gains this much less
@@ -38,7 +41,7 @@ REPEAT_PENALTY = 0.15  # a second plan item linked to the same target gains this
 _RUN = re.compile(r"[^\W_]+")
 
 Vector = Mapping[str, float]
-Triple = tuple[URIRef, URIRef, object]
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 @dataclass(frozen=True)
@@ -71,15 +74,16 @@ class CrosswalkLink:
         if self.target_iri is None:
             best = f"best candidate {self.best_iri}" if self.best_iri else "no candidate"
             return f"item {self.item_ordinal} has no counterpart ({best}, score {self.score:.3f})"
-        quality = "weakly " if self.weak else ""
-        return f"item {self.item_ordinal} {quality}implements {self.target_iri} (score {self.score:.3f})"
+        link = f"{'weakly ' if self.weak else ''}implements {self.target_iri}"
+        return f"item {self.item_ordinal} {link} (score {self.score:.3f})"
 
 
 # -- text to vectors ----------------------------------------------------------------------
 
 
 def bigrams(text: str) -> Counter[str]:
-    """Character bigrams of the text's letter-and-digit runs (a one-character run counts as itself)."""
+    """Character bigrams of the text's letter-and-digit runs; a one-character run counts
+    as itself."""
     grams: Counter[str] = Counter()
     for run in _RUN.findall(text):
         if len(run) == 1:
@@ -248,7 +252,16 @@ def _zh_first(values: Iterable[object]) -> str | None:
 
 def _ordinal(graph: Graph, node: URIRef) -> int | None:
     value = graph.value(node, PKG.ordinal)
-    return int(value) if value is not None else None
+    return int(value) if isinstance(value, Literal) else None
+
+
+def _parts(graph: Graph, whole: URIRef, kind: URIRef) -> list[URIRef]:
+    """The resources of class ``kind`` that are eli:is_part_of ``whole`` (IRIs only)."""
+    return [
+        part
+        for part in graph.subjects(ELI.is_part_of, whole)
+        if isinstance(part, URIRef) and (part, RDF.type, kind) in graph
+    ]
 
 
 def target_items_from_graph(graph: Graph, document_iri: URIRef) -> list[TargetItem]:
@@ -257,14 +270,9 @@ def target_items_from_graph(graph: Graph, document_iri: URIRef) -> list[TargetIt
     Measure texts (pkg:text of the pkg:Measure parts of an item) are included when the
     graph has them; the national outline has titles only.
     """
-    items: set[URIRef] = set()
-    for child in graph.subjects(ELI.is_part_of, document_iri):
-        if (child, RDF.type, PKG.Item) in graph:
-            items.add(child)
-        elif (child, RDF.type, PKG.Part) in graph:
-            items.update(
-                i for i in graph.subjects(ELI.is_part_of, child) if (i, RDF.type, PKG.Item) in graph
-            )
+    items = set(_parts(graph, document_iri, PKG.Item))
+    for part in _parts(graph, document_iri, PKG.Part):
+        items.update(_parts(graph, part, PKG.Item))
     result = []
     for item in items:
         ordinal = _ordinal(graph, item)
@@ -273,8 +281,7 @@ def target_items_from_graph(graph: Graph, document_iri: URIRef) -> list[TargetIt
             continue
         measures = sorted(
             (_ordinal(graph, m) or 0, _zh_first(graph.objects(m, PKG.text)) or "")
-            for m in graph.subjects(ELI.is_part_of, item)
-            if (m, RDF.type, PKG.Measure) in graph
+            for m in _parts(graph, item, PKG.Measure)
         )
         result.append(TargetItem(item, ordinal, title, tuple(text for _, text in measures if text)))
     return sorted(result, key=lambda t: (t.ordinal, str(t.iri)))

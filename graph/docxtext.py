@@ -128,13 +128,15 @@ def _block_pieces(block: Paragraph | Table, default: float) -> Iterator[Piece]:
 
 def paragraph_size(paragraph: Paragraph, default: float) -> float:
     """The font size (pt) a paragraph is set in: its runs', else its style's, else the default."""
-    sizes = [run.font.size.pt for run in paragraph.runs if run.font.size is not None and run.text]
+    sizes = [
+        float(run.font.size.pt) for run in paragraph.runs if run.font.size is not None and run.text
+    ]
     if sizes:
         return max(sizes)
     style = paragraph.style
     while style is not None:
         if style.font.size is not None:
-            return style.font.size.pt
+            return float(style.font.size.pt)
         style = style.base_style
     return default
 

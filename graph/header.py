@@ -34,7 +34,7 @@ from policykg.graph.headings import (
     labelled_section,
 )
 from policykg.graph.layout import Line
-from policykg.graph.model import Document, SourceText, Span
+from policykg.graph.model import Document, DocumentNumber, SourceText, Span
 from policykg.graph.numerals import parse_chinese_integer
 
 
@@ -127,7 +127,7 @@ def read_front_matter(
     notice = lines[0] if NOTICE_TITLE.match(lines[0].text) else None
     header_end = 0 if notice else -1
     skip = attachment_lines(lines)
-    number: tuple[object, Line] | None = None
+    number: tuple[DocumentNumber, Line] | None = None
     addressees: Line | None = None
     release: Span | None = None
     issuer: Span | None = None

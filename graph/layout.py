@@ -46,7 +46,9 @@ _RELEASE_RUN = re.compile(r"\s*[（(]\s*此件[^（）()]*?\s*[）)]")
 _ATTACHMENT_RUN = re.compile(r"附\s*件\s*\d*\s*[：:]")
 # A header run together holds its number (or its addressees) this near its start.
 _HEADER_REACH = 200
-_SIGNATURE_END = re.compile(rf"{DATE}(?:印发)?\s*(?:[（(]\s*此件[^（）()]*?\s*[）)])?\s*$")
+_SIGNATURE_END = re.compile(
+    rf"(?P<date>{DATE}(?:印发)?)\s*(?:[（(]\s*此件[^（）()]*?\s*[）)])?\s*$"
+)
 _NOTICE_OF = re.compile(r"关于印发《?(?P<title>[^《》]+?)》?的通知")
 
 
@@ -113,9 +115,10 @@ def _cut_header(text: str, line: Line) -> list[Line]:
         start = _title_end(norm, m.start(), m.start("year"))
         pieces, rest = [(0, start), (start, m.end())], m.end()
     else:
-        start = _addressed_title_end(line.text)
-        if start is None:
+        addressed = _addressed_title_end(line.text)
+        if addressed is None:
             return [line]
+        start = addressed
         pieces, rest = [(0, start)], start
     title = line.text[:start]
     if has_stop(title) or not title.strip():
@@ -245,9 +248,8 @@ def _cut_signature(text: str, line: Line) -> list[Line]:
     who = _signer_before(line.text, m.start())
     if not who:  # not signed, or the line is the signature alone
         return [line]
-    date = re.match(rf"{DATE}(?:印发)?", line.text[m.start() :])
-    date_end = m.start() + date.end()
-    if date.group(0).endswith("印发"):  # a print line: the office and the date stay one line
+    date_end = m.end("date")
+    if m.group("date").endswith("印发"):  # a print line: the office and the date stay one line
         bounds = [(0, who), (who, date_end), (date_end, len(line.text))]
     else:
         bounds = [(0, who), (who, m.start()), (m.start(), date_end), (date_end, len(line.text))]
@@ -307,7 +309,8 @@ class _Numbering:
 
     def accept(self, m: re.Match[str], text: str, last: int, force: bool = False) -> bool:
         """Take the marker if it continues the numbering and stands where a heading can."""
-        number = heading_number(_NUMBER_DIGITS.search(m.group(0)).group(0))
+        digits = _NUMBER_DIGITS.search(m.group(0))
+        number = heading_number(digits.group(0)) if digits else None
         if number is None:
             return False
         at = m.start()
@@ -333,10 +336,11 @@ class _Numbering:
             fits = number == previous + 1 or (number == 1 and fresh)
             if not (force or ((after_stop or after_title) and fits)):
                 return False
-            setattr(self, kind, number)
             if kind == "dot":  # a list （1） may start under a numbered 1.
+                self.dot = number
                 self.fresh_dot, self.fresh_paren = False, True
             else:
+                self.paren = number
                 self.fresh_paren = False
         return True
 

@@ -36,7 +36,9 @@ def implemented_documents(data: Graph) -> list[URIRef]:
     """Documents that others implement and that implement nothing themselves, in IRI order."""
     docs = set(data.subjects(RDF.type, PKG.PolicyDocument))
     targets = {
-        o for s, o in data.subject_objects(ELI.ensures_implementation_of) if s in docs and o in docs
+        o
+        for s, o in data.subject_objects(ELI.ensures_implementation_of)
+        if isinstance(o, URIRef) and s in docs and o in docs
     }
     return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
 
@@ -52,7 +54,8 @@ def implementation_links(union: Graph, document: URIRef) -> int:
 
 
 def linkset_graph(data: Graph) -> Graph:
-    """The VoID description of the dataset's links to Wikidata and to the documents it implements."""
+    """The VoID description of the dataset's links to Wikidata and to the documents it
+    implements."""
     union = union_view(data)
     g = Graph()
     bind_prefixes(g.namespace_manager)

@@ -226,7 +226,7 @@ def find_places(
         and not (surface.endswith("区") and text[end : end + 1] == "域")
         and not _inside(titles, begin, end)
     ]
-    weak = getattr(gazetteer, "weak", frozenset())
+    weak: frozenset[str] = getattr(gazetteer, "weak", frozenset())
     return [
         Mention(Span(offset + begin, offset + end, surface), "place", gazetteer[surface])
         for k, (begin, end, surface) in enumerate(found)
@@ -257,7 +257,7 @@ def find_terms(
     first: one mention per (kind, concept IRI) of the matched surface form."""
     matcher = matcher or DictionaryMatcher(terms.keys())
     titles = title_stretches(text)
-    mentions = []
+    mentions: list[Mention] = []
     for begin, end, surface in matcher.matches(text):
         if _inside(titles, begin, end):
             continue

@@ -189,8 +189,8 @@ class _Parser:
             elif role == "item" and heading:
                 item, numbered = self._item(line, heading[1], part), None
                 (part.items if part else doc.items_without_part).append(item)
-            elif role == "numbered" and heading and (item or part):
-                numbered = item or part
+            elif role == "numbered" and heading and (owner := item or part):
+                numbered = owner
                 self._numbered(numbered, line, heading[1])
             elif role == "text" and numbered is not None:
                 self._extend(numbered, line)

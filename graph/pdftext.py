@@ -149,7 +149,7 @@ def _info_title(document: PDFDocument) -> str | None:
     return None
 
 
-def page_lines(page: int, layout: LTContainer) -> list[Line]:
+def page_lines(page: int, layout: LTContainer[LTComponent]) -> list[Line]:
     """The lines of a page, top to bottom; pdfminer's lines on one baseline are one line."""
     found: list[list[LTChar]] = []
     for text_line in sorted(_text_lines(layout), key=lambda t: -t.y1):

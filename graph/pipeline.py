@@ -178,7 +178,8 @@ def counties_named(
 ) -> set[str]:
     """The county-level places the documents mention or are the jurisdiction of: the
     gazetteer's counties a dataset carries (it carries every larger division)."""
-    holders = [x.entities for d in docs for x in (*d.measures, *d.all_paragraphs)]
+    holders = [m.entities for d in docs for m in d.measures]
+    holders += [p.entities for d in docs for p in d.all_paragraphs]
     mentioned = {
         m.key
         for m in [
@@ -199,6 +200,8 @@ class CitationResolver:
         self.known: set[URIRef] = set()
         for graph in ref.graphs().values():
             for d in graph.subjects(RDF.type, PKG.PolicyDocument):
+                if not isinstance(d, URIRef):
+                    continue
                 self.known.add(d)
                 for title in graph.objects(d, DCTERMS.title):
                     self.by_title[normalise_title(str(title))] = d
@@ -332,7 +335,8 @@ def build(
         )
         graph, quality[doc.source.file_name] = add_document_graph(dataset, doc, ctx)
         warnings.extend(
-            f"{doc.source.file_name}: agency not in any register: {dataset.value(a, SKOS.prefLabel) or a} ({kind})"
+            f"{doc.source.file_name}: agency not in any register: "
+            f"{dataset.value(a, SKOS.prefLabel) or a} ({kind})"
             for a, kind in sorted(ctx.new_agencies.items())
         )
         say(f"built {doc.source.file_name}: {len(graph)} triples")
@@ -365,6 +369,8 @@ def link_items(
         plan = iris.parsed_document_iri(doc)
         graph = dataset.graph(iris.document_graph_iri(doc))
         for basis in graph.objects(plan, ELI.ensures_implementation_of):
+            if not isinstance(basis, URIRef):
+                continue
             targets = target_items_from_graph(union, basis)
             if not targets:
                 continue

@@ -46,7 +46,8 @@ class ReadingQuality:
         if self.unplaced_paragraphs:
             found.append(
                 (
-                    f"{self.unplaced_paragraphs} 段文字（{self.unplaced_characters} 字）未能归入文件结构",
+                    f"{self.unplaced_paragraphs} 段文字（{self.unplaced_characters} 字）"
+                    "未能归入文件结构",
                     f"{self.unplaced_paragraphs} paragraph(s) ({self.unplaced_characters} "
                     "characters) fit nowhere in the layout",
                 )

@@ -43,7 +43,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.sax import SAXParseException, handler
 from xml.sax.xmlreader import InputSource, XMLReader
 
@@ -192,7 +192,7 @@ class _DefusedReader(DefusedExpatParser):
     """defusedxml's expat reader, saying where the refused declaration stands."""
 
     def _refuse(self, what: str) -> DeclarationRefused:
-        return DeclarationRefused(what, self.getLineNumber(), self.getColumnNumber() + 1)
+        return DeclarationRefused(what, self.getLineNumber(), (self.getColumnNumber() or 0) + 1)
 
     def defused_start_doctype_decl(self, *_args: Any) -> None:
         raise self._refuse("DOCTYPE")
@@ -219,7 +219,8 @@ def _defused(reader: XMLReader) -> XMLReader:
 def _parse_xml(reader: XMLReader, source: InputSource, **args: Any) -> None:
     preserve_bnode_ids = args.get("preserve_bnode_ids")
     if preserve_bnode_ids is not None:
-        reader.getContentHandler().preserve_bnode_ids = preserve_bnode_ids
+        handler: Any = reader.getContentHandler()
+        handler.preserve_bnode_ids = preserve_bnode_ids
     reader.parse(source)
 
 
@@ -227,7 +228,8 @@ class DefusedRDFXMLParser(rdfxml.RDFXMLParser):
     """rdflib's RDF/XML parser, reading through defusedxml."""
 
     def parse(self, source: InputSource, sink: Graph, **args: Any) -> None:
-        self._parser = _defused(rdfxml.create_parser(source, sink))
+        # rdflib's InputSource is a SAX InputSource, which its stubs do not say.
+        self._parser = _defused(rdfxml.create_parser(cast(Any, source), sink))
         _parse_xml(self._parser, source, **args)
 
 
@@ -364,13 +366,15 @@ def parse_text(
         raise RDFSyntaxError(
             f"{path}: {exc.getMessage()}",
             line=exc.getLineNumber(),
-            column=exc.getColumnNumber() + 1,
+            column=(exc.getColumnNumber() or 0) + 1,
         ) from None
     except ParserError as exc:
         if rdf_format.line_based:
-            line, column = _first_bad_line(text, rdf_format)
+            bad_line, bad_column = _first_bad_line(text, rdf_format)
             raise RDFSyntaxError(
-                f"{path}: not a valid {rdf_format.name} statement", line=line, column=column
+                f"{path}: not a valid {rdf_format.name} statement",
+                line=bad_line,
+                column=bad_column,
             ) from None
         raise RDFSyntaxError(f"{path}: {exc}") from None
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
@@ -434,7 +438,9 @@ def _line_and_column(text: str, index: int) -> tuple[int, int]:
 
 def _bad_syntax_position(exc: BadSyntax) -> tuple[int, int]:
     """Line and column of a Turtle/TriG/N3 error (rdflib keeps the buffer and offset private)."""
-    buffer, index = exc._str, exc._i
+    # rdflib's stubs say str, but the parser keeps the bytes it was given.
+    buffer: str | bytes = exc._str
+    index = exc._i
     if isinstance(buffer, bytes):
         line_start = buffer.rfind(b"\n", 0, index) + 1
         prefix = buffer[line_start:index].decode("utf-8", errors="replace")
@@ -446,7 +452,7 @@ def _first_bad_line(text: str, rdf_format: RdfFormat) -> tuple[int | None, int |
     """Line and column of the first N-Triples/N-Quads line that does not parse."""
     for number, raw in enumerate(text.splitlines(), start=1):
         parser = (
-            NQuadsParser(sink=Dataset())
+            NQuadsParser(sink=cast(Any, Dataset()))
             if rdf_format.media_type == N_QUADS
             else W3CNTriplesParser(sink=NTGraphSink(Graph()))
         )

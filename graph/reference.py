@@ -156,6 +156,7 @@ def _canonical_graph(text: str, triples: list[Triple]) -> Graph:
     Blank nodes (the ontology's restrictions) are labelled at random by a parser;
     canonical labels keep the built dataset byte-identical from one process to the next.
     """
+    graph: Graph
     if any(isinstance(n, BNode) for t in triples for n in t):
         parsed = Graph()
         parsed.parse(data=text, format="turtle")
@@ -227,7 +228,7 @@ class _Index:
     def __init__(self, triples: Iterable[pyoxigraph.Triple]) -> None:
         self.props: dict[str, dict[str, list[object]]] = {}
         for t in triples:
-            self.props.setdefault(t.subject.value, {}).setdefault(t.predicate.value, []).append(
+            self.props.setdefault(_value(t.subject), {}).setdefault(t.predicate.value, []).append(
                 t.object
             )
 
@@ -424,7 +425,7 @@ class Reference:
         left_out = {
             iri for iri, p in self._places.items() if p.level == "county" and iri not in counties
         }
-        kept = [t for t in self._files["places"][1] if t.subject.value not in left_out]
+        kept = [t for t in self._files["places"][1] if _value(t.subject) not in left_out]
         graph = Graph()
         graph.addN((s, p, o, graph) for s, p, o in _rdflib_triples(kept, self._converter))
         bind_prefixes(graph.namespace_manager)

@@ -126,7 +126,7 @@ def calendar_from_graph(graph: Graph) -> HolidayCalendar:
     """The holiday calendar (holidays and named periods) described by an RDF graph
     (graph/data/holidays.ttl, read by policykg.graph.reference)."""
     holidays = []
-    for node in sorted(graph.subjects(RDF.type, PKG.Holiday)):
+    for node in sorted(graph.subjects(RDF.type, PKG.Holiday), key=str):
         zh = [
             str(o)
             for p in (SKOS.prefLabel, SKOS.altLabel)
@@ -142,7 +142,11 @@ def calendar_from_graph(graph: Graph) -> HolidayCalendar:
         for md in graph.objects(node, PKG.monthDay):
             _, _, month, day = str(md).split("-")
             month_day = (int(month), int(day))
-        occurrences = tuple(sorted(o.toPython() for o in graph.objects(node, PKG.occursOn)))
+        occurrences = tuple(
+            sorted(
+                o.toPython() for o in graph.objects(node, PKG.occursOn) if isinstance(o, Literal)
+            )
+        )
         holidays.append(Holiday(pref, tuple(zh), month_day, occurrences))
     return HolidayCalendar(tuple(holidays), named_periods(graph))
 
@@ -151,10 +155,12 @@ def named_periods(graph: Graph) -> dict[str, tuple[int, int]]:
     """The named periods (五年规划) of the calendar data: Chinese label → (first, last year)."""
     periods = {}
     for node in graph.subjects(RDF.type, PKG.NamedPeriod):
-        years = (graph.value(node, PKG.firstYear), graph.value(node, PKG.lastYear))
+        first, last = graph.value(node, PKG.firstYear), graph.value(node, PKG.lastYear)
+        if not (isinstance(first, Literal) and isinstance(last, Literal)):
+            continue
         for label in graph.objects(node, SKOS.prefLabel):
-            if isinstance(label, Literal) and label.language == "zh" and None not in years:
-                periods[str(label)] = (int(years[0]), int(years[1]))
+            if isinstance(label, Literal) and label.language == "zh":
+                periods[str(label)] = (int(first), int(last))
     return periods
 
 
@@ -437,8 +443,7 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
         if suffix in _DECADE_START:
             if mo is None or d is not None:
                 continue
-            found = _decade(m, first, last, suffix, starts)
-            yield found
+            yield _decade(m, first, last, suffix, starts)
             continue
         if starts:
             yield _Found(m.start(), m.end(), first, None, precision, "period")
@@ -450,9 +455,9 @@ def _dates(scan: _Scan) -> Iterator[_Found]:
             continue
         bare_year = mo is None and not suffix and not tail and not lead
         if bare_year:
-            found = _bare_year(scan, m, first, last)
-            if found is not None:
-                yield found
+            year = _bare_year(scan, m, first, last)
+            if year is not None:
+                yield year
             continue
         yield _Found(m.start(), m.end(), None, last, precision, "deadline")
 

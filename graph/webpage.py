@@ -141,12 +141,12 @@ def read_webpage(raw: bytes, name: str) -> Derived:
     root = parse_page(html, name)
     nodes = _stamp(root)
     block = text_block(root, nodes, name)
-    lines, furniture = trim_furniture(page_lines(block.elements, block.kept))
+    block_lines, furniture = trim_furniture(page_lines(block.elements, block.kept))
     outside = page_lines([_body(root)], skip=block.elements)
     metadata = page_metadata(layout_lines(line.text for line in [*outside, *furniture]))
     declared = _page_title(root)
     titles = [metadata.get("标题"), *_title_segments(declared)]
-    lines = with_title(layout_lines(line.text for line in lines), titles, root, block)
+    lines = with_title(layout_lines(line.text for line in block_lines), titles, root, block)
     _check_prose(lines, name)
     return Derived(
         lines=lines,
@@ -161,7 +161,8 @@ def read_webpage(raw: bytes, name: str) -> Derived:
 
 
 def decode_page(raw: bytes, name: str) -> tuple[str, str]:
-    """The page's text and its encoding: UTF-8 if it decodes, else the declared charset, else GB18030."""
+    """The page's text and its encoding: UTF-8 if it decodes, else the declared charset,
+    else GB18030."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -265,7 +266,7 @@ def text_block(
     except Unparseable as e:
         raise _no_policy_text(name, f"the page could not be scored: {e}") from e
     chosen = lxml.html.fragment_fromstring(summary, create_parent="div")
-    kept = frozenset(e.get(_STAMP) for e in chosen.iter() if e.get(_STAMP) is not None)
+    kept = frozenset(s for e in chosen.iter() if (s := e.get(_STAMP)) is not None)
     tops = [nodes[s] for s in _top_stamps(chosen) if s in nodes]
     if not tops:
         raise _no_policy_text(name, "no text block")
@@ -331,9 +332,9 @@ class _LineReader:
                 self.link_chars += len(squeeze(text))
 
     def element(self, e: lxml.html.HtmlElement, in_link: bool) -> None:
-        if self._left_out(e):
+        tag = e.tag.lower() if isinstance(e.tag, str) else None  # None: a comment, a PI
+        if tag is None or self._left_out(e, tag):
             return
-        tag = e.tag.lower()
         if tag == "br":
             self.end_line()
             return
@@ -349,8 +350,8 @@ class _LineReader:
         if block:
             self.end_line()
 
-    def _left_out(self, e: lxml.html.HtmlElement) -> bool:
-        if not isinstance(e.tag, str) or e.tag.lower() in _NOT_TEXT:
+    def _left_out(self, e: lxml.html.HtmlElement, tag: str) -> bool:
+        if tag in _NOT_TEXT:
             return True
         if e in self.skip or (self.kept is not None and e.get(_STAMP) not in self.kept):
             return True
@@ -387,7 +388,8 @@ def _is_furniture(line: Line) -> bool:
 
 
 def collapse_space(text: str) -> str:
-    """HTML white space as shown: runs become one space, none at a line break between wide characters.
+    """HTML white space as shown: a run becomes one space, or nothing at a line break
+    between wide characters.
 
     This is CSS Text's rule for segment breaks: a line break in the source between two
     Chinese characters is not a space. Only ASCII white space collapses; U+00A0 and

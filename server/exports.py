@@ -172,8 +172,8 @@ def frame_schema_view(view: Graph) -> str:
 
     The top level holds one tree per schema:Legislation that is part of nothing (the
     documents), with hasPart, legislationPassedBy and legislationResponsible embedded;
-    every other node is reachable from there or listed after the documents. Parsing the result gives back
-    exactly the triples of the schema.org view.
+    every other node is reachable from there or listed after the documents. Parsing the
+    result gives back exactly the triples of the schema.org view.
     """
     nodes = _flat_nodes(view)
     by_id = {n["@id"]: n for n in nodes.values()}

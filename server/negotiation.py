@@ -11,7 +11,7 @@ listing what does.
 | offer | types |
 | --- | --- |
 | SELECT, ASK answers | SPARQL JSON, XML, CSV, TSV |
-| CONSTRUCT, DESCRIBE answers, the service description | Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads, TriG |
+| CONSTRUCT, DESCRIBE, service description | Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads, TriG |
 | a resource's page | HTML, Turtle, JSON-LD, N-Triples, RDF/XML |
 | a validation report | Turtle, JSON-LD, HTML, the text report, the other RDF types |
 

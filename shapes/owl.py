@@ -345,7 +345,8 @@ def disjoint_conflict(
     return Conflict(
         node,
         label,
-        f"{name} is both {qa} ({why[a][1]}) and {qb} ({why[b][1]}), which the ontology declares disjoint.",
+        f"{name} is both {qa} ({why[a][1]}) and {qb} ({why[b][1]}), "
+        "which the ontology declares disjoint.",
         f"{name} 同时属于 {qa}（{why[a][0]}）和 {qb}（{why[b][0]}），而本体声明这两个类不相交。",
         (a, b),
     )
@@ -370,7 +371,8 @@ def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
                     Conflict(
                         node,
                         label,
-                        f"<{node}> has {len(found)} values of the functional property {q}: {shown}.",
+                        f"<{node}> has {len(found)} values of the functional property "
+                        f"{q}: {shown}.",
                         f"<{node}> 的函数型属性 {q} 有 {len(found)} 个不同的值：{shown}。",
                     )
                 )

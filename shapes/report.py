@@ -1,4 +1,5 @@
-"""Renderings of a validation result: a bilingual text report, and the standard report as Turtle or JSON-LD.
+"""Renderings of a validation result: a bilingual text report, and the standard report as
+Turtle or JSON-LD.
 
 The text report groups results by severity and then by shape; each result shows the
 shape's message in Chinese and English, the focus node with its label, the path and the

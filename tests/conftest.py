@@ -1,4 +1,16 @@
-"""Shared fixtures: the bundled corpus built once per test session."""
+"""Shared fixtures and markers.
+
+Fixtures: the bundled corpus (`bundled_build`, `bundled_dataset`, `bundled_nq`,
+`bundled_text`) and the reference data (`ref`), built once per session; the app on
+tests/data/sample.trig (`app`, `client`; `app_for` builds one with other settings) and on
+the bundled graph (`bundled_client`); the `policykg` command in process (`runner`); real
+servers on 127.0.0.1 (`server_process`, `bundled_server`); a counting loopback
+`listener`.
+
+Markers (pyproject.toml): `server` (starts a server process), `browser` (drives
+Chromium), `slow` (more than a second or so). A test marked `server` or `browser` is
+marked `slow` too, so `pytest -m "not slow"` runs the fast suite.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +27,34 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner, Result
 
 DATA = Path(__file__).parent / "data"
+# Two documents, some agencies and the national items: the app's default data in tests.
+SAMPLE = DATA / "sample.trig"
+CORPUS = Path(__file__).parent.parent / "corpus" / "jinzhengbanfa-2022-77.txt"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Servers and browsers are slow: `-m "not slow"` leaves them out."""
+    for item in items:
+        if item.get_closest_marker("server") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def bundled_text() -> str:
+    """The text of the bundled corpus's document."""
+    return CORPUS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def ref():
+    """The reference data (registers, gazetteer, taxonomies, national outline)."""
+    from policykg.graph.reference import load_reference
+
+    return load_reference()
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +81,7 @@ def three_documents(tmp_path_factory) -> Path:
     paths = [
         docs / "taiyuan-city-plan.txt",
         docs / "jiangxi-measures.txt",
-        Path(__file__).parent.parent / "corpus" / "jinzhengbanfa-2022-77.txt",
+        CORPUS,
     ]
     out = tmp_path_factory.mktemp("three") / "three.nq"
     write_dataset(build(paths).dataset, out)
@@ -58,6 +96,57 @@ def bundled_nq(bundled_build, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("bundled") / "bundled.nq"
     write_dataset(bundled_build.dataset, path)
     return path
+
+
+@pytest.fixture(scope="module")
+def app_for():
+    """A function that builds the app (create_app) with settings, on tests/data/sample.trig
+    unless DATA or an engine is given: app_for(ENGINE="rdflib"). Each app's evaluation
+    processes are stopped when the module's tests are done."""
+    from policykg.server.app import create_app
+
+    apps = []
+
+    def make(engine=None, **settings):
+        if engine is None and "DATA" not in settings:
+            # The sample holds deliberate shape violations, so serving it must be allowed.
+            settings = {"DATA": str(SAMPLE), "ALLOW_NONCONFORMING": True, **settings}
+        app = create_app(settings, engine=engine)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["policykg"].runner.close()
+
+
+@pytest.fixture(scope="module")
+def app(app_for):
+    """The app serving tests/data/sample.trig with its default settings."""
+    return app_for()
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def bundled_client(app_for, bundled_nq):
+    """A Flask test client of the app serving the bundled corpus's graph."""
+    return app_for(DATA=str(bundled_nq), TESTING=True).test_client()
+
+
+@pytest.fixture
+def runner() -> Callable[..., Result]:
+    """A function that runs the `policykg` command in process: runner("build", "-q")."""
+    from policykg.cli.main import main
+
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(main, list(args))
+
+    return invoke
 
 
 def free_port() -> int:
@@ -156,6 +245,14 @@ def serving(
 def server_process():
     """The `serving` context manager, for module-scoped server fixtures."""
     return serving
+
+
+@pytest.fixture(scope="module")
+def bundled_server(tmp_path_factory, bundled_nq) -> Iterator[str]:
+    """granian (what `policykg serve` runs) serving the bundled corpus's graph: its base URL."""
+    log = tmp_path_factory.mktemp("granian") / "granian.log"
+    with serving(granian_argv, {"POLICYKG_DATA": str(bundled_nq)}, log) as (base, _):
+        yield base
 
 
 @pytest.fixture

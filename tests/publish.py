@@ -155,13 +155,17 @@ def _central_page(lines: Sequence[str], fields: Mapping[str, str]) -> str:
 </head>
 <body>
 <div class="header">
-  <div class="topbar"><a href="/">首页</a> | <a href="/big5/">繁</a> | <a href="/english/">EN</a> | <a href="/login">登录</a></div>
+  <div class="topbar"><a href="/">首页</a> | <a href="/big5/">繁</a> |
+  <a href="/english/">EN</a> | <a href="/login">登录</a></div>
   <ul class="nav"><li><a href="/guowuyuan/">国务院</a></li><li><a href="/premier/">总理</a></li>
-  <li><a href="/xinwen/">新闻</a></li><li><a href="/zhengce/">政策</a></li><li><a href="/hudong/">互动</a></li>
-  <li><a href="/fuwu/">服务</a></li><li><a href="/shuju/">数据</a></li><li><a href="/guoqing/">国情</a></li></ul>
+  <li><a href="/xinwen/">新闻</a></li><li><a href="/zhengce/">政策</a></li>
+  <li><a href="/hudong/">互动</a></li><li><a href="/fuwu/">服务</a></li>
+  <li><a href="/shuju/">数据</a></li><li><a href="/guoqing/">国情</a></li></ul>
   <form class="search"><input type="text" value="请输入关键词"><button>搜索</button></form>
 </div>
-<div class="BreadcrumbNav">当前位置：<a href="/">首页</a> &gt; <a href="/zhengce/">政策</a> &gt; <a href="/zhengce/zhengceku/">国务院政策文件库</a> &gt; <a href="/zhengce/xxgk/">国务院文件</a></div>
+<div class="BreadcrumbNav">当前位置：<a href="/">首页</a> &gt; <a href="/zhengce/">政策</a> &gt;
+<a href="/zhengce/zhengceku/">国务院政策文件库</a> &gt;
+<a href="/zhengce/xxgk/">国务院文件</a></div>
 <div class="wrap">
 <div class="policyLibraryOverview_header"><table class="bd1" border="1">{table}</table></div>
 <table width="100%"><tbody><tr><td class="b12c" id="UCAP-CONTENT">
@@ -222,12 +226,15 @@ def _provincial_page(lines: Sequence[str], fields: Mapping[str, str]) -> str:
 <title>{html.escape(title)} - 政府文件 - 山西省人民政府</title>
 <link href="../css/style.css" rel="stylesheet" type="text/css">
 </head><body>
-<div id="top"><a href="/">首页</a> <a href="/yw/">要闻动态</a> <a href="/zwgk/">政务公开</a> <a href="/bs/">办事服务</a> <a href="/hd/">互动交流</a></div>
-<div class="position">您当前的位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zfwj/">政府文件</a></div>
+<div id="top"><a href="/">首页</a> <a href="/yw/">要闻动态</a> <a href="/zwgk/">政务公开</a>
+<a href="/bs/">办事服务</a> <a href="/hd/">互动交流</a></div>
+<div class="position">您当前的位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt;
+<a href="/zfwj/">政府文件</a></div>
 <div class="xxgk-info"><ul>{items}</ul></div>
 <div class="article">
 {heading}
-<div class="article-info">发布时间：2022-09-26 09:30　来源：省政府办公厅　【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</div>
+<div class="article-info">发布时间：2022-09-26 09:30　来源：省政府办公厅　【字体：<a href="#">大</a>
+<a href="#">中</a> <a href="#">小</a>】</div>
 <div class="TRS_Editor" id="zoom"><div class="Custom_UnionStyle">
 {chr(10).join(body)}
 </div></div>

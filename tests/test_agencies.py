@@ -14,7 +14,6 @@ from policykg.graph.agencies import (
     scoped_name,
 )
 from policykg.graph.namespaces import PKID
-from policykg.graph.reference import load_reference
 
 SHANXI = Jurisdiction("140000", "山西省")
 TAIYUAN = Jurisdiction("140100", "山西省", "太原市")
@@ -102,11 +101,6 @@ HENAN = Jurisdiction("410000", "河南省")
 YICHANG = Jurisdiction("420500", "湖北省", "宜昌市")
 BEIJING_DOC = Jurisdiction("110000", "北京市", "北京市")
 NATIONAL = Jurisdiction(national=True)
-
-
-@pytest.fixture(scope="module")
-def ref():
-    return load_reference()
 
 
 def resolve(ref, where: Jurisdiction, name: str, doc: str = DOC) -> ResolvedAgency:

@@ -15,29 +15,25 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from conftest import granian_argv
-
-pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 DOC = "/id/doc/晋政办发/2022/77"
 SHOTS = Path(tempfile.gettempdir())
 
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, server_process, bundled_nq):
-    """granian serving the bundled corpus's graph; its base URL."""
-    log = tmp_path_factory.mktemp("granian") / "granian.log"
-    with server_process(granian_argv, {"POLICYKG_DATA": str(bundled_nq)}, log) as (base, _):
-        yield base
+# Checked before any fixture runs: no server is started when the browser is missing.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+        reason="Debian's chromium and chromium-driver are not installed",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium through chromedriver, with a fresh profile and network logging."""
-    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-        pytest.skip("Debian's chromium and chromium-driver are not installed")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -91,10 +87,10 @@ def wait_for(driver, condition, timeout: float = 20.0):
     return WebDriverWait(driver, timeout).until(condition)
 
 
-def test_query_page_runs_an_example_and_shows_its_rows(site, browser):
+def test_query_page_runs_an_example_and_shows_its_rows(bundled_server, browser):
     from selenium.webdriver.common.by import By
 
-    browser.get(site + "/query")
+    browser.get(bundled_server + "/query")
     requested_urls(browser)  # drop what the page load asked for; checked below
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     example = browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq01-documents"]')
@@ -116,10 +112,10 @@ def test_query_page_runs_an_example_and_shows_its_rows(site, browser):
     browser.save_screenshot(str(SHOTS / "policykg-query.png"))
 
 
-def test_query_page_asks_no_other_host(site, browser):
+def test_query_page_asks_no_other_host(bundled_server, browser):
     from selenium.webdriver.common.by import By
 
-    browser.get(site + "/query")
+    browser.get(bundled_server + "/query")
     browser.execute_script("window.localStorage.clear()")  # the editor caches the prefix list
     requested_urls(browser)
     browser.refresh()
@@ -141,13 +137,13 @@ def test_query_page_asks_no_other_host(site, browser):
     urls = requested_urls(browser)
     assert any(u.endswith("/sparql") for u in urls), urls
     assert any(u.endswith("/query/prefixes.json") for u in urls), urls
-    assert outside_requests(urls, site) == []
+    assert outside_requests(urls, bundled_server) == []
 
 
-def test_result_links_open_pages_here(site, browser):
+def test_result_links_open_pages_here(bundled_server, browser):
     from selenium.webdriver.common.by import By
 
-    browser.get(site + "/query")
+    browser.get(bundled_server + "/query")
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="cq01-documents"]').click()
     link = wait_for(
@@ -160,16 +156,16 @@ def test_result_links_open_pages_here(site, browser):
     )[0]
     # a click event, as a user's (YASR may lay a tooltip over the cell)
     browser.execute_script("arguments[0].scrollIntoView(); arguments[0].click();", link)
-    wait_for(browser, lambda d: d.current_url.startswith(site + "/id/doc/"))
+    wait_for(browser, lambda d: d.current_url.startswith(bundled_server + "/id/doc/"))
     assert browser.find_element(By.TAG_NAME, "h1").text
 
 
-def test_measure_page_shows_its_text_and_agencies(site, browser):
+def test_measure_page_shows_its_text_and_agencies(bundled_server, browser):
     from selenium.webdriver.common.by import By
 
     browser.get("about:blank")
     requested_urls(browser)
-    browser.get(site + quote(DOC + "/item/1/measure/4"))
+    browser.get(bundled_server + quote(DOC + "/item/1/measure/4"))
     text = browser.find_element(By.ID, "measure-text").text
     assert "失业保险总费率继续按照1%" in text
     assert "省人社厅、省财政厅、省税务局按职责分工负责" in text
@@ -182,7 +178,7 @@ def test_measure_page_shows_its_text_and_agencies(site, browser):
         e.text for e in browser.find_elements(By.CSS_SELECTOR, "#measure-text .mark-quantity")
     ]
     assert quantities == ["1%", "0.7%", "0.3%", "提高至90%", "提高至50%"]
-    assert outside_requests(requested_urls(browser), site) == []
+    assert outside_requests(requested_urls(browser), bundled_server) == []
     browser.save_screenshot(str(SHOTS / "policykg-measure.png"))
 
 
@@ -195,24 +191,24 @@ def test_measure_page_shows_its_text_and_agencies(site, browser):
         ("/ontology", "ontology"),
     ],
 )
-def test_pages_render_and_stay_local(site, browser, path, name):
+def test_pages_render_and_stay_local(bundled_server, browser, path, name):
     from selenium.webdriver.common.by import By
 
     browser.get("about:blank")
     requested_urls(browser)
-    browser.get(site + quote(path))
+    browser.get(bundled_server + quote(path))
     assert browser.find_element(By.TAG_NAME, "h1").text
     assert browser.execute_script("return document.documentElement.lang") == "zh"
-    assert outside_requests(requested_urls(browser), site) == []
+    assert outside_requests(requested_urls(browser), bundled_server) == []
     browser.save_screenshot(str(SHOTS / f"policykg-{name}.png"))
 
 
-def test_a_page_opens_its_own_sparql_on_the_query_page(site, browser):
+def test_a_page_opens_its_own_sparql_on_the_query_page(bundled_server, browser):
     from selenium.webdriver.common.by import By
 
-    browser.get(site + quote("/id/agency/山西省财政厅"))
+    browser.get(bundled_server + quote("/id/agency/山西省财政厅"))
     browser.find_element(By.ID, "page-sparql").click()
-    wait_for(browser, lambda d: d.current_url.startswith(site + "/query?query="))
+    wait_for(browser, lambda d: d.current_url.startswith(bundled_server + "/query?query="))
     cells = wait_for(
         browser,
         lambda d: [
@@ -224,7 +220,7 @@ def test_a_page_opens_its_own_sparql_on_the_query_page(site, browser):
     assert cells, "the DESCRIBE answer is not shown"
 
 
-def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
+def test_query_page_draws_a_chart_of_the_numeric_columns(bundled_server, browser):
     import httpx
     from selenium.webdriver.common.by import By
 
@@ -232,12 +228,12 @@ def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
         Path(__file__).parent.parent / "server" / "queries" / "cross" / "measures-per-agency.rq"
     ).read_text(encoding="utf-8")
     expected = httpx.post(
-        site + "/sparql",
+        bundled_server + "/sparql",
         data={"query": query},
         headers={"Accept": "application/sparql-results+json"},
     ).json()
     rows = expected["results"]["bindings"]
-    browser.get(site + "/query")
+    browser.get(bundled_server + "/query")
     requested_urls(browser)
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="measures-per-agency"]').click()
@@ -260,19 +256,19 @@ def test_query_page_draws_a_chart_of_the_numeric_columns(site, browser):
     widths = [float(b.get_attribute("width")) for b in bars]
     values = [int(r[v]["value"]) for r in rows[:drawn] for v in ("leads", "shares")]
     assert widths.index(max(widths)) == values.index(max(values))
-    assert outside_requests(requested_urls(browser), site) == []
+    assert outside_requests(requested_urls(browser), bundled_server) == []
     browser.save_screenshot(str(SHOTS / "policykg-chart.png"))
 
 
-def test_pages_break_no_rule_of_the_content_security_policy(site, browser):
+def test_pages_break_no_rule_of_the_content_security_policy(bundled_server, browser):
     """Every answer carries a CSP that allows only the service's own scripts; the pages, the
     query page's YASGUI and its chart work within it (no violation reported)."""
     from selenium.webdriver.common.by import By
 
     browser.get_log("browser")  # drop what earlier tests left
     for path in ("/", "/id/doc/晋政办发/2022/77", "/ontology"):
-        browser.get(site + path)
-    browser.get(site + "/query")
+        browser.get(bundled_server + path)
+    browser.get(bundled_server + "/query")
     wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
     browser.find_element(By.CSS_SELECTOR, 'a.example[data-name="measures-per-agency"]').click()
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))

@@ -51,7 +51,10 @@ def test_document_numbers_round_trip(issuer, year, serial, brackets):
 
 
 def test_title_with_number():
-    text = "为贯彻落实《国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见》（国办发〔2022〕9号）精神"
+    text = (
+        "为贯彻落实《国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见》"
+        "（国办发〔2022〕9号）精神"
+    )
     [citation] = find_citations(text, 100)
     assert citation.title == "国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见"
     assert citation.span.text == citation.title
@@ -193,6 +196,7 @@ def test_issuer_codes_in_running_text(before, issuer, year, serial, brackets):
 # --- the graph ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_number_cited_alone_reaches_the_graph_and_conforms(tmp_path):
     """The Jiangxi test document with one measure citing 国办发〔2018〕128号 by number: the
     measure cites that document's IRI, which has the number and no empty title, and the

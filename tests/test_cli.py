@@ -49,6 +49,7 @@ def test_build_prints_summary(tmp_path):
     assert any(line.split() == ["measures", "80"] for line in result.output.splitlines())
 
 
+@pytest.mark.slow
 def test_build_twice_gives_identical_nquads(tmp_path):
     first, second = tmp_path / "a.nq", tmp_path / "b.nq"
     assert run("build", "-q", "--output", str(first)).exit_code == 0
@@ -56,6 +57,7 @@ def test_build_twice_gives_identical_nquads(tmp_path):
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.slow
 def test_build_is_the_same_in_a_new_process(tmp_path):
     """Hash randomisation differs between processes: output must not depend on it."""
     here = tmp_path / "here.nq"
@@ -71,6 +73,7 @@ def test_build_is_the_same_in_a_new_process(tmp_path):
     assert here.read_bytes() == there.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "suffix, keeps_graphs",
     [(".nq", True), (".trig", True), (".jsonld", True), (".ttl", False), (".nt", False)],
@@ -123,6 +126,7 @@ def test_missing_file_exits_2(tmp_path):
     assert not out.exists()
 
 
+@pytest.mark.slow
 def test_gb18030_copy_builds_like_the_utf8_original(tmp_path):
     a, b = tmp_path / "a.nt", tmp_path / "b.nt"
     assert (
@@ -139,6 +143,7 @@ def test_gb18030_copy_builds_like_the_utf8_original(tmp_path):
     assert count[0] == count[1] > 0
 
 
+@pytest.mark.slow
 def test_city_plan_links_to_the_provincial_plan(tmp_path):
     out = tmp_path / "two.nq"
     result = run(
@@ -205,6 +210,7 @@ def test_query_without_data_uses_bundled_corpus():
     assert "围绕保市场主体加大助企纾困力度" in result.output
 
 
+@pytest.mark.slow
 def test_export_eli_view(tmp_path, bundled_nq):
     out = tmp_path / "eli.ttl"
     result = run("export", "eli", "--data", str(bundled_nq), "--output", str(out))
@@ -216,6 +222,7 @@ def test_export_eli_view(tmp_path, bundled_nq):
     assert g.query(q).askAnswer
 
 
+@pytest.mark.slow
 def test_export_schema_view_is_framed_jsonld(tmp_path, bundled_nq):
     import json
 
@@ -372,6 +379,7 @@ def test_build_prints_the_reading_quality_of_each_document(tmp_path):
     assert any(line.split() == ["paragraphs", "5"] for line in lines)
 
 
+@pytest.mark.slow
 def test_a_break_in_the_numbering_writes_the_graph_and_exits_1(tmp_path):
     text = (DOCS / "numbering-past-1000.txt").read_text(encoding="utf-8")
     broken = tmp_path / "broken.txt"
@@ -387,6 +395,7 @@ def test_a_break_in_the_numbering_writes_the_graph_and_exits_1(tmp_path):
     assert out.exists()
 
 
+@pytest.mark.slow
 def test_warnings_are_capped_per_file(tmp_path):
     lines = (DOCS / "numbering-past-1000.txt").read_text(encoding="utf-8").splitlines()
     # every other item left out: 500 breaks in the numbering

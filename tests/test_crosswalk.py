@@ -149,7 +149,7 @@ def test_another_provinces_measures_never_link_wrongly(national_items):
     assert all(lk.weak for lk in links if lk.target_iri is None)
 
 
-# -- the method -------------------------------------------------------------------------------------
+# -- the method ----------------------------------------------------------------------------
 
 
 def item(n: int, title: str, *measures: str) -> TargetItem:

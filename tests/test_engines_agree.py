@@ -12,6 +12,8 @@ import pytest
 
 from policykg.cli.main import run_query_file
 
+pytestmark = pytest.mark.slow
+
 QUERIES = resources.files("policykg.server") / "queries"
 SHIPPED = sorted(
     [f"{q.name}" for q in QUERIES.iterdir() if q.name.endswith(".rq")]

@@ -3,7 +3,6 @@ test documents' expected values and the bundled corpus."""
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import re
 import time
@@ -94,30 +93,23 @@ def test_expected_documents(path):
             assert source[found.span.begin : found.span.end] == found.span.text
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
-        encoding="utf-8"
-    )
-
-
-def corpus_stretches(corpus):
+def corpus_stretches(bundled_text):
     """The text between responsibility clauses, from the first part on: measures, roughly."""
-    begin = corpus.index("一、")
+    begin = bundled_text.index("一、")
     stretches = []
-    for m in CLAUSE.finditer(corpus, begin):
-        stretches.append((corpus[begin : m.start()], begin))
+    for m in CLAUSE.finditer(bundled_text, begin):
+        stretches.append((bundled_text[begin : m.start()], begin))
         begin = m.end()
     return stretches
 
 
-def test_bundled_corpus_extracts_fast_and_absolute(corpus):
+def test_bundled_corpus_extracts_fast_and_absolute(bundled_text):
     context = ExtractionContext(
         reference=date(2022, 9, 19),
         gazetteer={"太原市": "p/140100", "京津冀": "p/京津冀", "山西省": "p/140000"},
         terms={"小微企业": [("target-group", "c/sme")], "餐饮": [("sector", "c/catering")]},
     )
-    stretches = corpus_stretches(corpus)
+    stretches = corpus_stretches(bundled_text)
     assert len(stretches) > 70
     extract_entities(stretches[0][0], stretches[0][1], context)  # builds the matchers
     started = time.perf_counter()
@@ -131,16 +123,16 @@ def test_bundled_corpus_extracts_fast_and_absolute(corpus):
             *entities.citations,
             *entities.mentions,
         ):
-            assert corpus[found.span.begin : found.span.end] == found.span.text
+            assert bundled_text[found.span.begin : found.span.end] == found.span.text
         kinds.update(m.kind for m in entities.mentions)
     assert kinds == {"programme", "place", "target-group", "sector"}
     assert sum(len(e.time_bounds) for e in results) == 9
     assert sum(len(e.quantities) for e in results) == 16
 
 
-def test_housing_targets_link_to_their_periods(corpus):
-    begin = corpus.index("“十四五”期间全省筹集")
-    text = corpus[begin : corpus.index("。", begin) + 1]
+def test_housing_targets_link_to_their_periods(bundled_text):
+    begin = bundled_text.index("“十四五”期间全省筹集")
+    text = bundled_text[begin : bundled_text.index("。", begin) + 1]
     entities = extract_entities(text, begin, ExtractionContext(reference=date(2022, 9, 19)))
     assert [
         (q.span.text, q.value, q.unit, entities.time_bounds[q.period].span.text)

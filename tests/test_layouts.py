@@ -201,6 +201,7 @@ def test_real_04_and_05_without_notice_wrapper(real):
     assert closing[0].span.text.startswith("各地区、各部门要充分认识")
 
 
+@pytest.mark.slow
 def test_goal_targets_and_deadlines_of_real_documents_are_the_documents(built):
     bounds = of(rows(built, "cq05-time-bounds.rq"), "doc/国办发/2018/128")
     goal = [r for r in bounds if r["expression"] == "到2020年" and not r["measure"]]
@@ -384,6 +385,7 @@ def test_competency_rows_for_the_new_layouts(built):
     assert outside[0] == ("", "", "") and outside[1] == ("1", "3", "2025-12-31")
 
 
+@pytest.mark.slow
 def test_new_layouts_conform_to_the_shapes(built):
     from rdflib import Dataset
 

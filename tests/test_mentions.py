@@ -15,7 +15,6 @@ from policykg.graph.mentions import (
     find_terms,
     local_gazetteer,
 )
-from policykg.graph.reference import load_reference
 
 GAZETTEER = {
     "山西省": "place/140000",
@@ -153,11 +152,6 @@ def test_matcher_is_greedy_longest_first_and_non_overlapping(surfaces, text):
 # --- the gazetteer of a document's jurisdiction (all of China's divisions) -----------------
 
 REAL = Path(__file__).parent / "data" / "real"
-
-
-@pytest.fixture(scope="module")
-def ref():
-    return load_reference()
 
 
 def places_in(ref, text: str, code: str | None) -> list[tuple[str, str | None]]:

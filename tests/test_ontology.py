@@ -205,21 +205,25 @@ def test_string_ranged_properties_are_not_for_language_tagged_text(ontology):
         assert ontology.value(prop, RDFS.range) == xsd_string
 
 
+@pytest.mark.slow
 def test_hermit_finds_ontology_and_reference_data_consistent(ontology):
     assert _consistent(ontology)
     assert _consistent(ontology, _reference_data())
 
 
+@pytest.mark.slow
 def test_hermit_finds_agency_that_is_a_measure_inconsistent(ontology):
     bad = _abox("pkid:x a pkg:Agency , pkg:Measure .")
     assert not _consistent(ontology, bad)
 
 
+@pytest.mark.slow
 def test_hermit_finds_measure_as_agent_inconsistent(ontology):
     bad = _abox("pkid:r a pkg:Responsibility ; pkg:agent pkid:m .\npkid:m a pkg:Measure .")
     assert not _consistent(ontology, bad)
 
 
+@pytest.mark.slow
 def test_hermit_finds_language_tag_on_a_string_key_inconsistent(ontology):
     good = _abox('pkid:r a pkg:Responsibility ; pkg:agentName "省财政厅" .')
     bad = _abox('pkid:r a pkg:Responsibility ; pkg:agentName "省财政厅"@zh .')
@@ -227,20 +231,25 @@ def test_hermit_finds_language_tag_on_a_string_key_inconsistent(ontology):
     assert not _consistent(ontology, bad)
 
 
+@pytest.mark.slow
 def test_hermit_accepts_a_well_typed_measure(ontology):
     good = _abox("""
         pkid:d a pkg:PolicyDocument .
-        pkid:d-part-1 a pkg:Part ; eli:is_part_of pkid:d ; pkg:ordinal "1"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .
+        pkid:d-part-1 a pkg:Part ; eli:is_part_of pkid:d ;
+            pkg:ordinal "1"^^<http://www.w3.org/2001/XMLSchema#positiveInteger> .
         pkid:d-item-1 a pkg:Item ; eli:is_part_of pkid:d-part-1 .
         pkid:m a pkg:Measure ; eli:is_part_of pkid:d-item-1 ; pkg:text "落实好……政策。"@zh ;
             pkg:hasResponsibility pkid:m-responsibility-1 ; pkg:hasQuantity pkid:m-quantity-1 .
-        pkid:m-responsibility-1 a pkg:Responsibility ; pkg:agent pkid:agency-a ; pkg:role pkg:role-lead .
+        pkid:m-responsibility-1 a pkg:Responsibility ; pkg:agent pkid:agency-a ;
+            pkg:role pkg:role-lead .
         pkid:agency-a a pkg:Agency .
-        pkid:m-quantity-1 a pkg:Quantity ; pkg:value 1.5 ; pkg:unit "%" ; pkg:comparator pkg:comparator-eq .
+        pkid:m-quantity-1 a pkg:Quantity ; pkg:value 1.5 ; pkg:unit "%" ;
+            pkg:comparator pkg:comparator-eq .
     """)
     assert _consistent(ontology, good)
 
 
+@pytest.mark.slow
 def test_measure_may_stand_directly_under_a_part_but_not_under_a_document(ontology):
     under_part = _abox("""
         pkid:d-part-1 a pkg:Part .
@@ -254,6 +263,7 @@ def test_measure_may_stand_directly_under_a_part_but_not_under_a_document(ontolo
     assert not _consistent(ontology, under_document)
 
 
+@pytest.mark.slow
 def test_paragraph_belongs_to_a_part_item_or_document_and_is_no_measure(ontology):
     good = _abox("""
         pkid:d a pkg:PolicyDocument .

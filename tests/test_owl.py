@@ -15,7 +15,10 @@ from policykg.graph.namespaces import PKG
 from policykg.graph.rdfio import read_dataset
 from policykg.shapes.owl import OWL_SHAPE, check_consistency
 
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs java"),
+]
 
 DATA = Path(__file__).parent / "data" / "shapes"
 DOC_GRAPH = URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99")

@@ -42,14 +42,14 @@ RDF_TYPES = {
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
-def client(request):
-    app = create_app({"DATA": str(SAMPLE), "ENGINE": request.param, "TESTING": True, **PARTIAL})
-    return app.test_client()
+def client(request, app_for):
+    """A test client of the app serving this module's sample, with each engine."""
+    return app_for(DATA=str(SAMPLE), ENGINE=request.param, TESTING=True).test_client()
 
 
 @pytest.fixture(scope="module")
-def ox_client():
-    return create_app({"DATA": str(SAMPLE), "TESTING": True, **PARTIAL}).test_client()
+def ox_client(app_for):
+    return app_for(DATA=str(SAMPLE), TESTING=True).test_client()
 
 
 def path_of(iri: str) -> str:
@@ -474,11 +474,6 @@ def test_timeline_and_partner_charts():
 
 
 # --- on the bundled corpus ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def bundled_client(bundled_nq):
-    return create_app({"DATA": str(bundled_nq), "TESTING": True}).test_client()
 
 
 def test_every_measure_of_the_bundled_graph_keeps_its_text_when_marked(bundled_client, bundled_nq):

@@ -84,7 +84,8 @@ def test_corpus_header(corpus):
     assert corpus.document_type == "implementation-plan"
     assert (
         corpus.preamble.text
-        == "按照《国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见》有关要求，结合我省实际，制定本方案。"
+        == "按照《国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见》有关要求，"
+        "结合我省实际，制定本方案。"
     )
     [basis] = corpus.basis
     assert basis.title == "国务院办公厅关于进一步释放消费潜力促进消费持续恢复的意见"
@@ -374,7 +375,8 @@ def test_text_after_the_last_clause_is_a_measure_with_a_warning():
 def test_a_parts_introduction_is_a_paragraph_of_the_part():
     doc = parse_text(
         MINIMAL.format(
-            body="　　一、总体要求\n　　坚持稳中求进。\n　　（一）加强领导。建立机制。（市商务局负责）"
+            body="　　一、总体要求\n　　坚持稳中求进。\n"
+            "　　（一）加强领导。建立机制。（市商务局负责）"
         )
     )
     assert doc.warnings == []
@@ -387,7 +389,8 @@ def test_a_parts_introduction_is_a_paragraph_of_the_part():
 def test_paragraph_that_fits_nowhere_is_kept_with_a_warning():
     doc = parse_text(
         MINIMAL.format(
-            body="　　（一）加强领导。建立机制。（市商务局负责）\n\n某市人民政府办公厅\n2022年10月8日\n"
+            body="　　（一）加强领导。建立机制。（市商务局负责）\n\n"
+            "某市人民政府办公厅\n2022年10月8日\n"
             "　　抄送：市委办公室。"
         )
     )
@@ -574,7 +577,8 @@ def test_crlf_and_bom_copy_parses_like_the_original(tmp_path):
 def test_a_later_date_line_does_not_replace_the_header_date():
     text = (
         "某某市人民政府关于印发某某市促进消费若干措施的通知\n\n某政发〔2022〕3号\n\n"
-        "各县（市、区）人民政府：\n　　现将《某某市促进消费若干措施》印发给你们。\n\n2022年3月1日\n\n"
+        "各县（市、区）人民政府：\n　　现将《某某市促进消费若干措施》印发给你们。\n\n"
+        "2022年3月1日\n\n"
         "某某市促进消费若干措施\n\n一、总体要求\n"
         "（一）加强组织领导。建立工作机制。（市商务局牵头负责）\n\n2023年1月1日\n"
     )
@@ -585,8 +589,10 @@ def test_a_later_date_line_does_not_replace_the_header_date():
 def test_measures_numbered_through_the_document_under_parts():
     doc = parse_text(
         MINIMAL.format(
-            body="　　一、加强领导\n　　1.建立机制。（市商务局负责）\n　　2.明确分工。（市商务局负责）\n"
-            "　　二、做好宣传\n　　3.开展活动。（市委宣传部负责）\n　　4.广泛宣传。（市委宣传部负责）"
+            body="　　一、加强领导\n"
+            "　　1.建立机制。（市商务局负责）\n　　2.明确分工。（市商务局负责）\n"
+            "　　二、做好宣传\n"
+            "　　3.开展活动。（市委宣传部负责）\n　　4.广泛宣传。（市委宣传部负责）"
         )
     )
     assert [[(m.ordinal, m.printed) for m in p.measures] for p in doc.parts] == [
@@ -599,7 +605,8 @@ def test_measures_numbered_through_the_document_under_parts():
 def test_a_gap_in_numbered_measures_is_a_numbering_break():
     doc = parse_text(
         MINIMAL.format(
-            body="　　一、加强领导\n　　1.建立机制。（市商务局负责）\n　　3.明确分工。（市商务局负责）"
+            body="　　一、加强领导\n"
+            "　　1.建立机制。（市商务局负责）\n　　3.明确分工。（市商务局负责）"
         )
     )
     [w] = doc.warnings

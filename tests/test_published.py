@@ -107,6 +107,7 @@ def test_web_page_gives_the_text_and_its_metadata(path, layout):
         assert piece not in src.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ALL, ids=IDS)
 def test_pdf_gives_the_text(path):
     text = path.read_text(encoding="utf-8")
@@ -177,6 +178,7 @@ def test_docx_tables_in_order_and_a_merged_cell_once():
     ]
 
 
+@pytest.mark.slow
 def test_the_same_document_in_every_format_answers_every_competency_question_alike(tmp_path):
     from policykg.graph.pipeline import build
     from policykg.graph.reference import load_reference
@@ -335,14 +337,10 @@ def test_formats_policykg_does_not_read_say_what_to_do(raw, what):
     assert ".docx" in err.hint or "unpack" in err.hint
 
 
-def test_doc_refusal_exits_2_from_the_command_line(tmp_path):
-    from click.testing import CliRunner
-
-    from policykg.cli.main import main
-
+def test_doc_refusal_exits_2_from_the_command_line(tmp_path, runner):
     f = tmp_path / "plan.wps"
     f.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))
-    result = CliRunner().invoke(main, ["build", str(f), "--output", str(tmp_path / "o.nq")])
+    result = runner("build", str(f), "--output", str(tmp_path / "o.nq"))
     assert result.exit_code == 2
     assert "save it as .docx" in result.output
     assert not (tmp_path / "o.nq").exists()

@@ -121,7 +121,8 @@ def test_the_pages_metadata_gives_the_number_issuer_and_date_the_text_lacks(tmp_
         result.dataset.query(
             """PREFIX pkg: <https://w3id.org/policykg/ontology#>
             PREFIX eli: <http://data.europa.eu/eli/ontology#>
-            SELECT ?number ?issued ?published ?index ?issuerName (GROUP_CONCAT(?name; separator="|") AS ?names)
+            SELECT ?number ?issued ?published ?index ?issuerName
+                   (GROUP_CONCAT(?name; separator="|") AS ?names)
             WHERE { ?d eli:id_local ?number ; eli:date_document ?issued ;
                        eli:date_publication ?published ; pkg:indexNumber ?index ;
                        eli:passed_by/skos:prefLabel ?issuerName ;

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 from datetime import date
 from decimal import Decimal
 
@@ -499,17 +498,10 @@ def test_rendered_quantities_parse_back(case):
 # --- the bundled corpus -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
-        encoding="utf-8"
-    )
-
-
-def test_bundled_corpus_quantities(corpus):
-    found = find_quantities(corpus, 0)
+def test_bundled_corpus_quantities(bundled_text):
+    found = find_quantities(bundled_text, 0)
     for q in found:
-        assert corpus[q.span.begin : q.span.end] == q.span.text
+        assert bundled_text[q.span.begin : q.span.end] == q.span.text
     assert [(decimal_lexical(q.value), q.unit, q.comparator) for q in found] == [
         ("1", "%", "eq"),
         ("0.7", "%", "eq"),

@@ -87,11 +87,6 @@ VERIFIED_PLACES = {
 }
 
 
-@pytest.fixture(scope="module")
-def ref():
-    return load_reference()
-
-
 def agency(name: str) -> str:
     return str(PKID[f"agency/{name}"])
 

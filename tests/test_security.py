@@ -160,6 +160,7 @@ def policykg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_policykg_query_makes_no_connection_for_any_spelling(listener, tmp_path):
     port, hits = listener
     for n, spelling in enumerate(SERVICE_SPELLINGS + OUTSIDE_GRAPHS):
@@ -245,6 +246,7 @@ def service_spellings(draw) -> str:
     return f"{prefixes}SELECT * WHERE {{ {pattern} }}"
 
 
+@pytest.mark.slow
 @settings(
     max_examples=150,
     deadline=None,
@@ -274,6 +276,7 @@ ONTOLOGY_WITH_IMPORTS = """@prefix owl: <http://www.w3.org/2002/07/owl#> .
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("java") is None, reason="needs Java")
 def test_policykg_validate_follows_no_owl_imports(listener, tmp_path):
     """An import over HTTP is not fetched (the listener counts zero), and a local file
@@ -323,6 +326,7 @@ def bomb_bytes(name: str) -> bytes:
     return bom + BOMB.format(encoding=declared).encode(codec)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ENCODINGS))
 def test_policykg_validate_refuses_an_entity_bomb_in_any_encoding(name, tmp_path):
     path = tmp_path / "bomb.rdf"
@@ -399,6 +403,7 @@ def test_the_guard_remembers_outcomes_without_the_query_texts():
     assert len(guard._outcomes._entries) == guard.REMEMBERED_QUERIES
 
 
+@pytest.mark.slow
 def test_a_graph_answer_in_turtle_is_capped_while_it_is_written():
     import tracemalloc
 
@@ -453,6 +458,7 @@ def test_export_refuses_an_output_that_is_its_data(tmp_path):
     assert graph.read_bytes() == SAMPLE.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("view", ["eli", "schema"])
 @pytest.mark.parametrize("suffix", [".nq", ".trig", ".ttl", ".nt", ".jsonld", ".rdf"])
 def test_every_export_format_is_written(view, suffix, tmp_path):
@@ -801,12 +807,8 @@ def test_slow_header_connections_do_not_stall_the_serve_fronts(
 
 
 @pytest.fixture(scope="module")
-def fuzz_app():
-    from policykg.server.app import create_app
-
-    application = create_app({"DATA": str(SAMPLE), **PARTIAL, "QUERY_TIMEOUT": 5})
-    yield application
-    application.extensions["policykg"].runner.close()
+def fuzz_app(app_for):
+    return app_for(QUERY_TIMEOUT=5)
 
 
 _SPARQL_PIECES = [
@@ -878,6 +880,7 @@ _SPARQL_PIECES = [
 ]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=200,
     deadline=None,

@@ -66,6 +66,7 @@ def bundled_engines(bundled_nq):
     return OxigraphEngine.from_path(bundled_nq), RdflibEngine.from_path(bundled_nq)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
 def test_both_engines_answer_every_competency_question_alike_on_the_bundled_graph(
     bundled_engines, query

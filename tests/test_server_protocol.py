@@ -38,22 +38,8 @@ def make_app(**overrides):
 
 
 @pytest.fixture(scope="module")
-def app():
-    application = make_app()
-    yield application
-    application.extensions["policykg"].runner.close()
-
-
-@pytest.fixture(scope="module")
-def rdflib_app():
-    application = make_app(ENGINE="rdflib")
-    yield application
-    application.extensions["policykg"].runner.close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def rdflib_app(app_for):
+    return app_for(ENGINE="rdflib")
 
 
 @pytest.fixture
@@ -494,20 +480,27 @@ def test_deep_nesting_gets_400_and_the_worker_survives(client):
 
 def test_redos_pattern_is_refused_on_rdflib(rdflib_app):
     client = rdflib_app.test_client()
-    evil = 'SELECT * WHERE { BIND("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" AS ?x) FILTER REGEX(?x, "^(a+)+$") }'
+    evil = (
+        'SELECT * WHERE { BIND("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!" AS ?x) '
+        'FILTER REGEX(?x, "^(a+)+$") }'
+    )
     assert get(client, evil).status_code == 403
     fine = 'SELECT * WHERE { ?s ?p ?o FILTER REGEX(STR(?o), "^晋政") }'
     assert get(client, fine).status_code == 200
 
 
 def test_regex_on_oxigraph_is_linear_time(client):
-    evil = 'ASK { BIND(CONCAT(REPLACE(STR(1000000), ".", "a"), "!") AS ?x) FILTER REGEX(?x, "^(a+)+$") }'
+    evil = (
+        'ASK { BIND(CONCAT(REPLACE(STR(1000000), ".", "a"), "!") AS ?x) '
+        'FILTER REGEX(?x, "^(a+)+$") }'
+    )
     assert get(client, evil).status_code == 200
 
 
 # --- the deadline ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
 def test_query_past_the_deadline_is_stopped_with_503(engine):
     application = make_app(QUERY_TIMEOUT=1, ENGINE=engine)
@@ -630,13 +623,6 @@ def test_healthz(client):
 # --- the bundled corpus's graph -------------------------------------------------------------
 
 QUERIES = sorted((Path(__file__).parent.parent / "server" / "queries").glob("cq*.rq"))
-
-
-@pytest.fixture(scope="module")
-def bundled_client(bundled_nq):
-    application = create_app({"DATA": str(bundled_nq)})
-    yield application.test_client()
-    application.extensions["policykg"].runner.close()
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
@@ -772,6 +758,7 @@ def test_the_documented_gunicorn_timeout_covers_the_default_timeouts():
     assert documented > max(Config().query_timeout, Config().validate_timeout)
 
 
+@pytest.mark.slow
 def test_retry_after_is_the_query_timeout():
     application = make_app(QUERY_TIMEOUT=1.5)
     client = application.test_client()
@@ -797,6 +784,7 @@ def test_cors_exposes_the_policykg_headers(client):
     } <= exposed
 
 
+@pytest.mark.slow
 def test_a_dead_idle_child_replaced_but_taken_by_another_request_times_out():
     import os
     import signal

@@ -9,22 +9,11 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from policykg.server.app import create_app
-
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 # The sample leaves out what the shapes require of a full build: an issuer on the second
 # document, source spans of measures, …, so it does not conform.
 NOT_CONFORMING = SAMPLE.read_bytes()
 CONFORMING = b'@prefix ex: <http://example.org/> .\nex:a ex:says "nothing the shapes target" .\n'
-
-
-@pytest.fixture(scope="module")
-def client():
-    app = create_app(
-        {"DATA": str(SAMPLE), "ALLOW_NONCONFORMING": True, "MAX_CONTENT_LENGTH": 200_000}
-    )
-    yield app.test_client()
-    app.extensions["policykg"].runner.close()
 
 
 def report_of(response) -> Graph:
@@ -48,6 +37,7 @@ def test_a_conforming_upload(client):
     assert response.headers["X-Policykg-Conforms"] == "true"
 
 
+@pytest.mark.slow
 def test_report_as_json_ld_and_text_and_html(client):
     as_json = client.post(
         "/validate",
@@ -117,11 +107,13 @@ def test_other_content_types_get_415(client):
     assert client.post("/validate", data=b"x", content_type="application/pdf").status_code == 415
 
 
-def test_uploads_over_the_cap_get_413(client):
+def test_uploads_over_the_cap_get_413(app_for):
+    client = app_for(MAX_CONTENT_LENGTH=200_000).test_client()
     response = client.post("/validate", data=b"#" * 300_000, content_type="text/turtle")
     assert response.status_code == 413
 
 
+@pytest.mark.slow
 def test_report_types_follow_the_negotiated_choice(client):
     as_xml = client.post(
         "/validate",
@@ -169,20 +161,10 @@ def test_the_text_report_states_its_charset(client):
     assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
-def test_a_validation_past_its_timeout_says_to_retry_after_the_validate_timeout():
-    app = create_app(
-        {
-            "DATA": str(SAMPLE),
-            "ALLOW_NONCONFORMING": True,
-            "VALIDATE_TIMEOUT": 0.01,
-            "QUERY_TIMEOUT": 7,
-        }
+def test_a_validation_past_its_timeout_says_to_retry_after_the_validate_timeout(app_for):
+    app = app_for(VALIDATE_TIMEOUT=0.01, QUERY_TIMEOUT=7)
+    response = app.test_client().post(
+        "/validate", data=NOT_CONFORMING, content_type="application/trig"
     )
-    try:
-        response = app.test_client().post(
-            "/validate", data=NOT_CONFORMING, content_type="application/trig"
-        )
-        assert response.status_code == 503
-        assert response.headers["Retry-After"] == "1"
-    finally:
-        app.extensions["policykg"].runner.close()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"

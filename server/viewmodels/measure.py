@@ -22,8 +22,10 @@ from .terms import Link, label_map, link
 _SPANS = """
 SELECT ?span ?text ?textBegin ?textEnd ?source ?clause ?clauseBegin ?clauseEnd ?open WHERE {
   OPTIONAL { %(m)s prov:wasDerivedFrom ?span .
-             ?span nif:beginIndex ?textBegin ; nif:endIndex ?textEnd ; nif:referenceContext ?source }
-  OPTIONAL { %(m)s pkg:clause ?clause . ?clause nif:beginIndex ?clauseBegin ; nif:endIndex ?clauseEnd }
+             ?span nif:beginIndex ?textBegin ; nif:endIndex ?textEnd ;
+                   nif:referenceContext ?source }
+  OPTIONAL { %(m)s pkg:clause ?clause .
+             ?clause nif:beginIndex ?clauseBegin ; nif:endIndex ?clauseEnd }
   OPTIONAL { %(m)s pkg:text ?text }
   OPTIONAL { %(m)s pkg:openResponsibilityList ?open }
 }

@@ -81,7 +81,10 @@ class LiveClient:
         return self.open(path, "PUT", **kwargs)
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "rdflib", "live granian"])
+@pytest.fixture(
+    scope="module",
+    params=["oxigraph", "rdflib", pytest.param("live granian", marks=pytest.mark.server)],
+)
 def client(request, tmp_path_factory, server_process):
     if request.param == "live granian":
         log = tmp_path_factory.mktemp("w3c-granian") / "server.log"

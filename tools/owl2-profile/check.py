@@ -67,7 +67,8 @@ def classpath(folder: Path = JAR_FOLDER) -> str:
     missing = [jar.name for jar in jars if not jar.is_file()]
     if missing:
         raise CheckUnavailable(
-            f"missing in {folder}: {', '.join(missing)} (install them: apt-get install libowlapi-java)"
+            f"missing in {folder}: {', '.join(missing)} "
+            "(install them: apt-get install libowlapi-java)"
         )
     return os.pathsep.join(str(jar) for jar in jars)
 
