@@ -20,8 +20,8 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import Dataset
 
-from policykg.graph.output import write_dataset
 from policykg.graph.pipeline import build, extract_document, jurisdiction_of, read_documents
+from policykg.graph.rdfio import write_dataset
 from policykg.graph.reference import load_reference
 
 

@@ -40,8 +40,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data
         if data is None:
-            from policykg.graph.output import write_dataset
             from policykg.graph.pipeline import build_dataset
+            from policykg.graph.rdfio import write_dataset
 
             data = Path(tmp) / "bundled.nq"
             write_dataset(build_dataset(), data)

@@ -265,8 +265,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def build_data(target: Path) -> Path:
-    from policykg.graph.output import write_dataset
     from policykg.graph.pipeline import build_dataset
+    from policykg.graph.rdfio import write_dataset
 
     write_dataset(build_dataset(), target)
     return target

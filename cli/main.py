@@ -21,7 +21,7 @@ from typing import Any
 
 import click
 
-from policykg.graph.errors import PolicyKGError
+from policykg.graph.errors import InputError, PolicyKGError
 from policykg.graph.source import MAX_SOURCE_BYTES, source_size_limit
 
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)
@@ -64,6 +64,17 @@ def offline(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def output_option(help_text: str) -> Callable[..., Any]:
+    """The --output option of a command that writes a file (its format from the extension)."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path, dir_okay=False),
+        required=True,
+        help=help_text,
+    )
+
+
 def progress(message: str) -> None:
     """Progress lines go to stderr, so stdout stays clean for data."""
     click.echo(f"  {message}", err=True)
@@ -77,13 +88,7 @@ def main() -> None:
 
 @main.command("build")
 @click.argument("text_files", nargs=-1, type=EXISTING_FILE)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.",
-)
+@output_option("Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--max-input-bytes",
@@ -109,8 +114,8 @@ def build_command(
     a file could not be built (the others are written unless --strict); 1 when the graph
     was written but a document's numbering breaks (fix the text and build again).
     """
-    from policykg.graph.output import check_destination, check_not_an_input, write_dataset
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import check_destination, check_not_an_input, write_dataset
 
     check_destination(output)  # refuse an unknown extension or folder before any work
     check_not_an_input(output, text_files)
@@ -196,9 +201,36 @@ def build_exit_code(failures: list[tuple[str, str]], breaks: list[str]) -> int:
 @offline
 def query_command(query_file: Path, data: Path | None, fmt: str, engine: str) -> None:
     """Run the SPARQL query in QUERY_FILE and print its results."""
-    from policykg.server.engine import run_query_file
-
     click.echo(run_query_file(query_file, data, fmt, engine=engine), nl=False)
+
+
+# the media types of the --format names of `policykg query`
+QUERY_FORMATS = {
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "json": "application/sparql-results+json",
+}
+
+
+def run_query_file(
+    path: Path | str, data: Path | str | None = None, format: str = "csv", engine: str = "oxigraph"
+) -> str:
+    """The answer to the query in `path` over `data` (None: the bundled corpus) as text.
+
+    `format` is csv | tsv | json (SPARQL 1.1 result formats) for SELECT and ASK; a
+    CONSTRUCT or DESCRIBE answer is written as Turtle whatever the format.
+    """
+    from policykg.server.engine import open_engine
+
+    if format not in QUERY_FORMATS:
+        raise InputError(f"unknown format {format!r}", hint="use csv, tsv or json")
+    try:
+        sparql = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read query file {path}: {exc}") from exc
+    result = open_engine(engine, data).query(sparql)
+    media_type = "text/turtle" if result.kind == "graph" else QUERY_FORMATS[format]
+    return result.serialize(media_type).decode("utf-8")
 
 
 @main.command("validate")
@@ -214,23 +246,44 @@ def validate_command(
     graph_files: tuple[Path, ...], shapes: Path | None, fmt: str, no_owl: bool
 ) -> None:
     """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL."""
-    from policykg.shapes.validate import run_validate
-
     code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl, progress=progress)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(code)
 
 
+def run_validate(
+    paths: list[Path] | None,
+    shapes: Path | None = None,
+    fmt: str = "text",
+    owl: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[int, str]:
+    """`policykg validate`: the exit code (0 conforms, 1 does not) and the report.
+
+    Without paths the bundled corpus is built and validated. HermiT starts only once the
+    input and the shapes have been read. Bad input (a file, the shapes, the format) raises
+    a PolicyKGError whose exit code is never 1, which means "does not conform".
+    """
+    from policykg.shapes.loading import load_input, load_shapes
+    from policykg.shapes.validate import validate_with_owl
+
+    say = progress or (lambda _message: None)
+    try:
+        say("loading the graph …" if paths else "building the bundled graph …")
+        dataset = load_input(paths)
+        shapes_graph = load_shapes(shapes)
+        result = validate_with_owl(dataset, shapes_graph, owl=owl, progress=progress)
+        return (0 if result.conforms else 1), result.render(fmt)
+    except PolicyKGError as exc:
+        if exc.exit_code == 1:  # 1 is the verdict "does not conform", never an error
+            raise InputError(exc.message, hint=exc.hint) from exc
+        raise
+
+
 @main.command("export")
 @click.argument("view", type=click.Choice(["eli", "schema"]))
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).",
-)
+@output_option("File to write: .ttl, .nt or .jsonld (schema.org JSON-LD is framed).")
 @reports_errors
 @offline
 def export_command(view: str, data: Path | None, output: Path) -> None:

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .literals import integer
 from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
-from .output import union_view
+from .rdfio import union_view
 
 DATASET = PKID["dataset"]
 WIKIDATA = PKID["dataset/wikidata"]

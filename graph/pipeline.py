@@ -28,9 +28,9 @@ from .linkset import linkset_graph
 from .mentions import find_places
 from .model import Citation, Document, Entities, Warning_
 from .namespaces import ELI, PKG, bind_prefixes
-from .output import union_view
 from .parse import parse_document
 from .quality import ReadingQuality
+from .rdfio import union_view
 from .reference import Reference, load_reference
 from .source import read_source, read_source_text
 

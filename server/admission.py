@@ -25,19 +25,7 @@ from collections.abc import Iterator
 
 from flask import current_app, request
 
-from policykg.graph.errors import PolicyKGError
-
-
-class ServiceBusy(PolicyKGError):
-    """Every evaluation slot and every place in the queue is taken (503 + Retry-After)."""
-
-    http_status = 503
-
-
-class TooManyRequests(PolicyKGError):
-    """The client already has as many requests in flight as it may (429 + Retry-After)."""
-
-    http_status = 429
+from policykg.graph.errors import ServiceBusy, TooManyRequests
 
 
 class Admission:

@@ -1,9 +1,10 @@
 """The Flask application factory: configuration, engine, blueprints, one error shape.
 
-`create_app(config)` does everything; importing this module does nothing. The engine
-is loaded once per app (with gunicorn --preload, once in the master, then shared
-copy-on-write by the workers) and stored on `app.extensions["policykg"]` as a
-`Service` with `.engine`, `.config`, `.runner` and `.answers` (server/answers.py).
+`create_app(config)` does everything; importing this module does nothing. The dataset
+is loaded and validated once per app (server/dataset.py, as `policykg serve` does; with
+gunicorn --preload, once in the master, then shared copy-on-write by the workers) and
+the engine over it stored on `app.extensions["policykg"]` as a `Service` with
+`.engine`, `.config`, `.runner` and `.answers` (server/answers.py).
 
 Errors: every policykg exception maps to its `http_status` here and nowhere else
 (400 malformed, 403 refused, 404, 405 with Allow, 406 with the acceptable types, 413,
@@ -33,9 +34,11 @@ from policykg.graph.errors import PolicyKGError
 from .admission import Admission
 from .answers import AnswerCache
 from .bodies import BodyLimit, body_too_large
-from .config import DEFAULTS, Config
-from .engine import Engine, open_engine
+from .config import Config
+from .dataset import checked_dataset
+from .engine import ENGINES, Engine
 from .executor import QueryRunner
+from .linking import Links
 from .sandbox import warn_if_unavailable
 
 CORS_HEADERS = {
@@ -68,6 +71,7 @@ class Service:
 
     engine: Engine
     config: Config
+    links: Links
     runner: QueryRunner
     answers: AnswerCache
     queries: Admission
@@ -75,22 +79,25 @@ class Service:
     cache: dict[str, Any] = field(default_factory=dict)
 
 
-def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = None) -> Flask:
+def create_app(
+    config: Mapping[str, Any] | None = None,
+    engine: Engine | None = None,
+    dataset: Any = None,
+) -> Flask:
     """A configured policykg app: defaults, then POLICYKG_* env vars, then `config`.
 
-    `engine` lets a caller (the CLI's serve, tests) hand over an engine it already built.
+    The configured DATA (or the bundled corpus) is loaded and validated; a caller that has
+    done so already hands over the `dataset` (the CLI's serve), or an `engine` (tests).
     """
+    settings = Config.from_sources(config)
     app = Flask(__name__, instance_path=os.path.abspath("instance"))
-    app.config.from_mapping(DEFAULTS)
-    app.config.from_prefixed_env("POLICYKG")
-    if config:
-        app.config.update(config)
-    settings = Config.from_mapping(app.config)
+    app.config.update(config or {})  # Flask's own settings (TESTING …)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     if engine is None:
-        engine = open_engine(settings.engine, settings.data, settings.base_iri)
-    else:
-        engine.base_iri = settings.base_iri  # the Config is the one place of configuration
+        if dataset is None:
+            dataset = checked_dataset(settings.data, settings.allow_nonconforming, app.logger.info)
+        engine = ENGINES[settings.engine].from_dataset(dataset)
+    engine.base_iri = settings.base_iri  # the Config is the one place of configuration
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
     warn_if_unavailable()  # the evaluation children run in the network sandbox
     runner = QueryRunner(
@@ -99,6 +106,7 @@ def create_app(config: Mapping[str, Any] | None = None, engine: Engine | None = 
     app.extensions["policykg"] = Service(
         engine=engine,
         config=settings,
+        links=Links(settings.base_iri, settings.root),
         runner=runner,
         answers=AnswerCache(settings.answer_cache_bytes),
         queries=Admission(settings.query_workers + settings.query_queue, settings.client_queries),
@@ -199,11 +207,10 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(PolicyKGError)
     def policykg_error(exc: PolicyKGError) -> Response:
         status = exc.http_status
-        extra = {"acceptable": exc.acceptable} if hasattr(exc, "acceptable") else None
         if status >= 500:
             app.logger.error("%s on %s %s: %s", status, request.method, request.path, exc)
         response = error_response(
-            status, _TITLES.get(status, "Error"), exc.message, exc.hint, extra
+            status, _TITLES.get(status, "Error"), exc.message, exc.hint, exc.details()
         )
         if status in (429, 503):
             response.headers["Retry-After"] = _retry_after(app)

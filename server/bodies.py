@@ -18,17 +18,11 @@ import io
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from policykg.graph.errors import PolicyKGError
+from policykg.graph.errors import PayloadTooLarge
 
 DRAIN_BYTES = 64 * 1024 * 1024  # read and dropped at most, to answer 413 cleanly
 _CHUNK = 64 * 1024
 _TOO_LARGE = "policykg.body_too_large"
-
-
-class PayloadTooLarge(PolicyKGError):
-    """A request body over the configured cap (413)."""
-
-    http_status = 413
 
 
 def _declared_length(environ: dict[str, Any]) -> int | None:

@@ -1,72 +1,60 @@
-"""The server's configuration: one validated object built from defaults, env and overrides.
+"""The server's configuration: one validated, frozen object, the only place of defaults.
 
-Order of precedence (design.md, practice 3): the defaults below, then `POLICYKG_*`
-environment variables (read with Flask's `from_prefixed_env`, so `POLICYKG_QUERY_TIMEOUT=5`
-sets `QUERY_TIMEOUT`), then the mapping passed to `create_app` (tests). The result is
-validated once at start-up; request handlers only read the frozen `Config`.
+The defaults are the field defaults of :class:`Config`. `POLICYKG_*` environment
+variables override them (`POLICYKG_QUERY_TIMEOUT=5` sets `query_timeout`; a value is read
+as JSON when it parses, so numbers, `true` and `null` work), and the mapping given to
+`create_app` overrides those (tests; upper-case keys, as Flask's config). The values are
+normalised and checked once, before the object is made; request handlers only read it.
 """
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from policykg.graph.errors import InputError
+from policykg.graph.errors import ConfigError
+from policykg.graph.namespaces import BASE
 
 from .engine import ENGINES
 
-DEFAULTS: dict[str, Any] = {
-    "DATA": None,  # N-Quads/TriG/… file; None = build the bundled corpus
-    "ENGINE": "oxigraph",
-    "QUERY_TIMEOUT": 10.0,  # seconds; a query still running then is killed: 503
-    "MAX_QUERY_LENGTH": 100_000,  # characters of query text
-    "MAX_CONTENT_LENGTH": 1024 * 1024,  # bytes of any request body (Flask enforces: 413)
-    "MAX_NESTING_DEPTH": 64,  # { ( [ levels in a query
-    "MAX_CHAIN": 1000,  # operators and pattern elements in a row (the engines nest them)
-    "MAX_RESULT_BYTES": 64 * 1024 * 1024,  # serialised result size; larger answers are refused
-    "QUERY_WORKERS": 4,  # evaluation child processes per server process
-    "QUERY_QUEUE": 8,  # queries waiting for a free evaluation child per server process (503 beyond)
-    "CLIENT_QUERIES": 2,  # queries in flight per client address per server process (429 beyond)
-    "VALIDATE_WORKERS": 2,  # /validate uploads checked at once per server process (503 beyond)
-    "CLIENT_ADDRESS_HEADER": None,  # e.g. X-Forwarded-For, set by a trusted proxy; off by default
-    "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,  # LRU of complete answers per process; 0 = off
-    "VALIDATE_TIMEOUT": 20.0,  # seconds for one /validate request (see serve.py:
-    # gunicorn's --timeout must exceed it)
-    "BASE_IRI": "https://w3id.org/policykg/",
-    "PUBLIC_URL": "http://127.0.0.1:8000/",  # where clients reach this service (descriptions)
-}
+ENV_PREFIX = "POLICYKG_"
 # Request threads per server process beyond those that may wait for an evaluation: they
 # keep /healthz, the pages and cached answers answered while every evaluation slot is busy.
 SPARE_THREADS = 4
-
-
-class ConfigError(InputError):
-    """A configuration value that cannot be used (reported at start-up, exit code 2)."""
 
 
 @dataclass(frozen=True)
 class Config:
     """Everything the server needs to know, checked once."""
 
-    data: Path | None = None
+    data: Path | None = None  # the RDF file to serve; None: build the bundled corpus
+    allow_nonconforming: bool = False  # serve DATA even when it does not conform
     engine: str = "oxigraph"
-    query_timeout: float = 10.0
-    max_query_length: int = 100_000
-    max_content_length: int = 1024 * 1024
-    max_nesting_depth: int = 64
-    max_chain: int = 1000
-    max_result_bytes: int = 64 * 1024 * 1024
-    query_workers: int = 4
-    query_queue: int = 8
-    client_queries: int = 2
-    validate_workers: int = 2
-    client_address_header: str | None = None
-    answer_cache_bytes: int = 32 * 1024 * 1024
-    validate_timeout: float = 20.0
-    base_iri: str = "https://w3id.org/policykg/"
-    public_url: str = "http://127.0.0.1:8000/"
+    query_timeout: float = 10.0  # seconds; a query still running then is killed: 503
+    max_query_length: int = 100_000  # characters of query text
+    max_content_length: int = 1024 * 1024  # bytes of any request body (413 beyond)
+    max_nesting_depth: int = 64  # { ( [ levels in a query
+    max_chain: int = 1000  # operators and pattern elements in a row (the engines nest them)
+    max_result_bytes: int = 64 * 1024 * 1024  # serialised answer size; larger ones: 403
+    max_incoming: int = 300  # links to a resource a page or a description shows at most
+    query_workers: int = 4  # evaluation child processes per server process
+    query_queue: int = 8  # queries waiting for an evaluation child per process (503 beyond)
+    client_queries: int = 2  # queries in flight per client address and process (429 beyond)
+    validate_workers: int = 2  # /validate uploads checked at once per process (503 beyond)
+    client_address_header: str | None = None  # e.g. X-Forwarded-For, set by a trusted proxy
+    answer_cache_bytes: int = 32 * 1024 * 1024  # LRU of complete answers per process; 0 = off
+    validate_timeout: float = 20.0  # seconds for one /validate request (serve.py: gunicorn's
+    # --timeout must exceed it)
+    base_iri: str = BASE  # the graph's IRIs under it are pages here; base of relative IRIs
+    public_url: str = "http://127.0.0.1:8000/"  # where clients reach this service
+
+    def __post_init__(self) -> None:
+        self._check()
 
     @property
     def request_threads(self) -> int:
@@ -74,37 +62,48 @@ class Config:
         and spare ones for what never waits (health, pages, cached answers)."""
         return self.query_workers + self.query_queue + self.validate_workers + SPARE_THREADS
 
+    @property
+    def root(self) -> str:
+        """The path of PUBLIC_URL: where this service's pages are (ends with /)."""
+        return urlsplit(self.public_url).path or "/"
+
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Config:
-        """A validated Config from upper-case keys (Flask config style); unknown keys ignored."""
-        kwargs: dict[str, Any] = {}
-        for f in fields(cls):
-            key = f.name.upper()
-            if key in values:
-                kwargs[f.name] = values[key]
-        config = cls(**kwargs)
-        config.validate()
-        return config
+        """A checked Config from upper-case keys (Flask config style); unknown keys ignored."""
+        given = {f.name: values[f.name.upper()] for f in fields(cls) if f.name.upper() in values}
+        return cls(**_normalised(given))
 
-    def validate(self) -> None:
+    @classmethod
+    def from_sources(
+        cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    ) -> Config:
+        """The defaults, then POLICYKG_* environment variables, then ``overrides``."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {
+            key[len(ENV_PREFIX) :]: _env_value(text)
+            for key, text in environ.items()
+            if key.startswith(ENV_PREFIX)
+        }
+        values.update(overrides or {})
+        return cls.from_mapping(values)
+
+    def _check(self) -> None:
         """Raise ConfigError naming the first value that cannot be used."""
         if self.engine not in ENGINES:
             raise ConfigError(f"ENGINE must be one of {', '.join(ENGINES)}, not {self.engine!r}")
-        if self.data is not None:
-            object.__setattr__(self, "data", Path(self.data))
-            if not self.data.is_file():
-                raise ConfigError(f"DATA file not found: {self.data}")
+        if self.data is not None and not Path(self.data).is_file():
+            raise ConfigError(f"DATA file not found: {self.data}")
         for name in ("query_timeout", "validate_timeout"):
             value = getattr(self, name)
-            if not isinstance(value, int | float) or value <= 0:
+            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
                 raise ConfigError(f"{name.upper()} must be a positive number of seconds")
-            object.__setattr__(self, name, float(value))
         for name in (
             "max_query_length",
             "max_content_length",
             "max_nesting_depth",
             "max_chain",
             "max_result_bytes",
+            "max_incoming",
             "query_workers",
             "client_queries",
             "validate_workers",
@@ -116,13 +115,39 @@ class Config:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ConfigError(f"{name.upper()} must be 0 or a positive integer, not {value!r}")
-        if not self.base_iri.startswith(("http://", "https://")):
+        if not isinstance(self.allow_nonconforming, bool):
+            raise ConfigError("ALLOW_NONCONFORMING must be true or false")
+        if not str(self.base_iri).startswith(("http://", "https://")):
             raise ConfigError("BASE_IRI must be an absolute http(s) IRI")
-        if not self.public_url.startswith(("http://", "https://")):
+        if not str(self.public_url).startswith(("http://", "https://")):
             raise ConfigError(
                 "PUBLIC_URL must be an absolute http(s) URL, e.g. https://example.org/"
             )
-        if not self.public_url.endswith("/"):
-            object.__setattr__(self, "public_url", self.public_url + "/")
-        if self.client_address_header is not None and not str(self.client_address_header).strip():
-            object.__setattr__(self, "client_address_header", None)
+
+
+def _normalised(values: dict[str, Any]) -> dict[str, Any]:
+    """Given values in the form the fields hold: DATA a Path, timeouts floats, PUBLIC_URL
+    and BASE_IRI ending with /, a blank CLIENT_ADDRESS_HEADER none."""
+    out = dict(values)
+    if out.get("data") is not None:
+        out["data"] = Path(out["data"])
+    for name in ("query_timeout", "validate_timeout"):
+        value = out.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            out[name] = float(value)
+    for name in ("public_url", "base_iri"):
+        value = out.get(name)
+        if isinstance(value, str) and not value.endswith("/"):
+            out[name] = value + "/"
+    header = out.get("client_address_header")
+    if header is not None and not str(header).strip():
+        out["client_address_header"] = None
+    return out
+
+
+def _env_value(text: str) -> Any:
+    """An environment variable's value: JSON when it parses (5, 2.5, true, null), else text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -1,51 +1,62 @@
 """Query engines over the policykg dataset: pyoxigraph (default) and rdflib, one interface.
 
+Everything the HTTP layer, the pages, the CLI, the exports and the evaluation children
+ask of a dataset is a method of :class:`Engine`; no caller looks behind it. Both engines
+answer with the same objects: :class:`Result` for queries (holding pyoxigraph result
+objects, so that both are written by server/serialize.py alike) and :class:`Term` for
+every RDF term (select, triples, a result's rows and triples).
+
 Both serve the default graph as the union of the named graphs (docs/model.md), unless
 the query (FROM / FROM NAMED) or the protocol (default-graph-uri / named-graph-uri)
-names a dataset, which is then built from local graphs only. Every query passes
-`guard.inspect` first, whoever calls: no engine ever evaluates SERVICE, LOAD, an update
-or a FROM naming a graph outside the dataset. rdflib decides again on its own parse of
-the query (its algebra: SERVICE, FROM, REGEX patterns); pyoxigraph exposes no parse, and
-a SERVICE the guard missed meets the network sandbox of the process (an error, never a
-connection). Answers come back as a `Result` holding pyoxigraph result objects, so both
-engines serialise through the same writers; large Turtle/TriG answers are written as
-they come, under the size cap.
+names a dataset, which is then built from local graphs only. Every query given to
+:meth:`Engine.query` passes `guard.inspect` first, whoever calls: no engine ever
+evaluates SERVICE, LOAD, an update or a FROM naming a graph outside the dataset. rdflib
+decides again on its own parse of the query (its algebra: SERVICE, FROM, REGEX
+patterns); pyoxigraph exposes no parse, and a SERVICE the guard missed meets the network
+sandbox of the process (an error, never a connection). :meth:`Engine.select` and
+:meth:`Engine.triples` are for the queries and patterns the pages write themselves.
 
-Used by the HTTP layer (through `executor.QueryRunner`, which adds the time limit), the
-pages (`select_rows`, `describe`, `graphs`, `stats`) and the CLI (`run_query_file`).
+A constructor changes nothing but the engine: rdflib's graph loading is switched off
+around each evaluation only (policykg.shapes.sandbox), and an rdflib dataset handed over
+is read through a union view, never modified.
 """
 
 from __future__ import annotations
 
-import io
-import itertools
 import sys
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from policykg.graph.errors import InputError, QueryError, QueryRefused
+from policykg.graph.errors import QueryError, QueryRefused
+from policykg.graph.namespaces import PREFIXES, sparql_prologue
+from policykg.graph.rdfio import read_dataset, read_store, store_of
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
+from policykg.shapes.sandbox import no_graph_loading
 
 from . import guard
 from .linking import is_safe_iri
-from .outbound import install_outbound_guard, refuse_outbound
-from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
+from .outbound import refuse_outbound
+from .serialize import write_rdf, write_results
 
 UNLIMITED_DEPTH = 400  # for trusted callers; still far below pyoxigraph's crash depth
-# Turtle/TriG answers up to this many triples declare only the prefixes they use
-PREFIX_SCAN_TRIPLES = 10_000
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class Term(str):
-    """An RDF term as a plain string (an IRI, or a literal's lexical form) that knows its kind.
+    """An RDF term as a plain string (an IRI, a blank node's label, or a literal's lexical
+    form) that knows its kind: the one term model of both engines.
 
-    `kind` is 'iri', 'literal' or 'bnode'; literals also carry `datatype` and `lang`.
+    `kind` is 'iri', 'literal' or 'bnode'; a literal also has its `datatype` (xsd:string
+    for a plain one, rdf:langString with a language) and `lang`. Terms compare as strings;
+    `key` tells apart terms whose text is the same.
     """
 
     __slots__ = ("kind", "datatype", "lang")
@@ -65,8 +76,30 @@ class Term(str):
     def is_literal(self) -> bool:
         return self.kind == "literal"
 
+    @property
+    def is_bnode(self) -> bool:
+        return self.kind == "bnode"
+
+    @property
+    def key(self) -> tuple[str, str, str | None, str | None]:
+        """What makes two terms the same term (not only the same text)."""
+        return (self.kind, str(self), self.datatype, self.lang)
+
+    def as_date(self) -> date | None:
+        """An xsd:date literal's date, else None."""
+        if self.datatype != XSD + "date":
+            return None
+        try:
+            return date.fromisoformat(str(self)[:10])
+        except ValueError:
+            return None
+
     def __reduce__(self):  # picklable across the evaluation pipe
         return (Term, (str(self), self.kind, self.datatype, self.lang))
+
+
+Row = dict[str, Term]
+Triple = tuple[Term, Term, Term]
 
 
 def to_term(node: Any) -> Term | None:
@@ -82,31 +115,51 @@ def to_term(node: Any) -> Term | None:
     return Term(str(node), "triple")
 
 
-class ResultTooLarge(QueryRefused):
-    """An answer larger than the configured cap."""
+def from_rdflib(node: Any) -> Term:
+    """A Term from an rdflib term, as pyoxigraph would give it."""
+    from rdflib import BNode, Literal
+
+    if isinstance(node, Literal):
+        if node.language:
+            return Term(str(node), "literal", RDF_LANG_STRING, node.language)
+        return Term(str(node), "literal", str(node.datatype or XSD + "string"))
+    return Term(str(node), "bnode" if isinstance(node, BNode) else "iri")
 
 
-class _CappedWriter(io.RawIOBase):
-    """A byte sink that refuses to grow past a cap (pyoxigraph writes into it)."""
+def to_oxigraph(term: str | None) -> Any:
+    """A pyoxigraph term for a Term, or an IRI for any other string (None stays None)."""
+    if term is None:
+        return None
+    kind = getattr(term, "kind", "iri")
+    if kind == "bnode":
+        return ox.BlankNode(str(term))
+    if kind == "literal":
+        if term.lang:
+            return ox.Literal(str(term), language=term.lang)
+        return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD + "string"))
+    return ox.NamedNode(str(term))
 
-    def __init__(self, cap: int) -> None:
-        self.cap, self.parts, self.size = cap, [], 0
 
-    def writable(self) -> bool:
-        return True
+def to_rdflib(term: str | None) -> Any:
+    """An rdflib term for a Term, or an IRI for any other string (None stays None)."""
+    from rdflib import BNode, Literal, URIRef
 
-    def write(self, data) -> int:
-        self.size += len(data)
-        if self.size > self.cap:
-            raise ResultTooLarge(
-                f"the answer is larger than {self.cap} bytes",
-                hint="add a LIMIT or select fewer variables",
-            )
-        self.parts.append(bytes(data))
-        return len(data)
+    if term is None:
+        return None
+    kind = getattr(term, "kind", "iri")
+    if kind == "bnode":
+        return BNode(str(term))
+    if kind == "literal":
+        if term.lang:
+            return Literal(str(term), lang=term.lang)
+        datatype = term.datatype
+        return Literal(str(term), datatype=None if datatype == XSD + "string" else datatype)
+    return URIRef(str(term))
 
-    def getvalue(self) -> bytes:
-        return b"".join(self.parts)
+
+def oxigraph_triple(triple: Triple) -> ox.Triple:
+    """A pyoxigraph Triple from three Terms (to be written by server/serialize.py)."""
+    return ox.Triple(*(to_oxigraph(t) for t in triple))
 
 
 class Result:
@@ -140,39 +193,9 @@ class Result:
 
     def serialize(self, media_type: str, max_bytes: int = sys.maxsize) -> bytes:
         """The whole answer in `media_type`; ResultTooLarge past `max_bytes`."""
-        out = _CappedWriter(max_bytes)
         if self.kind == "graph":
-            fmt = GRAPH_TYPES[media_type][1]
-            if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-                # prefixes come first: those of a small answer are the ones it uses; a large
-                # answer is written as it comes (never held whole) with all of them
-                head = list(itertools.islice(self.native, PREFIX_SCAN_TRIPLES))
-                prefixes = (
-                    used_prefixes(head) if len(head) < PREFIX_SCAN_TRIPLES else TURTLE_PREFIXES
-                )
-                triples = itertools.chain(head, self.native)
-                ox.serialize(triples, out, format=fmt, prefixes=prefixes)
-            else:
-                ox.serialize(self.native, out, format=fmt)
-        else:
-            self.native.serialize(out, format=RESULTS_TYPES[media_type][1])
-        return out.getvalue()
-
-
-def _namespace(iri: str) -> str:
-    return iri[: max(iri.rfind("#"), iri.rfind("/")) + 1]
-
-
-def used_prefixes(triples: Sequence[Any]) -> dict[str, str]:
-    """The Turtle prefixes whose namespace some IRI of the triples is in (no unused lines)."""
-    namespaces = set()
-    for triple in triples:
-        for term in (triple.subject, triple.predicate, triple.object):
-            if isinstance(term, ox.NamedNode):
-                namespaces.add(_namespace(term.value))
-            elif isinstance(term, ox.Literal):
-                namespaces.add(_namespace(term.datatype.value))
-    return {p: ns for p, ns in TURTLE_PREFIXES.items() if ns in namespaces}
+            return write_rdf(self.native, media_type, max_bytes)
+        return write_results(self.native, media_type, max_bytes)
 
 
 @dataclass
@@ -203,6 +226,26 @@ class Engine(ABC):
     def __init__(self, base_iri: str | None = None) -> None:
         self.base_iri = base_iri
 
+    # -- what each engine provides ----------------------------------------------------------
+
+    @classmethod
+    @abstractmethod
+    def from_path(cls, path: Path | str, base_iri: str | None = None) -> Engine:
+        """An engine over an RDF file (any format policykg.graph.rdfio reads)."""
+
+    @classmethod
+    @abstractmethod
+    def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> Engine:
+        """An engine over an rdflib Dataset (left as it is)."""
+
+    @abstractmethod
+    def graphs(self) -> list[str]:
+        """The IRIs of the dataset's named graphs, sorted."""
+
+    @abstractmethod
+    def quads(self) -> Iterable[ox.Quad]:
+        """Every quad of the dataset, as pyoxigraph quads (for the downloads)."""
+
     @abstractmethod
     def _evaluate(
         self,
@@ -214,12 +257,14 @@ class Engine(ABC):
         """Evaluate a query that passed the guard."""
 
     @abstractmethod
-    def graphs(self) -> list[str]:
-        """The IRIs of the dataset's named graphs, sorted."""
+    def _solutions(self, sparql: str) -> Iterator[Row]:
+        """The solutions of a trusted SELECT over the union, prefixes predeclared."""
 
     @abstractmethod
-    def dump(self, media_type: str) -> bytes:
-        """The whole dataset in a quad format (application/n-quads, application/trig) or JSON-LD."""
+    def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
+        """The triples matching a pattern of Terms (None: any), one per graph holding it."""
+
+    # -- what every caller uses ---------------------------------------------------------------
 
     @cached_property
     def graph_set(self) -> frozenset[str]:
@@ -264,7 +309,7 @@ class Engine(ABC):
         return self._evaluate(sparql, info, list(default_graph_uris), list(named_graph_uris))
 
     def select_rows(self, sparql: str) -> list[dict[str, Term | None]]:
-        """A SELECT query's solutions as plain dicts (IRIs and lexical forms as Term strings)."""
+        """A SELECT query's solutions, every variable present (unbound: None)."""
         result = self.query(sparql)
         if result.kind != "select":
             raise QueryError("select_rows needs a SELECT query")
@@ -279,6 +324,35 @@ class Engine(ABC):
         if not is_safe_iri(iri):
             raise QueryError(f"not an IRI: {iri!r}")
         return self.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}")
+
+    def select(self, sparql: str) -> list[Row]:
+        """The solutions of a SELECT the caller wrote (policykg prefixes predeclared) over
+        the union of the graphs read as the RDF merge, a set: a solution repeated because
+        two graphs hold the same triple comes once. Unbound variables are left out."""
+        rows: list[Row] = []
+        seen: set[frozenset[tuple[str, tuple]]] = set()
+        for row in self._solutions(sparql):
+            key = frozenset((name, term.key) for name, term in row.items())
+            if key not in seen:
+                seen.add(key)
+                rows.append(row)
+        return rows
+
+    def triples(
+        self, s: str | None, p: str | None, o: str | None, graph: str | None = None
+    ) -> Iterator[Triple]:
+        """The distinct triples matching a pattern, in one named graph or in all of them.
+        A pattern's term is a Term, or a plain string for an IRI; None matches anything."""
+        seen: set[tuple] = set()
+        for triple in self._matches(s, p, o, graph):
+            key = tuple(t.key for t in triple)
+            if key not in seen:
+                seen.add(key)
+                yield triple
+
+    def dump(self, media_type: str) -> bytes:
+        """The whole dataset in a dataset format (N-Quads, TriG, JSON-LD)."""
+        return write_rdf(self.quads(), media_type)
 
     @cached_property
     def _stats(self) -> Stats:
@@ -308,32 +382,17 @@ class OxigraphEngine(Engine):
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> OxigraphEngine:
-        path = Path(path)
-        store = ox.Store()
-        try:
-            store.bulk_load(path=str(path), format=_rdf_format(path))
-        except SyntaxError as exc:
-            raise InputError(f"{path}: {exc}") from exc
-        return cls(store, base_iri)
+        return cls(read_store(path), base_iri)
 
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> OxigraphEngine:
-        store = ox.Store()
-        store.bulk_load(
-            dataset.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS
-        )
-        return cls(store, base_iri)
+        return cls(store_of(dataset), base_iri)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def dump(self, media_type: str) -> bytes:
-        fmt = GRAPH_TYPES[media_type][1]
-        if fmt.supports_datasets:
-            return self.store.dump(
-                format=fmt, prefixes=TURTLE_PREFIXES if fmt == ox.RdfFormat.TRIG else None
-            )
-        return ox.serialize(self.store.quads_for_pattern(None, None, None, None), format=fmt)
+    def quads(self) -> Iterable[ox.Quad]:
+        return self.store.quads_for_pattern(None, None, None, None)
 
     def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
         kwargs: dict[str, Any] = {"base_iri": self.base_iri}
@@ -352,38 +411,44 @@ class OxigraphEngine(Engine):
                 f"the query asked for a network connection, which this service never opens ({exc})"
             ) from None
 
+    def _solutions(self, sparql: str) -> Iterator[Row]:
+        solutions = self.store.query(
+            sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True
+        )
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            yield {name: to_term(solution[name]) for name in names if solution[name] is not None}
+
+    def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
+        pattern = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(graph))
+        for quad in self.store.quads_for_pattern(*pattern):
+            yield (to_term(quad.subject), to_term(quad.predicate), to_term(quad.object))
+
 
 class RdflibEngine(Engine):
-    """rdflib's SPARQL engine over a Dataset (default_union=True): the reference engine.
+    """rdflib's SPARQL engine over a Dataset, its default graph the union: the reference
+    engine.
 
-    rdflib would dereference FROM graphs and follow SERVICE with urlopen; graph loading
-    is switched off and every evaluation runs with outbound requests refused.
+    rdflib would dereference FROM graphs and follow SERVICE with urlopen: every evaluation
+    runs with graph loading off and outbound requests refused, and the algebra is checked
+    before it runs.
     """
 
     name = "rdflib"
     check_regex = True
 
     def __init__(self, dataset: Any, base_iri: str | None = None) -> None:
-        import rdflib.plugins.sparql
+        from rdflib import Dataset
 
         super().__init__(base_iri)
-        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-        dataset.default_union = True
-        self.dataset = dataset
-        install_outbound_guard()
+        # a view of the caller's dataset whose default graph is the union (the caller's
+        # own dataset is left as it is)
+        self.dataset = Dataset(store=dataset.store, default_union=True)
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> RdflibEngine:
-        from rdflib import Dataset
-
-        from policykg.shapes.loading import parse_rdf_file
-
-        path = Path(path)
-        _rdflib_format(path)  # an unknown extension is refused as for pyoxigraph
-        dataset = Dataset(default_union=True)
-        with refuse_outbound():  # remote JSON-LD contexts are refused, DTDs too (loading)
-            parse_rdf_file(path, dataset)
-        return cls(dataset, base_iri)
+        with refuse_outbound():  # behind rdfio's own refusals (remote contexts, DTDs)
+            return cls(read_dataset([path]), base_iri)
 
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> RdflibEngine:
@@ -400,13 +465,13 @@ class RdflibEngine(Engine):
             and str(g.identifier) != "urn:x-rdflib:default"
         )
 
-    def dump(self, media_type: str) -> bytes:
-        nquads = self.dataset.serialize(format="nquads", encoding="utf-8")
-        fmt = GRAPH_TYPES[media_type][1]
-        return ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=fmt)
+    def quads(self) -> Iterable[ox.Quad]:
+        nquads = self.dataset.serialize(format="application/n-quads", encoding="utf-8")
+        return ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
 
     def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
         from pyparsing import ParseException
+        from rdflib import URIRef
         from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -420,12 +485,11 @@ class RdflibEngine(Engine):
             raise QueryError(f"malformed query: {exc}") from exc
         self._refuse_on_algebra(prepared)
         if default_graphs or named_graphs:
-            clauses = [CompValue("DatasetClause", default=_uri(g)) for g in default_graphs]
-            clauses += [CompValue("DatasetClause", named=_uri(g)) for g in named_graphs]
+            clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in default_graphs]
+            clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in named_graphs]
             prepared.algebra["datasetClause"] = clauses
-        with refuse_outbound():
-            result = self.dataset.query(prepared)
-            return _rdflib_to_result(result)
+        with refuse_outbound(), no_graph_loading():
+            return _rdflib_to_result(self.dataset.query(prepared))
 
     def _refuse_on_algebra(self, prepared: Any) -> None:
         """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM
@@ -438,11 +502,20 @@ class RdflibEngine(Engine):
         for pattern in regex_patterns(prepared):
             guard.check_pattern(pattern, "in the parsed query")
 
+    def _solutions(self, sparql: str) -> Iterator[Row]:
+        result = self.dataset.query(sparql_prologue() + sparql)
+        names = [str(v) for v in result.vars or []]
+        for row in result:
+            yield {name: from_rdflib(row[name]) for name in names if row[name] is not None}
 
-def _uri(iri: str) -> Any:
-    from rdflib import URIRef
+    def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
+        from rdflib import Graph
 
-    return URIRef(iri)
+        # a Graph over the same store reads one named graph without registering it
+        context = None if graph is None else Graph(store=self.dataset.store, identifier=graph)
+        pattern = (to_rdflib(s), to_rdflib(p), to_rdflib(o), context)
+        for s2, p2, o2, _ in self.dataset.quads(pattern):
+            yield (from_rdflib(s2), from_rdflib(p2), from_rdflib(o2))
 
 
 def _rdflib_to_result(result: Any) -> Result:
@@ -461,40 +534,7 @@ class _TripleList(list):
         super().__init__(q.triple for q in quads)
 
 
-# --- loading ------------------------------------------------------------------------------
-
-_EXTENSIONS = {
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".jsonld": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-}
-
-
-def _rdf_format(path: Path) -> ox.RdfFormat:
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip("."))
-    if fmt is None:
-        raise InputError(
-            f"{path}: unknown RDF file extension {path.suffix!r}",
-            hint="use .nq, .trig, .ttl, .nt or .jsonld",
-        )
-    return fmt
-
-
-def _rdflib_format(path: Path) -> str:
-    try:
-        return _EXTENSIONS[path.suffix]
-    except KeyError:
-        raise InputError(
-            f"{path}: unknown RDF file extension {path.suffix!r}",
-            hint="use .nq, .trig, .ttl, .nt or .jsonld",
-        ) from None
-
-
-ENGINES = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
+ENGINES: dict[str, type[Engine]] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
 
 
 def open_engine(
@@ -507,29 +547,3 @@ def open_engine(
     from policykg.graph.pipeline import build_dataset
 
     return cls.from_dataset(build_dataset(), base_iri)
-
-
-_CLI_TYPES = {
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "json": "application/sparql-results+json",
-}
-
-
-def run_query_file(
-    path: Path | str, data: Path | str | None = None, format: str = "csv", engine: str = "oxigraph"
-) -> str:
-    """The answer to the query in `path` over `data` (None: the bundled corpus) as text.
-
-    `format` is csv | tsv | json (SPARQL 1.1 result formats) for SELECT and ASK; a
-    CONSTRUCT or DESCRIBE answer is written as Turtle whatever the format.
-    """
-    if format not in _CLI_TYPES:
-        raise InputError(f"unknown format {format!r}", hint="use csv, tsv or json")
-    try:
-        sparql = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read query file {path}: {exc}") from exc
-    result = open_engine(engine, data).query(sparql)
-    media_type = "text/turtle" if result.kind == "graph" else _CLI_TYPES[format]
-    return result.serialize(media_type).decode("utf-8")

@@ -52,27 +52,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused, QueryTimeout
+from policykg.graph.errors import EngineCrashed, PolicyKGError, QueryTimeout
 
-from .engine import Engine, ResultTooLarge
+from .engine import Engine
 from .guard import QueryInfo
+from .negotiation import offer_for_kind
 from .outbound import block_outbound_for_good
-from .protocol import types_for
 from .sandbox import enter_sandbox
 
 log = logging.getLogger(__name__)
 _HEADER = struct.Struct("!Q")
-_ERRORS = {
-    cls.__name__: cls
-    for cls in (PolicyKGError, InputError, QueryError, QueryRefused, ResultTooLarge)
-}
 _PR_SET_PDEATHSIG = 1
-
-
-class EngineCrashed(PolicyKGError):
-    """The evaluation child died while answering (a fault, logged; 500)."""
-
-    http_status = 500
 
 
 @dataclass
@@ -129,14 +119,25 @@ def _receive(fd: int, deadline: float | None = None) -> Any:
     return pickle.loads(_read_exact(fd, size, deadline))
 
 
-def _error_reply(exc: PolicyKGError) -> tuple:
-    return ("error", type(exc).__name__, exc.message, exc.hint, exc.http_status)
+def _outcome(work: Callable[..., Any], *args: Any) -> tuple[str, Any]:
+    """("ok", work(*args)), or ("error", the exception) to be raised by the parent: a
+    PolicyKGError as it is (errors pickle whole), any other failure as EngineCrashed."""
+    try:
+        return ("ok", work(*args))
+    except PolicyKGError as exc:
+        return ("error", exc)
+    except Exception as exc:  # an engine fault: reported as 500, the child lives on
+        return ("error", EngineCrashed(f"{type(exc).__name__}: {exc}"))
 
 
-def _rebuild_error(name: str, message: str, hint: str | None, status: int) -> PolicyKGError:
-    exc = _ERRORS.get(name, PolicyKGError)(message, hint=hint)
-    exc.http_status = status
-    return exc
+def _unwrap(reply: tuple[str, Any], what: str) -> Any:
+    """The value of an ("ok", value) reply; raise the error of an ("error", exc) one."""
+    status, value = reply
+    if status == "ok":
+        return value
+    if isinstance(value, EngineCrashed):
+        log.error("engine fault on %.200r: %s", what, value.message)
+    raise value
 
 
 # --- the child ------------------------------------------------------------------------------
@@ -197,17 +198,14 @@ def _become_child(keep: tuple[int, ...]) -> None:
     enter_sandbox(warn=False)  # the server said so at start-up if it cannot
 
 
-def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> tuple:
-    try:
-        result = engine.query(job.sparql, job.default_graphs, job.named_graphs, info=job.info)
-        media_type = job.media_type
-        if media_type not in types_for(result.kind):
-            media_type = next(iter(types_for(result.kind)))
-        return ("ok", result.kind, media_type, result.serialize(media_type, max_bytes))
-    except PolicyKGError as exc:
-        return _error_reply(exc)
-    except Exception as exc:  # an engine fault: reported as 500, the child lives on
-        return ("error", "EngineCrashed", f"{type(exc).__name__}: {exc}", None, 500)
+def _answer(engine: Engine, job: QueryJob, max_bytes: int) -> Answer:
+    """The complete answer to one job, serialised (in the child)."""
+    result = engine.query(job.sparql, job.default_graphs, job.named_graphs, info=job.info)
+    media_type = job.media_type
+    types = offer_for_kind(result.kind).types
+    if media_type not in types:  # negotiated for the query's form, answered as another kind
+        media_type = types[0]
+    return Answer(result.kind, media_type, result.serialize(media_type, max_bytes))
 
 
 def _serve_jobs(engine: Engine, jobs: int, replies: int, max_bytes: int) -> None:
@@ -216,7 +214,7 @@ def _serve_jobs(engine: Engine, jobs: int, replies: int, max_bytes: int) -> None
             job = _receive(jobs)
         except EOFError:
             return
-        _send(replies, _answer(engine, job, max_bytes))
+        _send(replies, _outcome(_answer, engine, job, max_bytes))
 
 
 # --- the parent side ------------------------------------------------------------------------
@@ -342,12 +340,7 @@ class QueryRunner:
             self._replace(child)
             raise EngineCrashed("the query engine failed while answering this query") from None
         self._idle.put(child)
-        if reply[0] == "ok":
-            return Answer(kind=reply[1], media_type=reply[2], body=reply[3])
-        if reply[1] == "EngineCrashed":
-            log.error("engine fault on query %.200r: %s", job.sparql, reply[2])
-            raise EngineCrashed(reply[2])
-        raise _rebuild_error(*reply[1:])
+        return _unwrap(reply, job.sparql)
 
     def _idle_child(self, deadline: float) -> _Child:
         """A live idle child, waiting for one until the deadline (QueryTimeout then)."""
@@ -381,7 +374,8 @@ class QueryRunner:
 def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
     """fn(*args) evaluated in a forked child, killed at `timeout` (QueryTimeout).
 
-    fn's PolicyKGErrors are re-raised here; its return value must pickle.
+    fn's PolicyKGErrors are raised here as they were raised there (an error pickles whole);
+    any other failure is an EngineCrashed. Its return value must pickle.
     """
     reply_r, reply_w = os.pipe()
     pid = os.fork()
@@ -390,13 +384,7 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
         try:
             os.close(reply_r)
             _become_child((reply_w,))
-            try:
-                reply: tuple = ("ok", fn(*args))
-            except PolicyKGError as exc:
-                reply = _error_reply(exc)
-            except Exception as exc:
-                reply = ("error", "EngineCrashed", f"{type(exc).__name__}: {exc}", None, 500)
-            _send(reply_w, reply)
+            _send(reply_w, _outcome(fn, *args))
         except BaseException:
             status = 1
         finally:
@@ -412,6 +400,4 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
     finally:
         os.close(reply_r)
         os.waitpid(pid, 0)
-    if reply[0] == "ok":
-        return reply[1]
-    raise _rebuild_error(*reply[1:]) if reply[1] != "EngineCrashed" else EngineCrashed(reply[2])
+    return _unwrap(reply, getattr(fn, "__name__", "work"))

@@ -1,8 +1,11 @@
 """The graph in the vocabularies national legislation graphs use: the ELI and schema.org views.
 
-Each view is a CONSTRUCT query shipped in ``queries/views/`` and run over the union of the
-dataset's graphs; ``schema_jsonld`` frames the schema.org view as JSON-LD, one tree per
-document (its parts, items and measures embedded through ``hasPart``).
+Each view is a CONSTRUCT query shipped in ``queries/views/`` and run by a query engine over
+the union of the dataset's graphs; ``schema_jsonld`` frames the schema.org view as
+JSON-LD, one tree per document (its parts, items and measures embedded through
+``hasPart``). The schema.org view is policykg's one mapping to schema.org: the pages
+embed what it says about their resource (:class:`SchemaIndex`), so the export and the
+pages cannot disagree.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
+from policykg.graph.rdfio import as_dataset
+
+from .engine import Engine, RdflibEngine, Term, Triple, to_rdflib
 
 VIEWS = ("eli", "schema")
 
@@ -29,11 +35,16 @@ SCHEMA_CONTEXT: dict[str, Any] = {
     "legislationEnsuresImplementationOf": {"@type": "@id"},
     "isPartOf": {"@type": "@id"},
     "hasPart": {"@type": "@id"},
+    "legislationResponsible": {"@type": "@id"},
+    "parentOrganization": {"@type": "@id"},
 }
 _ID_VALUED = {
     k for k, v in SCHEMA_CONTEXT.items() if isinstance(v, dict) and v.get("@type") == "@id"
 }
-_EMBEDDED = {"hasPart", "legislationPassedBy"}  # framed as nested objects; the rest stay references
+# Framed as nested objects (the rest stay references): parts and issuers wherever they are
+# linked, a responsible agency where it is first linked.
+_EMBEDDED = {"hasPart", "legislationPassedBy"}
+_EMBEDDED_ONCE = {"legislationResponsible"}
 
 
 def view_query(name: str) -> str:
@@ -45,24 +56,21 @@ def view_query(name: str) -> str:
     )
 
 
-def union_of(data: Graph) -> Graph:
-    """A plain graph holding every triple of a dataset's graphs (the graph itself otherwise)."""
-    if not isinstance(data, Dataset):
-        return data
-    union = Graph()
-    for s, p, o, _ in data.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
+def view_triples(engine: Engine, name: str) -> list[Triple]:
+    """The triples of a view, as the engine answers its CONSTRUCT query."""
+    return engine.query(view_query(name)).triples()
 
 
-def construct_view(data: Graph, name: str) -> Graph:
-    """The named view of a policykg graph or dataset, as a new graph."""
+def construct_view(data: Graph | Engine, name: str) -> Graph:
+    """The named view of a policykg graph, dataset or engine, as a new graph (an rdflib
+    graph or dataset is queried with the rdflib engine)."""
+    engine = data if isinstance(data, Engine) else RdflibEngine.from_dataset(as_dataset(data))
     view = Graph()
     bind_prefixes(view.namespace_manager)
     view.bind("eli", ELI)
     view.bind("schema", SCHEMA)
-    for triple in union_of(data).query(view_query(name)):
-        view.add(triple)
+    for triple in view_triples(engine, name):
+        view.add(tuple(to_rdflib(t) for t in triple))
     return view
 
 
@@ -130,16 +138,21 @@ def _flat_nodes(view: Graph) -> dict[URIRef, dict[str, Any]]:
 
 
 def _frame(
-    node: dict[str, Any], by_id: dict[str, dict[str, Any]], seen: frozenset[str]
+    node: dict[str, Any], by_id: dict[str, dict[str, Any]], seen: frozenset[str], placed: set[str]
 ) -> dict[str, Any]:
-    """A node with its parts and issuer embedded (recursively, never around a cycle)."""
+    """A node with its parts, issuer and responsible agencies embedded (recursively, never
+    around a cycle; a node of _EMBEDDED_ONCE only where it is first linked)."""
     framed = dict(node)
-    for key in _EMBEDDED & node.keys():
+    for key in (_EMBEDDED | _EMBEDDED_ONCE) & node.keys():
+        once = key in _EMBEDDED_ONCE
         values = node[key] if isinstance(node[key], list) else [node[key]]
-        embedded = [
-            (_frame(by_id[v], by_id, seen | {v}) if v in by_id and v not in seen else v)
-            for v in values
-        ]
+        embedded = []
+        for v in values:
+            if v in by_id and v not in seen and not (once and v in placed):
+                placed.add(v)
+                embedded.append(_frame(by_id[v], by_id, seen | {v}, placed))
+            else:
+                embedded.append(v)
         embedded.sort(
             key=lambda n: (
                 (n.get("position", 0), n.get("@id", "")) if isinstance(n, dict) else (0, n)
@@ -158,9 +171,9 @@ def frame_schema_view(view: Graph) -> str:
     """A schema.org view as framed, compacted JSON-LD (the same text on every run).
 
     The top level holds one tree per schema:Legislation that is part of nothing (the
-    documents), with hasPart and legislationPassedBy embedded; every other node is
-    reachable from there or listed after the documents. Parsing the result gives back
-    exactly the triples of the schema.org view.
+    documents), with hasPart, legislationPassedBy and legislationResponsible embedded;
+    every other node is reachable from there or listed after the documents. Parsing the
+    result gives back exactly the triples of the schema.org view.
     """
     nodes = _flat_nodes(view)
     by_id = {n["@id"]: n for n in nodes.values()}
@@ -169,7 +182,8 @@ def frame_schema_view(view: Graph) -> str:
         for s, n in nodes.items()
         if (s, RDF.type, SCHEMA.Legislation) in view and (s, SCHEMA.isPartOf, None) not in view
     ]
-    graph = [_frame(n, by_id, frozenset({n["@id"]})) for n in tops]
+    placed: set[str] = set()
+    graph = [_frame(n, by_id, frozenset({n["@id"]}), placed) for n in tops]
     reached = set()
     _collect_ids(graph, reached)
     graph.extend(n for n in nodes.values() if n["@id"] not in reached)
@@ -202,27 +216,90 @@ def write_view(name: str, data: Path | None, output: Path) -> int:
     The format follows the extension, as for `policykg build`: a view is one graph, which
     the dataset formats (N-Quads, TriG) hold as their default graph.
     """
-    from policykg.graph.output import (
+    from policykg.graph.rdfio import (
+        JSON_LD,
         check_destination,
         check_not_an_input,
         serialize_dataset,
         write_bytes,
     )
-    from policykg.shapes.validate import load_input
+    from policykg.shapes.loading import load_input
 
-    fmt, keeps_graphs = check_destination(output)
+    rdf_format = check_destination(output)
     if data is not None:
         check_not_an_input(output, [data])
     source = load_input([data] if data else None)
     view = construct_view(source, name)
-    if name == "schema" and fmt == "json-ld":
+    if name == "schema" and rdf_format.media_type == JSON_LD:
         body = frame_schema_view(view).encode("utf-8")
-    elif keeps_graphs and fmt != "json-ld":
+    elif rdf_format.keeps_graphs and rdf_format.media_type != JSON_LD:
         dataset = Dataset()
         for prefix, namespace in view.namespaces():
             dataset.bind(prefix, namespace)
         dataset.default_graph += view
-        body = serialize_dataset(dataset, fmt)
+        body = serialize_dataset(dataset, rdf_format)
     else:
-        body = view.serialize(format=fmt, encoding="utf-8")
+        body = view.serialize(format=rdf_format.rdflib, encoding="utf-8")
     return write_bytes(body, output)
+
+
+# -- the pages' JSON-LD -----------------------------------------------------------------------
+
+PAGE_CONTEXT = "https://schema.org/"
+RDF_TYPE = str(RDF.type)
+_INTEGER = str(XSD.integer)
+
+
+class SchemaIndex:
+    """The schema.org view of the served dataset by subject: what a page embeds as JSON-LD.
+
+    A page's node is its resource's node of the view, in the form search engines read:
+    full IRIs, each linked resource as an object with its type and name, literals as plain
+    values (the Chinese ones where there are several languages: the pages are in Chinese).
+    """
+
+    def __init__(self, triples: list[Triple]) -> None:
+        self.nodes: dict[str, dict[str, dict[tuple, Term]]] = {}
+        for s, p, o in triples:
+            self.nodes.setdefault(str(s), {}).setdefault(str(p), {})[o.key] = o
+
+    @classmethod
+    def of(cls, engine: Engine) -> SchemaIndex:
+        """The index of an engine's dataset."""
+        return cls(view_triples(engine, "schema"))
+
+    def page_jsonld(self, iri: str) -> dict[str, Any] | None:
+        """The JSON-LD a resource's page embeds; None when the view says nothing of it."""
+        if RDF_TYPE not in self.nodes.get(iri, {}):
+            return None
+        return {"@context": PAGE_CONTEXT, **self._node(iri, embed=True)}
+
+    def _node(self, iri: str, embed: bool) -> dict[str, Any]:
+        properties = self.nodes.get(iri, {})
+        node: dict[str, Any] = {"@id": iri}
+        types = sorted(_key(t) for t in properties.get(RDF_TYPE, {}).values())
+        if types:
+            node["@type"] = types[0] if len(types) == 1 else types
+        for predicate in sorted(properties):
+            if predicate == RDF_TYPE:
+                continue
+            objects = sorted(properties[predicate].values(), key=lambda t: t.key)
+            if not embed and predicate != str(SCHEMA.name):
+                continue  # a linked resource shows its type and name
+            resources = [o for o in objects if not o.is_literal]
+            if resources:
+                node[_key(predicate)] = [self._node(str(o), embed=False) for o in resources]
+            else:
+                node[_key(predicate)] = _plain(objects)
+        return node
+
+
+def _key(iri: str) -> str:
+    return iri[len(str(SCHEMA)) :] if iri.startswith(str(SCHEMA)) else iri
+
+
+def _plain(literals: list[Term]) -> Any:
+    """Literals as plain JSON values: the Chinese ones when there are several languages."""
+    chosen = [t for t in literals if t.lang == "zh"] or [t for t in literals if not t.lang]
+    values = [int(t) if t.datatype == _INTEGER else str(t) for t in chosen or literals]
+    return values[0] if len(values) == 1 else values

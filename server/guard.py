@@ -343,7 +343,9 @@ class _Scan:
                     raise QueryError(
                         f"more than {self.max_chain} operators and pattern elements in a row "
                         f"at {_position(self.text, start)}",
-                        hint="split the expression or the pattern with brackets, or use IN / VALUES",
+                        hint=(
+                            "split the expression or the pattern with brackets, or use IN / VALUES"
+                        ),
                     )
             depth = len(chain) - 1
             if regex_calls and depth == regex_calls[-1][0]:

@@ -1,15 +1,19 @@
 """The mapping between the graph's IRIs and the paths this server serves them at.
 
-The graph names everything under https://w3id.org/policykg/ (docs/model.md); this server
-serves ``…/id/…`` at ``/id/…``, ``…/graph/…`` at ``/graph/…``, the ontology document at
-``/ontology`` and each ontology term ``…/ontology#Term`` at ``/ontology/term/Term``.
-Links are emitted percent-encoded (RFC 3986 URIs of the RFC 3987 IRIs), so that Chinese
-characters survive every client; Flask hands the routes the decoded path.
+The graph names everything under BASE_IRI (by default https://w3id.org/policykg/,
+docs/model.md); this server serves ``…/id/…`` at ``{root}id/…``, ``…/graph/…`` at
+``{root}graph/…``, the ontology document at ``{root}ontology`` and each ontology term
+``…/ontology#Term`` at ``{root}ontology/term/Term``, where ``root`` is the path of
+PUBLIC_URL (``/`` by default). Both come from the app's Config (:class:`Links`, made by
+create_app); outside a request the defaults apply. Links are emitted percent-encoded
+(RFC 3986 URIs of the RFC 3987 IRIs), so that Chinese characters survive every client;
+Flask hands the routes the decoded path.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -28,18 +32,53 @@ def encode_path(path: str) -> str:
     return quote(path, safe="/:-._~!$&'()*+,;=@")
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where the graph's IRIs are served: under ``root`` for IRIs under ``base_iri``."""
+
+    base_iri: str = BASE
+    root: str = "/"
+
+    def local_path(self, iri: str) -> str | None:
+        """The percent-encoded path on this server that serves an IRI; None for others."""
+        if iri.startswith(TERM_PREFIX):
+            return f"{self.root}ontology/term/" + encode_path(iri[len(TERM_PREFIX) :])
+        if iri == ONTOLOGY_IRI:
+            return f"{self.root}ontology"
+        if not iri.startswith(self.base_iri):
+            return None
+        rest = iri[len(self.base_iri) :]
+        if rest.startswith(("id/", "graph/")):
+            return self.root + encode_path(rest)
+        return None
+
+    def resource_iri(self, kind: str, rest: str) -> str:
+        """The IRI that a request for /{kind}/{rest} (decoded) is about."""
+        return f"{self.base_iri}{kind}/{rest}"
+
+    def short(self, iri: str) -> str:
+        """An IRI without the base (graph/doc/…), as the pages name graphs."""
+        return iri[len(self.base_iri) :] if iri.startswith(self.base_iri) else iri
+
+
+DEFAULT_LINKS = Links()
+
+
+def links() -> Links:
+    """The links of the app serving the current request (its BASE_IRI and PUBLIC_URL);
+    the defaults outside one."""
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        service = current_app.extensions.get("policykg")
+        if service is not None:
+            return service.links
+    return DEFAULT_LINKS
+
+
 def local_path(iri: str) -> str | None:
     """The percent-encoded path on this server that serves an IRI; None for outside IRIs."""
-    if iri.startswith(TERM_PREFIX):
-        return "/ontology/term/" + encode_path(iri[len(TERM_PREFIX) :])
-    if iri == ONTOLOGY_IRI:
-        return "/ontology"
-    if not iri.startswith(BASE):
-        return None
-    rest = iri[len(BASE) :]
-    if rest.startswith(("id/", "graph/")):
-        return "/" + encode_path(rest)
-    return None
+    return links().local_path(iri)
 
 
 def href(iri: str) -> str:
@@ -49,7 +88,7 @@ def href(iri: str) -> str:
 
 def resource_iri(kind: str, rest: str) -> str:
     """The IRI that a request for /{kind}/{rest} (decoded) is about."""
-    return f"{BASE}{kind}/{rest}"
+    return links().resource_iri(kind, rest)
 
 
 def term_iri(local_name: str) -> str:
@@ -67,3 +106,10 @@ def is_safe_iri(iri: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def iri_ref(iri: str) -> str:
+    """An IRI written for a SPARQL query; refuses IRIs that would need escaping."""
+    if not is_safe_iri(iri):
+        raise ValueError(f"not a writable IRI: {iri!r}")
+    return f"<{iri}>"

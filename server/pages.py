@@ -12,29 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
-from werkzeug.exceptions import NotFound
 
+from policykg.graph.errors import NotFound
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
-from .describe import (
-    RDF_FORMATS,
-    SHORT_NAMES,
-    choose_media_type,
-    description,
-    named_graph,
-    serialize,
-)
+from .engine import Engine
 from .examples import examples
-from .linking import encode_path, is_safe_iri, resource_iri, term_iri
-from .lookup import Lookup, OxigraphLookup, RdflibLookup
-from .protocol import NotAcceptable, content_type
-from .render import Page, build_page
-from .render_agency import build_agency
-from .render_docs import build_document, build_item, build_part
-from .render_graph import build_graph, build_landing
-from .render_measure import build_measure, build_source, build_span
-from .render_ontology import build_ontology, build_term
-from .terms import link, qname
+from .exports import SchemaIndex
+from .linking import encode_path, is_safe_iri, links, resource_iri, term_iri
+from .negotiation import HTML, PAGE, content_type, negotiate, short_name
+from .resource_description import description, named_graph, rdf_body
+from .viewmodels.agency import build_agency
+from .viewmodels.document import build_document, build_item, build_part
+from .viewmodels.graph import build_graph, build_landing
+from .viewmodels.measure import build_measure, build_source, build_span
+from .viewmodels.ontology import build_ontology, build_term
+from .viewmodels.page import Page, build_page
+from .viewmodels.terms import link, qname
 
 pages_bp = Blueprint(
     "pages",
@@ -60,46 +54,41 @@ BUILDERS = {
 }
 
 
-def lookup() -> Lookup:
-    """The pages' view of the served engine, made once per app."""
-    state = current_app.extensions["policykg"]
-    cache: dict[str, Any] = state.cache
-    if "pages.lookup" not in cache:
-        engine = state.engine
-        store = getattr(engine, "store", None)
-        cache["pages.lookup"] = (
-            OxigraphLookup(store) if store is not None else RdflibLookup(engine.dataset)
-        )
-    return cache["pages.lookup"]
+def engine() -> Engine:
+    """The served engine: everything the pages read, they read through it."""
+    return current_app.extensions["policykg"].engine
+
+
+def schema_index() -> SchemaIndex:
+    """The schema.org view of the served dataset, made once per app (the dataset never
+    changes while the server runs): the pages' JSON-LD is what it says."""
+    cache = current_app.extensions["policykg"].cache
+    if "pages.schema" not in cache:
+        cache["pages.schema"] = SchemaIndex.of(engine())
+    return cache["pages.schema"]
+
+
+def _max_incoming() -> int:
+    """How many links to a resource its page and its description show (MAX_INCOMING)."""
+    return current_app.extensions["policykg"].config.max_incoming
 
 
 def _media_type() -> str:
-    """The representation to answer with, or 406 listing the ones on offer."""
-    chosen = choose_media_type(request.accept_mimetypes, request.args.get("format"))
-    if chosen is None:
-        raise NotAcceptable(
-            "none of the media types asked for can be served for this resource"
-            " (?format=html|ttl|jsonld|nt|rdf also works)",
-            ["text/html", *RDF_FORMATS],
-        )
-    return chosen
+    """The representation to answer with (?format= or Accept), or 406 listing them."""
+    return negotiate(PAGE, request.headers.get("Accept"), request.args.get("format"))
 
 
 def _alternates(response: Response, media_type: str) -> Response:
     """Vary, Content-Location and the Link header naming every representation."""
     path = encode_path(request.path)
     response.headers["Vary"] = "Accept"
-    response.headers["Content-Location"] = f"{path}?format={SHORT_NAMES[media_type]}"
+    response.headers["Content-Location"] = f"{path}?format={short_name(media_type)}"
     response.headers["Link"] = ", ".join(
-        f'<{path}?format={name}>; rel="alternate"; type="{mime}"'
-        for mime, name in SHORT_NAMES.items()
+        f'<{path}?format={short_name(mime)}>; rel="alternate"; type="{mime}"'
+        for mime in PAGE.types
         if mime != media_type
     )
     return response
-
-
-def _rdf_response(graph_data: Any, media_type: str) -> Response:
-    return _rdf_body_response(serialize(graph_data, media_type), media_type)
 
 
 def _rdf_body_response(body: bytes, media_type: str) -> Response:
@@ -114,7 +103,7 @@ def _named_graph_response(iri: str, media_type: str) -> Response:
     )
     key = (iri, media_type)
     if key not in cache:
-        cache[key] = serialize(named_graph(lookup(), iri), media_type)
+        cache[key] = rdf_body(named_graph(engine(), iri), media_type)
     return _rdf_body_response(cache[key], media_type)
 
 
@@ -126,7 +115,7 @@ def _html_response(template: str, **context: Any) -> Response:
 
 
 def _not_found(iri: str, media_type: str) -> Response:
-    if media_type != "text/html":
+    if media_type != HTML:
         raise NotFound(f"the graph says nothing about <{iri}>")
     body = render_template("404.html", iri=iri, page=None)
     return Response(body, status=404, content_type="text/html; charset=utf-8")
@@ -137,14 +126,15 @@ def _resource(iri: str) -> Response:
     media_type = _media_type()
     if not is_safe_iri(iri):
         return _not_found(iri, media_type)
-    if media_type != "text/html":
-        graph_data = description(lookup(), iri)
-        if not len(graph_data):
+    if media_type != HTML:
+        triples = description(engine(), iri, _max_incoming())
+        if not triples:
             return _not_found(iri, media_type)
-        return _rdf_response(graph_data, media_type)
-    page = build_page(lookup(), iri, BUILDERS)
+        return _rdf_body_response(rdf_body(triples, media_type), media_type)
+    page = build_page(engine(), iri, BUILDERS, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
+    page.jsonld = schema_index().page_jsonld(iri) or page.jsonld
     return _html_response(page.template, page=page)
 
 
@@ -159,14 +149,14 @@ def term(name: str) -> Response:
     """One term of the ontology: https://w3id.org/policykg/ontology#name."""
     iri = term_iri(name)
     media_type = _media_type()
-    if media_type != "text/html":
+    if media_type != HTML:
         return _resource(iri)
     if not is_safe_iri(iri):
         return _not_found(iri, media_type)
-    page = build_page(lookup(), iri, {})
+    page = build_page(engine(), iri, {}, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
-    build_term(lookup(), iri, page)
+    build_term(engine(), iri, page)
     return _html_response(page.template, page=page)
 
 
@@ -174,12 +164,12 @@ def term(name: str) -> Response:
 def ontology() -> Response:
     """The ontology: its overview page, or the whole ontology graph for RDF clients."""
     media_type = _media_type()
-    if media_type != "text/html":
+    if media_type != HTML:
         return _named_graph_response(ONTOLOGY_GRAPH, media_type)
-    page = build_page(lookup(), ONTOLOGY_IRI, {}) or Page(
+    page = build_page(engine(), ONTOLOGY_IRI, {}, _max_incoming()) or Page(
         template="ontology.html", iri=ONTOLOGY_IRI, title="policykg ontology", types=[]
     )
-    build_ontology(lookup(), page)
+    build_ontology(engine(), page)
     return _html_response(page.template, page=page)
 
 
@@ -188,21 +178,20 @@ def graph(rest: str) -> Response:
     """A named graph: a page about it, or all its triples for RDF clients."""
     iri = resource_iri("graph", rest)
     media_type = _media_type()
-    if iri not in current_app.extensions["policykg"].engine.graph_set:
+    if iri not in engine().graph_set:
         return _not_found(iri, media_type)
-    if media_type != "text/html":
+    if media_type != HTML:
         return _named_graph_response(iri, media_type)
     page = Page(template="graph.html", iri=iri, title=iri, types=[])
-    build_graph(lookup(), iri, page)
+    build_graph(engine(), iri, page)
     return _html_response(page.template, page=page)
 
 
 @pages_bp.route("/")
 def landing() -> Response:
     """What the graph is, its counts and documents, downloads, where to go next."""
-    state = current_app.extensions["policykg"]
     page = Page(template="landing.html", iri="", title="policykg", types=[])
-    build_landing(lookup(), state.engine, page)
+    build_landing(engine(), page)
     response = Response(
         render_template("landing.html", page=page), content_type="text/html; charset=utf-8"
     )
@@ -219,6 +208,12 @@ def query_page() -> Response:
             examples=listed,
             prefixes=PREFIXES,
             initial=request.args.get("query", ""),
+            links={
+                "base": links().base_iri,
+                "root": links().root,
+                "terms": str(PKG),
+                "ontology": ONTOLOGY_IRI,
+            },
             page=None,
         ),
         content_type="text/html; charset=utf-8",
@@ -229,6 +224,12 @@ def query_page() -> Response:
 def prefixes() -> Response:
     """The graph's prefixes, for the editor's prefix completion (instead of prefix.cc)."""
     return current_app.json.response(PREFIXES)
+
+
+@pages_bp.app_context_processor
+def site_root() -> dict[str, str]:
+    """Every template's `root`: the path of PUBLIC_URL, where this site's pages are."""
+    return {"root": links().root}
 
 
 @pages_bp.app_template_filter("iri_href")

@@ -30,16 +30,14 @@ import os
 import socket
 import sys
 
+from policykg.graph.errors import SandboxUnavailable
+
 log = logging.getLogger(__name__)
 
 _sandboxed_pid: int | None = None
 _warned = False
 # system calls that can create a socket without socket(): refused as if unknown
 _IO_URING = ("io_uring_setup", "io_uring_enter", "io_uring_register")
-
-
-class SandboxUnavailable(RuntimeError):
-    """seccomp cannot be used on this system (the reason is the message)."""
 
 
 def _load_filter() -> None:

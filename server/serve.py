@@ -20,11 +20,11 @@ from typing import Any
 
 from flask import Flask
 
-from policykg.graph.errors import InputError, NotConforming
+from policykg.graph.errors import InputError
 
 from .app import create_app
 from .config import Config
-from .engine import ENGINES
+from .dataset import checked_dataset
 
 # Seconds gunicorn gives a sync worker beyond the longest request timeout of the Config,
 # in the documented gunicorn command (behind a buffering proxy), so that the service's own
@@ -57,29 +57,6 @@ def check_address_free(host: str, port: int) -> None:
                 f"cannot listen on {host}:{port}: {exc.strerror}",
                 hint="choose another port with --port, or stop what uses it",
             ) from None
-
-
-def load_checked_dataset(data: Path | None, allow_nonconforming: bool, say: Callable[[str], None]):
-    """The dataset to serve: built (bundled corpus) or loaded, and validated."""
-    from policykg.shapes.validate import load_input, validate_dataset
-
-    if data is None:
-        say("building the bundled corpus …")
-    else:
-        say(f"loading {data} …")
-    dataset = load_input([data] if data else None)
-    say("validating with the SHACL shapes …")
-    result = validate_dataset(dataset)
-    if not result.conforms:
-        violations = len(result.by_severity("Violation"))
-        if not allow_nonconforming:
-            raise NotConforming(
-                f"the graph does not conform to the shapes ({violations} violations)",
-                hint="run `policykg validate` for the report, or serve it anyway with "
-                "--allow-nonconforming",
-            )
-        say(f"serving a graph with {violations} violations (--allow-nonconforming)")
-    return dataset
 
 
 def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
@@ -131,12 +108,11 @@ def serve(
     """Build or load, validate, then serve until interrupted."""
     say = progress or (lambda _m: None)
     check_address_free(host, port)
-    dataset = load_checked_dataset(data, allow_nonconforming, say)
+    dataset = checked_dataset(data, allow_nonconforming, say)
     config: dict[str, Any] = {"PUBLIC_URL": f"http://{_url_host(host)}:{port}/"}
     if engine:
         config["ENGINE"] = engine
-    name = engine or "oxigraph"
-    app = create_app(config, engine=ENGINES[name].from_dataset(dataset))
+    app = create_app(config, dataset=dataset)
     say(
         f"policykg is serving at http://{host}:{port}/  (SPARQL endpoint "
         f"http://{host}:{port}/sparql, query page http://{host}:{port}/query)"

@@ -18,13 +18,13 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
-from policykg.graph.errors import InputError, PolicyKGError
+from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
 
 from .admission import client_address
-from .description import DUMPS, description_graph, serialize_graph
 from .executor import QueryJob
 from .guard import check_graphs
-from .protocol import content_type, kind_of_form, negotiate, negotiate_header
+from .negotiation import GRAPH, content_type, negotiate, offer_for
+from .service_description import DUMPS, description_body
 
 sparql_bp = Blueprint("sparql", __name__)
 
@@ -33,12 +33,6 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 # form bodies up to this size are decoded once and remembered (256 of them at most)
 MAX_REMEMBERED_FORM_BYTES = 8192
-
-
-class UnsupportedMediaType(PolicyKGError):
-    """A request body whose Content-Type or charset this endpoint does not take (415)."""
-
-    http_status = 415
 
 
 def service():
@@ -129,12 +123,12 @@ def sparql() -> Response:
         max_length=config.max_query_length,
         max_chain=config.max_chain,
     )
-    choice = negotiate_header(
-        kind_of_form(info.form), request.headers.get("Accept"), params.get("format")
+    media_type = negotiate(
+        offer_for(info.form), request.headers.get("Accept"), params.get("format")
     )
     job = QueryJob(
         sparql=queries[0],
-        media_type=choice.media_type,
+        media_type=media_type,
         info=info,
         default_graphs=params.getlist("default-graph-uri"),
         named_graphs=params.getlist("named-graph-uri"),
@@ -156,15 +150,15 @@ def sparql() -> Response:
 def service_description() -> Response:
     """The Service Description with the VoID description of the dataset, for PUBLIC_URL
     (never for the Host header the client sent)."""
-    choice = negotiate("graph", request.accept_mimetypes, request.args.get("format"))
+    media_type = negotiate(GRAPH, request.headers.get("Accept"), request.args.get("format"))
     state = service()
     cache = state.cache.setdefault("description", {})
-    body = cache.get(choice.media_type)
+    body = cache.get(media_type)
     if body is None:
         root = state.config.public_url
-        body = serialize_graph(description_graph(state.engine, root), choice.media_type)
-        cache[choice.media_type] = body
-    response = Response(body, content_type=content_type(choice.media_type))
+        body = description_body(state.engine, root, media_type)
+        cache[media_type] = body
+    response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
     return response
 
@@ -199,12 +193,6 @@ def download(name: str) -> Response:
     response = Response(body, content_type=content_type(media_type))
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return response
-
-
-class NotFound(PolicyKGError):
-    """Nothing here (404)."""
-
-    http_status = 404
 
 
 def _package_file(package: str, name: str) -> bytes:

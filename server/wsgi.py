@@ -1,7 +1,9 @@
 """The WSGI entry point for production servers: `policykg.server.wsgi:app`.
 
 Configuration comes from POLICYKG_* environment variables (server/config.py), e.g.
-POLICYKG_DATA=/srv/policykg.nq. The documented commands (docs/endpoint.md):
+POLICYKG_DATA=/srv/policykg.nq; the data is validated before it is served, as `policykg
+serve` does (POLICYKG_ALLOW_NONCONFORMING=true serves it anyway). The documented
+commands (docs/endpoint.md):
 
     granian --interface wsgi --workers 2 --blocking-threads 18 --no-ws \
         --host 127.0.0.1 --port 8000 'policykg.server.wsgi:app'

@@ -30,7 +30,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
-from policykg.graph.errors import PolicyKGError
+from policykg.graph.errors import OwlCheckError
 from policykg.graph.namespaces import PKGSH, bind_prefixes
 
 from .loading import bundled_ontology
@@ -39,12 +39,6 @@ from .records import ResultRecord, node_label
 OWL_SHAPE = PKGSH.OwlConsistency
 HERMIT_TIMEOUT = 300  # seconds
 ASSERTED = ("声明的类型", "asserted type")
-
-
-class OwlCheckError(PolicyKGError):
-    """The reasoner could not be run (no Java, a Java error)."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -351,7 +345,8 @@ def disjoint_conflict(
     return Conflict(
         node,
         label,
-        f"{name} is both {qa} ({why[a][1]}) and {qb} ({why[b][1]}), which the ontology declares disjoint.",
+        f"{name} is both {qa} ({why[a][1]}) and {qb} ({why[b][1]}), "
+        "which the ontology declares disjoint.",
         f"{name} 同时属于 {qa}（{why[a][0]}）和 {qb}（{why[b][0]}），而本体声明这两个类不相交。",
         (a, b),
     )
@@ -376,7 +371,8 @@ def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
                     Conflict(
                         node,
                         label,
-                        f"<{node}> has {len(found)} values of the functional property {q}: {shown}.",
+                        f"<{node}> has {len(found)} values of the functional property "
+                        f"{q}: {shown}.",
                         f"<{node}> 的函数型属性 {q} 有 {len(found)} 个不同的值：{shown}。",
                     )
                 )
@@ -404,5 +400,4 @@ __all__ = [
     "start_consistency_check",
     "OwlOutcome",
     "Conflict",
-    "OwlCheckError",
 ]

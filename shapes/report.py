@@ -1,4 +1,5 @@
-"""Renderings of a validation result: a bilingual text report, and the standard report as Turtle or JSON-LD.
+"""Renderings of a validation result: a bilingual text report, and the standard report as
+Turtle or JSON-LD.
 
 The text report groups results by severity and then by shape; each result shows the
 shape's message in Chinese and English, the focus node with its label, the path and the
@@ -9,17 +10,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
-from rdflib import Literal
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from policykg.graph.namespaces import PKGSH, PREFIXES
 
 from .records import SEVERITY_ORDER, ResultRecord
-
-if TYPE_CHECKING:
-    from .validate import ValidationResult
 
 SEVERITY_NAMES = {
     "Violation": ("违规", "violation"),
@@ -38,29 +35,29 @@ JSONLD_CONTEXT = {
 }
 
 
-def render_text(result: ValidationResult) -> str:
-    """The text report."""
-    lines = [headline(result)]
-    if result.owl_summary:
-        lines.append(result.owl_summary)
+def render_text(conforms: bool, records: list[ResultRecord], owl_summary: str | None) -> str:
+    """The text report of a verdict, its results and the OWL check's line (when it ran)."""
+    lines = [headline(conforms, records)]
+    if owl_summary:
+        lines.append(owl_summary)
     lines.append("")
     groups: dict[str, dict[str, list[ResultRecord]]] = defaultdict(lambda: defaultdict(list))
-    for record in result.results:
+    for record in records:
         groups[record.severity][str(record.shape)].append(record)
     for severity in sorted(groups, key=lambda s: SEVERITY_ORDER.get(s, 9)):
         zh, en = SEVERITY_NAMES.get(severity, (severity, severity))
         total = sum(len(v) for v in groups[severity].values())
         lines.append(f"== {zh} / {en}: {total} ==")
-        for records in groups[severity].values():
-            lines.extend(shape_block(records))
+        for shape_records in groups[severity].values():
+            lines.extend(shape_block(shape_records))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 
-def headline(result: ValidationResult) -> str:
+def headline(conforms: bool, records: list[ResultRecord]) -> str:
     """One line saying whether the graph conforms and how many results of each kind."""
-    counts = {s: len(result.by_severity(s)) for s in ("Violation", "Warning", "Info")}
-    verdict = "符合 / conforms" if result.conforms else "不符合 / does not conform"
+    counts = {s: sum(r.severity == s for r in records) for s in ("Violation", "Warning", "Info")}
+    verdict = "符合 / conforms" if conforms else "不符合 / does not conform"
     parts = ", ".join(f"{SEVERITY_NAMES[s][1]}s {n}" for s, n in counts.items() if n)
     return f"policykg validate: {verdict}" + (f" ({parts})" if parts else "")
 
@@ -110,13 +107,13 @@ def short(node: Node) -> str:
     return "pkgsh:" + text[len(prefix) :] if text.startswith(prefix) else f"<{text}>"
 
 
-def render_turtle(result: ValidationResult) -> str:
+def render_turtle(report_graph: Graph) -> str:
     """The standard report as Turtle."""
-    return result.report_graph.serialize(format="turtle")
+    return report_graph.serialize(format="turtle")
 
 
-def render_json(result: ValidationResult) -> str:
+def render_json(report_graph: Graph) -> str:
     """The standard report as JSON-LD (a compacted sh:ValidationReport)."""
-    text = result.report_graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=2)
+    text = report_graph.serialize(format="json-ld", context=JSONLD_CONTEXT, indent=2)
     json.loads(text)  # what is printed must be valid JSON
     return text

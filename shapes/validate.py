@@ -21,38 +21,27 @@ merged, without duplicates, into one standard ``sh:ValidationReport``.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pyshacl
-import rdflib.plugins.sparql
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
 from rdflib.term import Node
 
-from policykg.graph.errors import InputError, PolicyKGError, QueryError, QueryRefused
-from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, PKGSH, SH, bind_prefixes
-from policykg.graph.output import union_view
+from policykg.graph.errors import InputError
+from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, SH, bind_prefixes
+from policykg.graph.rdfio import as_dataset, union_view
 
-from .algebra import service_clauses
-from .loading import bundled_ontology, graph_of_file, load_rdf_files
+from .loading import bundled_ontology, load_shapes
 from .owl import start_consistency_check
 from .records import ResultRecord, build_report_graph, record_from_report
-from .report import render_json, render_text, render_turtle
-
-if TYPE_CHECKING:
-    from .owl import OwlOutcome
+from .result import ValidationResult
+from .sandbox import PreparedQueryGraph, no_graph_loading
 
 Progress = Callable[[str], None]
 SCHEMA_CONTEXT = (RDFS.subClassOf, SKOS.inScheme)
@@ -71,172 +60,12 @@ NOT_FOLLOWED = frozenset(
 )
 
 
-class PreparedQueryGraph(Graph):
-    """A Graph that parses each distinct SPARQL query text once per process, and never
-    lets a query reach outside the graph.
-
-    pySHACL hands rdflib the text of a SHACL-SPARQL query for every focus node and every
-    validation, and rdflib's pyparsing-based parser costs tens of milliseconds a query;
-    the parsed algebra does not depend on the focus node, which arrives as a binding.
-
-    The queries come from the shapes, which the user may supply (``--shapes``): a query
-    with a ``SERVICE`` clause is refused before evaluation (rdflib would request the
-    service), and so are FROM clauses and every update (``LOAD`` fetches a document);
-    :func:`no_graph_loading` around the validation keeps rdflib from loading graphs too.
-    """
-
-    _prepared: dict[tuple[str, tuple[tuple[str, str], ...], str | None], Query] = {}
-
-    def query(
-        self,
-        query_object: str | Query,
-        processor: str = "sparql",
-        result: str = "sparql",
-        initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's names
-        initBindings: Mapping[str, Node] | None = None,  # noqa: N803
-        use_store_provided: bool = True,
-        **kwargs: Any,
-    ) -> Result:
-        """rdflib's Graph.query, with the query parsed once and refused when unsafe."""
-        if isinstance(query_object, str):  # checked once, when prepared
-            query_object = self.prepared(query_object, initNs, kwargs.pop("base", None))
-            initNs = None  # noqa: N806 - applied when the query was prepared
-        elif isinstance(query_object, Query):
-            refuse_outside_access(query_object)
-        return super().query(
-            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
-        )
-
-    def update(self, update_object: object, *args: Any, **kwargs: Any) -> None:
-        """Refused: validation never changes the data or loads documents."""
-        raise QueryRefused(
-            "a SPARQL update (INSERT, DELETE, LOAD …) is refused during validation",
-            hint="shapes may only use SELECT, ASK and CONSTRUCT queries",
-        )
-
-    @classmethod
-    def prepared(cls, text: str, init_ns: Mapping[str, Any] | None, base: str | None) -> Query:
-        """The parsed and checked query of a text (with its extra prefixes and base), once
-        per process; raise QueryError when it does not parse, QueryRefused when unsafe."""
-        namespaces = tuple(sorted((k, str(v)) for k, v in (init_ns or {}).items()))
-        key = (canonical_query_text(text), namespaces, base)
-        prepared = cls._prepared.get(key)
-        if prepared is None:
-            try:
-                prepared = prepareQuery(text, initNs=dict(namespaces) or None, base=base)
-            except Exception as exc:  # pyparsing's and rdflib's errors share no base class
-                raise QueryError(
-                    f"a SHACL-SPARQL query of the shapes does not parse: {exc}",
-                    hint="check the sh:select / sh:ask / sh:construct queries",
-                ) from None
-            refuse_outside_access(prepared)
-            cls._prepared[key] = prepared
-        return prepared
-
-
-def refuse_outside_access(query: Query) -> None:
-    """Raise QueryRefused when the query names a graph to load (FROM, FROM NAMED) or its
-    algebra holds a SERVICE clause (anywhere: in a subquery, an OPTIONAL, a FILTER EXISTS)."""
-    if query.algebra.get("datasetClause"):
-        raise QueryRefused(
-            "a SHACL-SPARQL query of the shapes has a FROM clause; shapes "
-            "queries run on the data graph only",
-            hint="remove FROM / FROM NAMED from the shapes",
-        )
-    services = service_clauses(query)
-    if services:
-        raise QueryRefused(
-            f"a SHACL-SPARQL query of the shapes asks the SERVICE <{services[0]}>; "
-            "validation never makes outside requests",
-            hint="remove the SERVICE clause from the shapes",
-        )
-
-
-@contextlib.contextmanager
-def no_graph_loading() -> Iterator[None]:
-    """Keep rdflib from fetching the graphs a query's FROM / FROM NAMED names."""
-    saved = rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-    try:
-        yield
-    finally:
-        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = saved
-
-
-def canonical_query_text(text: str) -> str:
-    """The query text with its PREFIX lines sorted (pySHACL writes them in varying order)."""
-    lines = text.splitlines()
-    prefixes = sorted(line for line in lines if line.lstrip().upper().startswith("PREFIX"))
-    body = [line for line in lines if not line.lstrip().upper().startswith("PREFIX")]
-    return "\n".join(prefixes + body)
-
-
 @dataclass
 class Unit:
     """A validation unit: the graphs it owns and reports on."""
 
     name: str
     graphs: list[Graph]
-
-
-@dataclass
-class ValidationResult:
-    """The merged outcome of validating a dataset."""
-
-    conforms: bool
-    results: list[ResultRecord]
-    report_graph: Graph
-    owl_summary: str | None = None  # one line from the OWL check, when it ran
-
-    def by_severity(self, severity: str) -> list[ResultRecord]:
-        """The results of one severity (Violation, Warning, Info)."""
-        return [r for r in self.results if r.severity == severity]
-
-    def shapes_reported(self, severity: str | None = None) -> set[URIRef]:
-        """The source shapes of the results (of one severity, when given)."""
-        return {r.shape for r in self.results if severity is None or r.severity == severity}
-
-    def text(self) -> str:
-        """The text report, both languages, grouped by severity and shape."""
-        return render_text(self)
-
-    def turtle(self) -> str:
-        """The standard SHACL validation report as Turtle."""
-        return render_turtle(self)
-
-    def json(self) -> str:
-        """The standard SHACL validation report as JSON-LD."""
-        return render_json(self)
-
-    def render(self, fmt: str) -> str:
-        """The report in ``text``, ``ttl`` or ``json``."""
-        renderers = {"text": self.text, "ttl": self.turtle, "json": self.json}
-        if fmt not in renderers:
-            raise InputError(f"unknown report format {fmt!r}", hint="use text, ttl or json")
-        return renderers[fmt]()
-
-
-# -- shapes ---------------------------------------------------------------------------------
-
-
-def bundled_shapes_path() -> resources.abc.Traversable:
-    """The shapes file shipped with policykg."""
-    return resources.files("policykg.shapes") / "shapes.ttl"
-
-
-@functools.cache
-def bundled_shapes() -> Graph:
-    """The bundled shapes, parsed once per process (pySHACL does not change them)."""
-    return Graph().parse(data=bundled_shapes_path().read_text(encoding="utf-8"), format="turtle")
-
-
-def load_shapes(shapes: Graph | str | Path | None = None) -> Graph:
-    """The shapes graph: the bundled shapes, a parsed graph, or a shapes file."""
-    if isinstance(shapes, Graph):
-        return shapes
-    if shapes is None:
-        return bundled_shapes()
-    return graph_of_file(shapes)
 
 
 # -- units ----------------------------------------------------------------------------------
@@ -419,106 +248,29 @@ def validate_dataset(
     return ValidationResult(conforms, ordered, graph)
 
 
-def as_dataset(data: Dataset | Graph) -> Dataset:
-    """A Dataset: the given one, or a plain Graph's triples as one graph of a new Dataset."""
-    if isinstance(data, Dataset):
-        return data
-    dataset = Dataset()
-    name = data.identifier if isinstance(data.identifier, URIRef) else None
-    target = dataset.graph(name) if name is not None else dataset.default_graph
-    target.addN((s, p, o, target) for s, p, o in data)
-    return dataset
-
-
-# -- the command ------------------------------------------------------------------------------
-
-
-def run_validate(
-    paths: Sequence[str | Path] | None,
-    shapes: str | Path | None = None,
-    fmt: str = "text",
+def validate_with_owl(
+    dataset: Dataset | Graph,
+    shapes: Graph | str | Path | None = None,
     owl: bool = True,
     progress: Progress | None = None,
-) -> tuple[int, str]:
-    """``policykg validate``: the exit code (0 conforms, 1 does not) and the report.
-
-    Without paths the bundled corpus is built and validated. The OWL consistency check
-    runs in the background while SHACL validates; an inconsistency is added to the report
-    as a violation. Bad input (a file, the shapes, the format) raises a PolicyKGError whose
-    exit code is never 1, which means "does not conform": the caller reports it.
-    """
-    try:
-        return _validate_and_render(paths, shapes, fmt, owl, progress)
-    except PolicyKGError as exc:
-        if exc.exit_code == 1:  # 1 is the verdict "does not conform", never an error
-            raise InputError(exc.message, hint=exc.hint) from exc
-        raise
-
-
-def _validate_and_render(
-    paths: Sequence[str | Path] | None,
-    shapes: str | Path | None,
-    fmt: str,
-    owl: bool,
-    progress: Progress | None,
-) -> tuple[int, str]:
-    """The work of :func:`run_validate`: HermiT only starts once the input and the shapes
-    have been read, and is stopped if the validation fails."""
+) -> ValidationResult:
+    """SHACL validation and, with ``owl``, the OWL consistency check: HermiT runs in a
+    subprocess while pySHACL validates, and is stopped if the validation fails. An
+    inconsistency is added to the report as a violation."""
     say = progress or (lambda _message: None)
-    say("loading the graph …" if paths else "building the bundled graph …")
-    dataset = load_input(paths)
-    shapes_graph = load_shapes(shapes)
     check = None
     try:
-        if owl:  # HermiT runs in a subprocess while pySHACL validates
+        if owl:
             say("OWL: HermiT started")
             check = start_consistency_check(dataset)
-        result = validate_dataset(dataset, shapes_graph, progress=progress)
+        result = validate_dataset(dataset, shapes, progress=progress)
         if check is not None:
             running, check = check, None
             outcome = running.outcome()
-            say(
-                f"OWL: {'consistent' if outcome.consistent else 'INCONSISTENT'} ({outcome.seconds:.1f} s)"
-            )
-            add_owl_outcome(result, outcome)
+            verdict = "consistent" if outcome.consistent else "INCONSISTENT"
+            say(f"OWL: {verdict} ({outcome.seconds:.1f} s)")
+            result.add_owl_outcome(outcome)
     finally:
         if check is not None:
             check.cancel()
-    return (0 if result.conforms else 1), result.render(fmt)
-
-
-def load_input(paths: Sequence[str | Path] | None) -> Dataset:
-    """The dataset to validate: the given RDF files, or the bundled graph."""
-    if paths:
-        return load_rdf_files(paths)
-    # the whole extraction stack, needed only here: imported on demand
-    from policykg.graph.pipeline import build_dataset
-
-    dataset = build_dataset()
-    bind_prefixes(dataset.namespace_manager)
-    return dataset
-
-
-def add_owl_outcome(result: ValidationResult, outcome: OwlOutcome) -> None:
-    """Fold the OWL check's findings into the SHACL result as violations."""
-    result.owl_summary = outcome.text().splitlines()[0]
-    if outcome.consistent:
-        return
-    result.results.extend(outcome.records())
-    result.conforms = False
-    result.report_graph = build_report_graph(False, result.results)
-
-
-def shape_iri(name: str) -> URIRef:
-    """The IRI of one of policykg's shapes by its local name."""
-    return PKGSH[name]
-
-
-__all__ = [
-    "ValidationResult",
-    "ResultRecord",
-    "validate_dataset",
-    "run_validate",
-    "load_shapes",
-    "shape_iri",
-]
+    return result

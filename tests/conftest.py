@@ -74,8 +74,8 @@ def bundled_dataset(bundled_build):
 @pytest.fixture(scope="session")
 def three_documents(tmp_path_factory) -> Path:
     """One N-Quads file of the Taiyuan and Jiangxi test documents and the bundled plan."""
-    from policykg.graph.output import write_dataset
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import write_dataset
 
     docs = DATA / "docs"
     paths = [
@@ -91,7 +91,7 @@ def three_documents(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def bundled_nq(bundled_build, tmp_path_factory) -> Path:
     """The bundled corpus's graph as an N-Quads file."""
-    from policykg.graph.output import write_dataset
+    from policykg.graph.rdfio import write_dataset
 
     path = tmp_path_factory.mktemp("bundled") / "bundled.nq"
     write_dataset(bundled_build.dataset, path)
@@ -109,7 +109,8 @@ def app_for():
 
     def make(engine=None, **settings):
         if engine is None and "DATA" not in settings:
-            settings = {"DATA": str(SAMPLE), **settings}
+            # The sample holds deliberate shape violations, so serving it must be allowed.
+            settings = {"DATA": str(SAMPLE), "ALLOW_NONCONFORMING": True, **settings}
         app = create_app(settings, engine=engine)
         apps.append(app)
         return app

@@ -207,8 +207,8 @@ def test_a_number_cited_alone_reaches_the_graph_and_conforms(tmp_path):
     from rdflib.namespace import DCTERMS
 
     from policykg.graph.namespaces import ELI, PKG
-    from policykg.graph.output import union_view
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import union_view
     from policykg.shapes.validate import validate_dataset
 
     source = Path(__file__).parent / "data" / "docs" / "jiangxi-measures.txt"

@@ -185,6 +185,25 @@ def test_query_json_format(bundled_nq):
     )
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("suffix", [".owl", ".rdf", ".trix", ".data"])
+def test_query_reads_every_format_validate_reads(tmp_path, engine, suffix):
+    """query --data takes what validate takes: any format either engine's registry names
+    (.owl, .trix: rdflib's), and a file known by its content alone."""
+    from policykg.graph.rdfio import format_for_media_type, serialize_dataset
+
+    dataset = Dataset()
+    dataset.parse(Path(__file__).parent / "data" / "sample.trig", format="trig")
+    media_type = "application/trix" if suffix == ".trix" else "application/rdf+xml"
+    data = tmp_path / f"sample{suffix}"
+    data.write_bytes(serialize_dataset(dataset, format_for_media_type(media_type)))
+    query = "server/queries/cq01-documents.rq"
+    result = run("query", query, "--data", str(data), "--engine", engine, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert "晋政办发〔2022〕77号" in result.output
+    assert run("validate", str(data), "--no-owl").exit_code in (0, 1)
+
+
 def test_query_without_data_uses_bundled_corpus():
     result = run("query", "server/queries/cq02-items.rq", "--format", "tsv")
     assert result.exit_code == 0, result.output

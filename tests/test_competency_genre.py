@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from policykg.server.engine import run_query_file
+from policykg.cli.main import run_query_file
 
 DOCS = Path(__file__).parent / "data" / "docs"
 EXPECTED = {

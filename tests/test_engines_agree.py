@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from policykg.server.engine import run_query_file
+from policykg.cli.main import run_query_file
 
 pytestmark = pytest.mark.slow
 

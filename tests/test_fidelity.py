@@ -27,8 +27,8 @@ from rdflib.namespace import PROV, RDF, XSD
 
 from policykg.cli.main import main
 from policykg.graph.namespaces import NIF, PKG
-from policykg.server.description import DUMPS
 from policykg.server.engine import ENGINES
+from policykg.server.service_description import DUMPS
 
 ROOT = Path(__file__).parent.parent
 TEST_DOCS = ROOT / "tests" / "data" / "docs"

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
+from policykg.cli.main import run_query_file
 from policykg.graph.namespaces import ELI, PKG
-from policykg.graph.output import union_view, write_dataset
 from policykg.graph.pipeline import build, jurisdiction_of
+from policykg.graph.rdfio import union_view, write_dataset
 from policykg.graph.reference import load_reference
-from policykg.server.engine import run_query_file
 
 DATA = Path(__file__).parent / "data"
 IDENTITY = DATA / "identity"

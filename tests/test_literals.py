@@ -16,7 +16,8 @@ from rdflib.namespace import PROV, RDF, XSD
 
 from policykg.graph.literals import boolean, day, decimal, integer
 from policykg.graph.namespaces import NIF, PKG
-from policykg.shapes.validate import shape_iri, validate_dataset
+from policykg.shapes.loading import shape_iri
+from policykg.shapes.validate import validate_dataset
 
 
 def as_stored(literal: Literal) -> tuple[str, str]:

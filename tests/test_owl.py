@@ -10,10 +10,10 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from policykg.cli.main import run_validate
 from policykg.graph.namespaces import PKG
-from policykg.shapes.loading import load_rdf_files
+from policykg.graph.rdfio import read_dataset
 from policykg.shapes.owl import OWL_SHAPE, check_consistency
-from policykg.shapes.validate import run_validate
 
 pytestmark = [
     pytest.mark.slow,
@@ -31,7 +31,7 @@ def test_bundled_graph_is_consistent(bundled_dataset):
 
 
 def test_node_typed_agency_and_measure_is_inconsistent():
-    dataset = load_rdf_files([DATA / "minimal.trig"])
+    dataset = read_dataset([DATA / "minimal.trig"])
     g = dataset.graph(DOC_GRAPH)
     measure = sorted(g.subjects(RDF.type, PKG.Measure), key=str)[0]
     g.add((measure, RDF.type, PKG.Agency))
@@ -48,7 +48,7 @@ def test_node_typed_agency_and_measure_is_inconsistent():
 
 def test_range_of_a_property_explains_an_inconsistency():
     """A measure used as the agent of a responsibility is an agency by pkg:agent's range."""
-    dataset = load_rdf_files([DATA / "minimal.trig"])
+    dataset = read_dataset([DATA / "minimal.trig"])
     g = dataset.graph(DOC_GRAPH)
     measure = sorted(g.subjects(RDF.type, PKG.Measure), key=str)[0]
     resp = sorted(g.subjects(RDF.type, PKG.Responsibility), key=str)[0]
@@ -61,7 +61,7 @@ def test_range_of_a_property_explains_an_inconsistency():
 
 
 def test_functional_property_with_two_values_is_explained():
-    dataset = load_rdf_files([DATA / "minimal.trig"])
+    dataset = read_dataset([DATA / "minimal.trig"])
     g = dataset.graph(DOC_GRAPH)
     item = sorted(g.subjects(RDF.type, PKG.Item), key=str)[0]
     g.add((item, PKG.ordinal, Literal("42", datatype=XSD.positiveInteger)))
@@ -71,7 +71,7 @@ def test_functional_property_with_two_values_is_explained():
 
 
 def test_inconsistency_makes_validate_fail_with_a_readable_report(tmp_path):
-    dataset = load_rdf_files([DATA / "minimal.trig"])
+    dataset = read_dataset([DATA / "minimal.trig"])
     g = dataset.graph(DOC_GRAPH)
     measure = sorted(g.subjects(RDF.type, PKG.Measure), key=str)[0]
     g.add((measure, RDF.type, PKG.Agency))
@@ -149,10 +149,10 @@ def test_failed_validation_stops_the_reasoner(tmp_path, hermit_processes):
 
 
 def test_the_check_uses_the_one_parsed_ontology(hermit_processes):
+    from policykg.shapes.loading import bundled_ontology
     from policykg.shapes.owl import start_consistency_check
-    from policykg.shapes.validate import bundled_ontology
 
-    check = start_consistency_check(load_rdf_files([DATA / "minimal.trig"]))
+    check = start_consistency_check(read_dataset([DATA / "minimal.trig"]))
     try:
         assert check.ontology is bundled_ontology()
     finally:

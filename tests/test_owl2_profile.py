@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, XSD
 
 from policykg.cli.main import main
 from policykg.graph.namespaces import NIF, PKG
-from policykg.shapes.loading import load_rdf_files
+from policykg.graph.rdfio import read_dataset
 from policykg.shapes.owl import OwlCheckError, check_consistency, hermit_command
 
 pytestmark = pytest.mark.skipif(
@@ -127,14 +127,14 @@ def test_hermit_is_not_told_to_ignore_datatypes(tmp_path):
 
 
 def test_data_and_ontology_are_consistent_without_ignoring_datatypes(three_documents):
-    outcome = check_consistency(load_rdf_files([three_documents]))
+    outcome = check_consistency(read_dataset([three_documents]))
     assert outcome.consistent, outcome.text()
 
 
 def test_an_integer_offset_meets_nifs_range_by_its_value(three_documents):
     """nif:beginIndex ranges over xsd:nonNegativeInteger: an xsd:integer offset is in it
     when it is 0 or more, and a negative one makes the data inconsistent."""
-    dataset = load_rdf_files([three_documents])
+    dataset = read_dataset([three_documents])
     doc_graph = max(dataset.graphs(), key=lambda g: len(list(g.subjects(RDF.type, PKG.TextSpan))))
     span = sorted(doc_graph.subjects(RDF.type, PKG.TextSpan), key=str)[0]
     assert doc_graph.value(span, NIF.beginIndex).datatype == XSD.integer

@@ -534,8 +534,8 @@ def test_range_ends_name_each_other_in_the_graph():
     from rdflib.namespace import SKOS
 
     from policykg.graph.namespaces import PKG
-    from policykg.graph.output import union_view
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import union_view
 
     (path,) = (Path(__file__).parent / "data" / "real").glob("06-*.txt")
     dataset = union_view(build([path]).dataset)

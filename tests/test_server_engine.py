@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from policykg.cli.main import run_query_file
 from policykg.graph.errors import QueryError, QueryRefused
 from policykg.server import guard
-from policykg.server.engine import OxigraphEngine, RdflibEngine, open_engine, run_query_file
+from policykg.server.engine import OxigraphEngine, RdflibEngine, open_engine
 
 SAMPLE = Path(__file__).parent / "data" / "sample.trig"
 QUERIES = sorted(

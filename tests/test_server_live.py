@@ -56,6 +56,7 @@ def server(request, tmp_path_factory, server_process):
     log = tmp_path_factory.mktemp(request.param) / "server.log"
     env = {
         "POLICYKG_DATA": str(SAMPLE),
+        "POLICYKG_ALLOW_NONCONFORMING": "true",
         "POLICYKG_QUERY_TIMEOUT": "2",
         "POLICYKG_MAX_CONTENT_LENGTH": "100000",
     }
@@ -250,7 +251,10 @@ def test_no_evaluation_child_outlives_the_server(front, tmp_path, server_process
     # the readiness probe is a query, so the worker has forked its evaluation child
     ready = "/sparql?query=ASK%7B%7D"
     with server_process(
-        one_worker, {"POLICYKG_DATA": str(SAMPLE)}, tmp_path / "log", ready=ready
+        one_worker,
+        {"POLICYKG_DATA": str(SAMPLE), "POLICYKG_ALLOW_NONCONFORMING": "true"},
+        tmp_path / "log",
+        ready=ready,
     ) as (_, process):
         workers = children_of(process.pid)
         evaluators = [c for w in workers for c in children_of(w)]

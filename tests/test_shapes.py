@@ -11,16 +11,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
+from policykg.cli.main import run_validate
 from policykg.graph.errors import InputError, RDFSyntaxError
 from policykg.graph.namespaces import ELI, NIF, PKG, SH
-from policykg.shapes.loading import load_rdf_files
-from policykg.shapes.validate import (
-    load_shapes,
-    run_validate,
-    shape_iri,
-    validate_dataset,
-    validation_units,
-)
+from policykg.graph.rdfio import read_dataset
+from policykg.shapes.loading import load_shapes, shape_iri
+from policykg.shapes.validate import validate_dataset, validation_units
 
 DATA = Path(__file__).parent / "data" / "shapes"
 MINIMAL = DATA / "minimal.trig"
@@ -100,7 +96,7 @@ def test_bundled_report_is_a_standard_conforming_report(bundled_result):
 
 @pytest.fixture()
 def minimal():
-    return load_rdf_files([MINIMAL])
+    return read_dataset([MINIMAL])
 
 
 def test_minimal_fixture_conforms_with_one_warning(minimal):
@@ -245,7 +241,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 )
 def test_file_that_does_not_parse_reports_line_and_column(tmp_path, name, text, line, column):
     with pytest.raises(RDFSyntaxError) as info:
-        load_rdf_files([write(tmp_path, name, text)])
+        read_dataset([write(tmp_path, name, text)])
     assert (info.value.line, info.value.column) == (line, column)
     assert f"line {line}, column {column}" in str(info.value)
     assert name in str(info.value)
@@ -253,29 +249,29 @@ def test_file_that_does_not_parse_reports_line_and_column(tmp_path, name, text, 
 
 def test_unknown_extension_is_refused(tmp_path):
     with pytest.raises(InputError, match="unknown RDF format"):
-        load_rdf_files([write(tmp_path, "data.foo", "hello world\n")])
+        read_dataset([write(tmp_path, "data.foo", "hello world\n")])
 
 
 def test_unknown_extension_with_turtle_content_is_sniffed(tmp_path):
     path = write(tmp_path, "data.foo", "@prefix ex: <http://ex/> .\nex:a ex:b ex:c .\n")
-    assert len(load_rdf_files([path])) == 1
+    assert len(read_dataset([path])) == 1
 
 
 def test_empty_file_is_refused(tmp_path):
     with pytest.raises(InputError, match="empty"):
-        load_rdf_files([write(tmp_path, "empty.ttl", "  \n")])
+        read_dataset([write(tmp_path, "empty.ttl", "  \n")])
 
 
 def test_missing_file_is_refused(tmp_path):
     with pytest.raises(InputError, match="no such file"):
-        load_rdf_files([tmp_path / "missing.nq"])
+        read_dataset([tmp_path / "missing.nq"])
 
 
 def test_folder_is_refused_as_a_folder(tmp_path):
     folder = tmp_path / "graphs.nq"
     folder.mkdir()
     with pytest.raises(InputError, match="is a folder") as info:
-        load_rdf_files([folder])
+        read_dataset([folder])
     assert "no such file" not in str(info.value)
 
 
@@ -287,7 +283,7 @@ def test_unreadable_file_is_an_input_error(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", refuse)  # root reads any file: refuse by hand
     with pytest.raises(InputError, match="secret.ttl: cannot be read") as info:
-        load_rdf_files([path])
+        read_dataset([path])
     assert info.value.exit_code == 2
     assert "Permission denied" in str(info.value)
 
@@ -298,7 +294,7 @@ def test_rdfxml_with_doctype_is_refused(tmp_path):
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>\n'
     )
     with pytest.raises(InputError, match="DOCTYPE"):
-        load_rdf_files([write(tmp_path, "dtd.rdf", text)])
+        read_dataset([write(tmp_path, "dtd.rdf", text)])
 
 
 @pytest.mark.parametrize(
@@ -312,32 +308,32 @@ def test_rdfxml_with_doctype_is_refused(tmp_path):
 def test_jsonld_with_remote_context_is_refused(tmp_path, context):
     text = '{"@context": ' + context + ', "@id": "http://ex/a", "http://ex/p": "x"}'
     with pytest.raises(InputError, match="remote @context"):
-        load_rdf_files([write(tmp_path, "remote.jsonld", text)])
+        read_dataset([write(tmp_path, "remote.jsonld", text)])
 
 
 def test_jsonld_with_embedded_context_loads(tmp_path):
     text = '{"@context": {"ex": "http://ex/"}, "@id": "ex:a", "ex:p": "x"}'
-    dataset = load_rdf_files([write(tmp_path, "ok.jsonld", text)])
+    dataset = read_dataset([write(tmp_path, "ok.jsonld", text)])
     assert len(dataset) == 1
 
 
 def test_every_format_loads_the_same_triples(tmp_path):
     graph = Graph()
-    for s, p, o, _g in load_rdf_files([MINIMAL]).quads((None, None, None, None)):
+    for s, p, o, _g in read_dataset([MINIMAL]).quads((None, None, None, None)):
         graph.add((s, p, o))
     counts = set()
     for suffix, fmt in (("ttl", "turtle"), ("nt", "nt"), ("rdf", "xml"), ("jsonld", "json-ld")):
         path = tmp_path / f"x.{suffix}"
         graph.serialize(path, format=fmt, encoding="utf-8")
-        counts.add(len(load_rdf_files([path])))
+        counts.add(len(read_dataset([path])))
     assert len(counts) == 1
 
 
 def test_named_graphs_survive_nquads_and_trig(tmp_path):
-    dataset = load_rdf_files([MINIMAL])
+    dataset = read_dataset([MINIMAL])
     path = tmp_path / "x.nq"
     dataset.serialize(path, format="nquads", encoding="utf-8")
-    again = load_rdf_files([path])
+    again = read_dataset([path])
     names = {g.identifier for g in again.graphs() if len(g)}
     assert URIRef("https://w3id.org/policykg/graph/doc/晋政办发/2022/99") in names
 
@@ -351,7 +347,7 @@ def test_run_validate_exit_codes(tmp_path, bundled_nq):
     assert code == 0, output
     assert "符合 / conforms" in output
 
-    broken = load_rdf_files([MINIMAL])
+    broken = read_dataset([MINIMAL])
     broken_deadline(broken)
     path = tmp_path / "broken.trig"
     broken.serialize(path, format="trig", encoding="utf-8")
@@ -493,7 +489,7 @@ def test_shapes_query_that_does_not_parse_is_an_input_error(tmp_path):
 
 def test_updates_are_refused_on_the_validated_graph(listener):
     from policykg.graph.errors import QueryRefused
-    from policykg.shapes.validate import PreparedQueryGraph
+    from policykg.shapes.sandbox import PreparedQueryGraph
 
     port, hits = listener
     graph = PreparedQueryGraph()
@@ -510,7 +506,7 @@ def test_prepared_query_with_service_is_refused(listener):
     from rdflib.plugins.sparql import prepareQuery
 
     from policykg.graph.errors import QueryRefused
-    from policykg.shapes.validate import PreparedQueryGraph
+    from policykg.shapes.sandbox import PreparedQueryGraph
 
     port, hits = listener
     query = prepareQuery(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}")
@@ -521,7 +517,7 @@ def test_prepared_query_with_service_is_refused(listener):
 
 def test_shapes_queries_are_still_answered(minimal):
     """The refusal leaves ordinary queries alone, including those with prefixes from initNs."""
-    from policykg.shapes.validate import PreparedQueryGraph
+    from policykg.shapes.sandbox import PreparedQueryGraph
 
     graph = PreparedQueryGraph()
     for g in minimal.graphs():
@@ -586,12 +582,8 @@ def with_copies(dataset, copies: int):
 
 def test_a_documents_validation_does_not_grow_with_other_documents(minimal):
     """Each document is validated with its own context only: linear cost overall."""
-    from policykg.shapes.validate import (
-        SubjectIndex,
-        bundled_ontology,
-        schema_context,
-        unit_data_graph,
-    )
+    from policykg.shapes.loading import bundled_ontology
+    from policykg.shapes.validate import SubjectIndex, schema_context, unit_data_graph
 
     sizes = []
     for copies in (0, 3):

@@ -14,7 +14,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from policykg.graph.namespaces import ELI, NIF, PKG, PKID
-from policykg.shapes.validate import shape_iri, validate_dataset
+from policykg.shapes.loading import shape_iri
+from policykg.shapes.validate import validate_dataset
 
 Mutation = Callable[[Dataset], None]
 
@@ -510,7 +511,7 @@ def test_mutation_is_reported_by_exactly_its_shape(bundled_dataset, shape):
 
 def test_every_targeted_shape_has_a_mutation():
     from policykg.graph.namespaces import SH
-    from policykg.shapes.validate import load_shapes
+    from policykg.shapes.loading import load_shapes
 
     shapes = load_shapes()
     targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)

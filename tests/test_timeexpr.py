@@ -594,8 +594,8 @@ def test_yearly_recurrence_reaches_the_graph(tmp_path):
     from rdflib.namespace import XSD
 
     from policykg.graph.namespaces import PKG
-    from policykg.graph.output import union_view
     from policykg.graph.pipeline import build
+    from policykg.graph.rdfio import union_view
 
     source = Path(__file__).parent / "data" / "docs" / "jiangxi-measures.txt"
     text = source.read_text(encoding="utf-8")

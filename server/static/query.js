@@ -4,21 +4,22 @@
  * - nothing is persisted in localStorage (no remembered remote endpoints);
  * - prefix completion reads /query/prefixes.json (the graph's prefixes), not prefix.cc,
  *   and the class/property completers, which ask lov.linkeddata.es, are switched off;
- * - links to https://w3id.org/policykg/… in the results open the pages on this server.
+ * - links to the graph's IRIs (under BASE_IRI) in the results open the pages on this server
+ *   (under the path of PUBLIC_URL), mapped as server/linking.py maps them.
  */
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("query-config").textContent);
-  var base = "https://w3id.org/policykg/";
-  var endpoint = new URL("/sparql", window.location.href).href;
+  var links = config.links;
+  var endpoint = new URL(links.root + "sparql", window.location.href).href;
 
   function localPath(iri) {
-    if (iri.indexOf(base + "ontology#") === 0) {
-      return "/ontology/term/" + iri.slice((base + "ontology#").length);
+    if (iri.indexOf(links.terms) === 0) {
+      return links.root + "ontology/term/" + iri.slice(links.terms.length);
     }
-    if (iri === base + "ontology") { return "/ontology"; }
-    if (iri.indexOf(base + "id/") === 0 || iri.indexOf(base + "graph/") === 0) {
-      return "/" + iri.slice(base.length);
+    if (iri === links.ontology) { return links.root + "ontology"; }
+    if (iri.indexOf(links.base + "id/") === 0 || iri.indexOf(links.base + "graph/") === 0) {
+      return links.root + iri.slice(links.base.length);
     }
     return null;
   }
@@ -42,7 +43,7 @@
     autofocus: false,
     yasqe: {
       autocompleters: completers.slice(),
-      prefixCcApi: new URL("/query/prefixes.json", window.location.href).href,
+      prefixCcApi: new URL(links.root + "query/prefixes.json", window.location.href).href,
       resizeable: true,
       editorHeight: "320px"
     }

@@ -31,7 +31,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL
 
 from policykg.graph.errors import PolicyKGError
-from policykg.shapes.loading import load_rdf_files
+from policykg.graph.rdfio import read_dataset
 
 HERE = Path(__file__).resolve().parent
 CHECKER = HERE / "ProfileCheck.java"
@@ -85,7 +85,7 @@ def union_without_imports(paths: list[Path]) -> tuple[Graph, list[str]]:
     """The union of every graph of the files, and the owl:imports taken out of it."""
     union = Graph()
     imports: list[str] = []
-    for graph in load_rdf_files(paths).graphs():
+    for graph in read_dataset(paths).graphs():
         for s, p, o in graph:
             if p == OWL.imports:
                 imports.append(f"ImportNotFollowed\towl:imports <{o}> of <{s}> was not followed")

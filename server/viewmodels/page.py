@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from rdflib import RDF, BNode, Literal, URIRef
-from rdflib.term import Node
+from rdflib.namespace import RDF
 
-from policykg.graph.namespaces import BASE
-
-from .lookup import Lookup, iri_ref
+from ..engine import Engine, Term
+from ..linking import iri_ref, links
 from .terms import Link, PropertyRow, Value, label_map, link, value_of
 
-MAX_INCOMING = 300
+SCHEMA_ORG = "https://schema.org/"
+RDF_TYPE, RDF_FIRST, RDF_REST, RDF_NIL = (str(t) for t in (RDF.type, RDF.first, RDF.rest, RDF.nil))
 _MAX_DEPTH = 8
 
 
@@ -42,44 +41,45 @@ class Page:
     sparql: str = ""
 
 
-def _collect(
-    lookup: Lookup, subject: Node, tree: dict[Node, list[tuple[Node, Node]]], depth: int
-) -> None:
+Tree = dict[str, list[tuple[Term, Term]]]  # a node's (predicate, object) pairs
+
+
+def _collect(engine: Engine, subject: Term, tree: Tree, depth: int) -> None:
     """Gather the subject's (predicate, object) pairs and those of its blank nodes."""
     if subject in tree or depth > _MAX_DEPTH:
         return
     pairs = sorted(
-        ((p, o) for _, p, o in lookup.triples(subject, None, None)),
+        ((p, o) for _, p, o in engine.triples(subject, None, None)),
         key=lambda pair: (str(pair[0]), str(pair[1])),
     )
     tree[subject] = pairs
     for _, obj in pairs:
-        if isinstance(obj, BNode):
-            _collect(lookup, obj, tree, depth + 1)
+        if obj.is_bnode:
+            _collect(engine, obj, tree, depth + 1)
 
 
 def list_members(
-    node: Node, pairs_of: Callable[[Node], Iterable[tuple[Node, Node]]]
-) -> list[Node] | None:
+    node: Term, pairs_of: Callable[[Term], Iterable[tuple[Term, Term]]]
+) -> list[Term] | None:
     """The members of an RDF list starting at node, or None when it is not a list (a cycle,
     a cell that is not a blank node with exactly rdf:first and rdf:rest). `pairs_of` gives
     a node's (predicate, object) pairs."""
-    members: list[Node] = []
-    seen: set[Node] = set()
-    while node != RDF.nil:
-        if node in seen or not isinstance(node, BNode):
+    members: list[Term] = []
+    seen: set[str] = set()
+    while str(node) != RDF_NIL:
+        if node in seen or not node.is_bnode:
             return None
         seen.add(node)
-        pairs = dict(pairs_of(node))
-        if set(pairs) != {RDF.first, RDF.rest}:
+        pairs = {str(p): o for p, o in pairs_of(node)}
+        if set(pairs) != {RDF_FIRST, RDF_REST}:
             return None
-        members.append(pairs[RDF.first])
-        node = pairs[RDF.rest]
+        members.append(pairs[RDF_FIRST])
+        node = pairs[RDF_REST]
     return members
 
 
-def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]], labels: dict[str, str]) -> Value:
-    if not isinstance(term, BNode):
+def _value(term: Term, tree: Tree, labels: dict[str, str]) -> Value:
+    if not term.is_bnode:
         return value_of(term, labels)
     members = list_members(term, lambda node: tree.get(node, []))
     if members is not None:
@@ -87,9 +87,7 @@ def _value(term: Node, tree: dict[Node, list[tuple[Node, Node]]], labels: dict[s
     return Value(rows=_rows(term, tree, labels))
 
 
-def _rows(
-    subject: Node, tree: dict[Node, list[tuple[Node, Node]]], labels: dict[str, str]
-) -> list[PropertyRow]:
+def _rows(subject: Term, tree: Tree, labels: dict[str, str]) -> list[PropertyRow]:
     rows: list[PropertyRow] = []
     for predicate, obj in tree.get(subject, []):
         value = _value(obj, tree, labels)
@@ -100,41 +98,42 @@ def _rows(
     return rows
 
 
-def property_table(lookup: Lookup, iri: str) -> list[PropertyRow]:
+def property_table(engine: Engine, iri: str) -> list[PropertyRow]:
     """The resource's properties, blank nodes expanded in place and lists as lists."""
-    tree: dict[Node, list[tuple[Node, Node]]] = {}
-    _collect(lookup, URIRef(iri), tree, 0)
-    iris = {
-        str(t) for pairs in tree.values() for pair in pairs for t in pair if isinstance(t, URIRef)
-    }
-    return _rows(URIRef(iri), tree, label_map(lookup, iris))
+    tree: Tree = {}
+    subject = Term(iri, "iri")
+    _collect(engine, subject, tree, 0)
+    iris = {str(t) for pairs in tree.values() for pair in pairs for t in pair if t.is_iri}
+    return _rows(subject, tree, label_map(engine, iris))
 
 
-def incoming_links(lookup: Lookup, iri: str) -> tuple[list[tuple[Link, Link]], bool]:
-    """(subject, predicate) links of the triples that point to the resource; truncated?"""
+def incoming_links(
+    engine: Engine, iri: str, max_incoming: int
+) -> tuple[list[tuple[Link, Link]], bool]:
+    """(subject, predicate) links of the triples that point to the resource, at most
+    ``max_incoming``; truncated?"""
     pairs: list[tuple[str, str]] = []
-    for s, p, _ in lookup.triples(None, None, URIRef(iri)):
-        if isinstance(s, URIRef):
+    for s, p, _ in engine.triples(None, None, iri):
+        if s.is_iri:
             pairs.append((str(s), str(p)))
-        if len(pairs) > MAX_INCOMING:
+        if len(pairs) > max_incoming:
             break
-    truncated = len(pairs) > MAX_INCOMING
-    pairs = sorted(pairs[:MAX_INCOMING], key=lambda pair: (pair[1], pair[0]))
-    labels = label_map(lookup, {i for pair in pairs for i in pair})
+    truncated = len(pairs) > max_incoming
+    pairs = sorted(pairs[:max_incoming], key=lambda pair: (pair[1], pair[0]))
+    labels = label_map(engine, {i for pair in pairs for i in pair})
     return [(link(s, labels), link(p, labels)) for s, p in pairs], truncated
 
 
-def types_of(lookup: Lookup, iri: str) -> list[str]:
+def types_of(engine: Engine, iri: str) -> list[str]:
     """The rdf:types of a resource."""
-    return sorted(str(o) for _, _, o in lookup.triples(URIRef(iri), RDF.type, None))
+    return sorted(str(o) for _, _, o in engine.triples(iri, RDF_TYPE, None))
 
 
-def exists(lookup: Lookup, iri: str) -> bool:
+def exists(engine: Engine, iri: str) -> bool:
     """True when the graph says anything about the IRI, as subject or as object."""
-    node = URIRef(iri)
     return (
-        next(lookup.triples(node, None, None), None) is not None
-        or next(lookup.triples(None, None, node), None) is not None
+        next(engine.triples(iri, None, None), None) is not None
+        or next(engine.triples(None, None, iri), None) is not None
     )
 
 
@@ -146,68 +145,71 @@ def describe_query(iri: str) -> str:
 _GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { %s ?p ?o } } ORDER BY ?g"
 
 
-def graphs_of(lookup: Lookup, iri: str) -> list[Link]:
+def graphs_of(engine: Engine, iri: str) -> list[Link]:
     """The named graphs that hold triples about the resource."""
     return [
-        link(str(row["g"]), text=str(row["g"])[len(BASE) :])
-        for row in lookup.select(_GRAPHS % iri_ref(iri))
+        link(str(row["g"]), text=links().short(str(row["g"])))
+        for row in engine.select(_GRAPHS % iri_ref(iri))
     ]
 
 
-def title_of(lookup: Lookup, iri: str) -> str:
+def title_of(engine: Engine, iri: str) -> str:
     """The resource's label, or its IRI when it has none."""
-    return label_map(lookup, [iri]).get(iri, iri)
+    return label_map(engine, [iri]).get(iri, iri)
 
 
-Builder = Callable[[Lookup, str, Page], None]
+def thing(iri: str, name: str, schema_type: str = "Thing") -> dict[str, Any]:
+    """The JSON-LD of a page whose resource the schema.org view leaves out (exports.py
+    maps documents, their parts and agencies): what kind of page it is, and its name."""
+    return {"@context": SCHEMA_ORG, "@type": schema_type, "@id": iri, "name": name}
 
 
-def build_page(lookup: Lookup, iri: str, builders: dict[str, Builder]) -> Page | None:
-    """The page of a resource, filled in by the builder for its first known type."""
-    if not exists(lookup, iri):
+Builder = Callable[[Engine, str, Page], None]
+
+
+def build_page(
+    engine: Engine, iri: str, builders: dict[str, Builder], max_incoming: int
+) -> Page | None:
+    """The page of a resource, filled in by the builder for its first known type; at most
+    ``max_incoming`` links to it are listed."""
+    if not exists(engine, iri):
         return None
-    types = types_of(lookup, iri)
-    labels = label_map(lookup, types)
-    incoming, truncated = incoming_links(lookup, iri)
+    types = types_of(engine, iri)
+    labels = label_map(engine, types)
+    incoming, truncated = incoming_links(engine, iri, max_incoming)
     page = Page(
         template="resource.html",
         iri=iri,
-        title=title_of(lookup, iri),
+        title=title_of(engine, iri),
         types=[link(t, labels) for t in types],
-        properties=property_table(lookup, iri),
+        properties=property_table(engine, iri),
         incoming=incoming,
         incoming_truncated=truncated,
         sparql=describe_query(iri),
-        graphs=graphs_of(lookup, iri),
+        graphs=graphs_of(engine, iri),
     )
-    page.jsonld = {
-        "@context": "https://schema.org/",
-        "@type": "Thing",
-        "@id": iri,
-        "name": page.title,
-    }
+    page.jsonld = thing(iri, page.title)
     # builders are tried in the caller's order: the first type the resource has wins
     for rdf_type, builder in builders.items():
         if rdf_type in types:
-            builder(lookup, iri, page)
+            builder(engine, iri, page)
             break
     return page
 
 
-def values(lookup: Lookup, iri: str | Node) -> dict[str, list[Node]]:
-    """The resource's (an IRI's, or a blank node's) objects by predicate IRI."""
-    subject = iri if isinstance(iri, Node) else URIRef(iri)
-    found: dict[str, list[Node]] = {}
-    for _, p, o in lookup.triples(subject, None, None):
+def values(engine: Engine, iri: str) -> dict[str, list[Term]]:
+    """The resource's (an IRI's, or a blank node's Term) objects by predicate IRI."""
+    found: dict[str, list[Term]] = {}
+    for _, p, o in engine.triples(iri, None, None):
         found.setdefault(str(p), []).append(o)
     return found
 
 
-def first(found: dict[str, list[Node]], predicate: object) -> Node | None:
+def first(found: dict[str, list[Term]], predicate: object) -> Term | None:
     """The first object of a predicate, preferring a Chinese literal."""
     objects = found.get(str(predicate), [])
     for obj in objects:
-        if isinstance(obj, Literal) and obj.language == "zh":
+        if obj.is_literal and obj.lang == "zh":
             return obj
     return objects[0] if objects else None
 
@@ -222,7 +224,4 @@ def to_int(term: object) -> int:
 
 def to_date(term: object) -> date | None:
     """An xsd:date literal's date, else None."""
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return value if isinstance(value, date) else None
-    return None
+    return term.as_date() if isinstance(term, Term) else None

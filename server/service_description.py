@@ -7,14 +7,14 @@ and a void:subset with its own triple count.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from policykg.graph.namespaces import PKG, PKID, SD, VOID, bind_prefixes
 
 from .engine import Engine
-from .protocol import GRAPH_TYPES, RESULTS_TYPES, TURTLE_PREFIXES
+from .negotiation import GRAPH_TYPES, RESULTS_TYPES
+from .serialize import rdflib_triples, write_description
 
 FORMATS = "http://www.w3.org/ns/formats/"
 # W3C format IRIs (https://www.w3.org/ns/formats/) of the media types this service writes
@@ -46,7 +46,7 @@ def description_graph(engine: Engine, root: str) -> Graph:
     g.add((service, SD.endpoint, service))
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
-    for media_type in list(RESULTS_TYPES) + list(GRAPH_TYPES):
+    for media_type in RESULTS_TYPES + GRAPH_TYPES:
         g.add((service, SD.resultFormat, URIRef(FORMATS + FORMAT_IRIS[media_type])))
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
@@ -83,23 +83,7 @@ def description_graph(engine: Engine, root: str) -> Graph:
     return g
 
 
-def serialize_graph(graph: Graph, media_type: str) -> bytes:
-    """An rdflib graph written by pyoxigraph in one of GRAPH_TYPES."""
-    nt = graph.serialize(format="nt", encoding="utf-8")
-    fmt = GRAPH_TYPES[media_type][1]
-    prefixes = (
-        dict(TURTLE_PREFIXES, sd=str(SD))
-        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-        else None
-    )
-    # sorted, named subjects first, so that Turtle groups each subject's triples
-    triples = sorted(
-        (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)),
-        key=lambda t: (
-            isinstance(t.subject, ox.BlankNode),
-            str(t.subject),
-            str(t.predicate),
-            str(t.object),
-        ),
-    )
-    return ox.serialize(triples, format=fmt, prefixes=prefixes)
+def description_body(engine: Engine, root: str, media_type: str) -> bytes:
+    """The service description of the endpoint served under `root`, in an RDF media type."""
+    graph = description_graph(engine, root)
+    return write_description(rdflib_triples(graph), media_type, extra_prefixes={"sd": str(SD)})

@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
-
 from policykg.graph.namespaces import PREFIXES
 
-from .linking import href, local_path
-from .lookup import Lookup, iri_ref
+from ..engine import Engine, Term
+from ..linking import href, iri_ref, local_path
 
 # Label properties in order of preference; within one, Chinese before English before none.
 _LABEL_QUERY = """
@@ -29,6 +26,7 @@ _PROPERTY_RANK = {
 }
 _LANGUAGE_RANK = {"zh": 0, "en": 1, None: 2}
 _SLASHED = {"pkid", "pkgraph"}
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -73,18 +71,18 @@ def qname(iri: str) -> str:
     return iri
 
 
-def _label_rank(predicate: str, label: Literal) -> tuple[int, int]:
-    language = label.language.split("-")[0].lower() if label.language else None
+def _label_rank(predicate: str, label: Term) -> tuple[int, int]:
+    language = label.lang.split("-")[0].lower() if label.lang else None
     return _PROPERTY_RANK.get(predicate, 9), _LANGUAGE_RANK.get(language, 2)
 
 
-def label_map(lookup: Lookup, iris: Iterable[str]) -> dict[str, str]:
+def label_map(engine: Engine, iris: Iterable[str]) -> dict[str, str]:
     """The best label of each IRI that has one (Chinese preferred)."""
     wanted = [i for i in dict.fromkeys(iris)]
     best: dict[str, tuple[tuple[int, int], str]] = {}
     for start in range(0, len(wanted), 200):
         chunk = wanted[start : start + 200]
-        rows = lookup.select(_LABEL_QUERY % " ".join(iri_ref(i) for i in chunk))
+        rows = engine.select(_LABEL_QUERY % " ".join(iri_ref(i) for i in chunk))
         for row in rows:
             subject, label = str(row["s"]), row["label"]
             rank = _label_rank(str(row["p"]), label)
@@ -102,22 +100,21 @@ def link(iri: str, labels: dict[str, str] | None = None, text: str | None = None
     return Link(href=target, text=shown, iri=iri, external=local_path(iri) is None)
 
 
-def literal_value(term: Literal) -> Value:
-    """A literal as shown: its text and its language or datatype."""
-    if term.language:
-        note = f"@{term.language}"
-    elif term.datatype:
-        note = qname(str(term.datatype))
+def literal_value(term: Term) -> Value:
+    """A literal as shown: its text and its language or datatype (none for a plain one)."""
+    if term.lang:
+        note = f"@{term.lang}"
+    elif term.datatype and term.datatype != XSD_STRING:
+        note = qname(term.datatype)
     else:
         note = None
     return Value(text=str(term), note=note)
 
 
-def value_of(term: Node, labels: dict[str, str]) -> Value:
+def value_of(term: Term, labels: dict[str, str]) -> Value:
     """One object as shown (blank nodes are filled in by the caller)."""
-    if isinstance(term, URIRef):
+    if term.is_iri:
         return Value(link=link(str(term), labels))
-    if isinstance(term, Literal):
+    if term.is_literal:
         return literal_value(term)
-    assert isinstance(term, BNode)
     return Value(text="[ ]")

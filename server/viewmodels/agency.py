@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
 from rdflib.namespace import SKOS
 
 from policykg.graph.namespaces import ORG, PKG
 
-from . import jsonld
-from .lookup import Lookup, iri_ref
-from .render import Page, first, to_int, values
-from .svg import Partner, partners_svg
+from ..engine import Engine
+from ..linking import iri_ref
+from ..svg import Partner, partners_svg
+from .page import Page, first, to_int, values
 from .terms import Link, label_map, link
 
 MAX_PARTNERS_DRAWN = 24
@@ -63,26 +62,26 @@ class RoleGroup:
     measures: list[dict[str, object]] = field(default_factory=list)
 
 
-def _short_labels(lookup: Lookup, iris: list[str]) -> dict[str, str]:
+def _short_labels(engine: Engine, iris: list[str]) -> dict[str, str]:
     """Each agency's shortest Chinese label (altLabel forms as written), for the chart."""
     short: dict[str, str] = {}
     for iri in iris:
-        found = values(lookup, iri)
+        found = values(engine, iri)
         names = [
             str(o)
             for key in (SKOS.altLabel, SKOS.prefLabel)
             for o in found.get(str(key), [])
-            if getattr(o, "language", None) == "zh"
+            if o.lang == "zh"
         ]
         if names:
             short[iri] = min(names, key=len)
     return short
 
 
-def role_groups(lookup: Lookup, agency: str) -> list[RoleGroup]:
+def role_groups(engine: Engine, agency: str) -> list[RoleGroup]:
     """The agency's measures by role, each with its document number and item."""
-    rows = lookup.select(_MEASURES % {"a": iri_ref(agency)})
-    labels = label_map(lookup, {str(r["role"]) for r in rows})
+    rows = engine.select(_MEASURES % {"a": iri_ref(agency)})
+    labels = label_map(engine, {str(r["role"]) for r in rows})
     groups: dict[str, RoleGroup] = {}
     for row in rows:
         role = str(row["role"])
@@ -102,18 +101,18 @@ def role_groups(lookup: Lookup, agency: str) -> list[RoleGroup]:
     return list(groups.values())
 
 
-def partners(lookup: Lookup, agency: str) -> tuple[list[tuple[Link, int]], object]:
+def partners(engine: Engine, agency: str) -> tuple[list[tuple[Link, int]], object]:
     """The agencies sharing measures with this one (with counts), and the chart of them."""
-    rows = lookup.select(_PARTNERS % {"a": iri_ref(agency)})
+    rows = engine.select(_PARTNERS % {"a": iri_ref(agency)})
     iris = [str(r["other"]) for r in rows]
-    labels = label_map(lookup, iris)
+    labels = label_map(engine, iris)
     table = [(link(str(r["other"]), labels), to_int(r["n"])) for r in rows]
     drawn = iris[:MAX_PARTNERS_DRAWN]
-    short = _short_labels(lookup, drawn + [agency])
+    short = _short_labels(engine, drawn + [agency])
     index = {iri: k for k, iri in enumerate(drawn)}
     edges = [
         (index[str(r["x"])], index[str(r["y"])], to_int(r["n"]))
-        for r in lookup.select(_PARTNER_PAIRS % {"a": iri_ref(agency)})
+        for r in engine.select(_PARTNER_PAIRS % {"a": iri_ref(agency)})
         if str(r["x"]) in index and str(r["y"]) in index
     ]
     chart = partners_svg(
@@ -127,20 +126,17 @@ def partners(lookup: Lookup, agency: str) -> tuple[list[tuple[Link, int]], objec
     return table, chart
 
 
-def build_agency(lookup: Lookup, iri: str, page: Page) -> None:
+def build_agency(engine: Engine, iri: str, page: Page) -> None:
     """The agency page: names, kind, parent, measures by role, partners."""
-    found = values(lookup, iri)
+    found = values(engine, iri)
     parents = [str(o) for o in found.get(str(ORG.subOrganizationOf), [])]
-    children = [str(s) for s, _, _ in lookup.triples(None, ORG.subOrganizationOf, URIRef(iri))]
+    children = [str(s) for s, _, _ in engine.triples(None, ORG.subOrganizationOf, iri)]
     kinds = [str(o) for o in found.get(str(PKG.agencyKind), [])]
     jurisdictions = [str(o) for o in found.get(str(PKG.jurisdiction), [])]
-    passed = [str(r["doc"]) for r in lookup.select(_PASSED % {"a": iri_ref(iri)})]
-    labels = label_map(lookup, parents + children + kinds + jurisdictions + passed)
-    table, chart = partners(lookup, iri)
-    names = [
-        f"{o} @{o.language}" if getattr(o, "language", None) else str(o)
-        for o in found.get(str(SKOS.prefLabel), [])
-    ]
+    passed = [str(r["doc"]) for r in engine.select(_PASSED % {"a": iri_ref(iri)})]
+    labels = label_map(engine, parents + children + kinds + jurisdictions + passed)
+    table, chart = partners(engine, iri)
+    names = [f"{o} @{o.lang}" if o.lang else str(o) for o in found.get(str(SKOS.prefLabel), [])]
     page.template = "agency.html"
     page.title = str(first(found, SKOS.prefLabel) or page.title)
     page.context.update(
@@ -151,13 +147,7 @@ def build_agency(lookup: Lookup, iri: str, page: Page) -> None:
         children=[link(c, labels) for c in sorted(children)],
         jurisdictions=[link(j, labels) for j in jurisdictions],
         passed=[link(d, labels) for d in passed],
-        groups=role_groups(lookup, iri),
+        groups=role_groups(engine, iri),
         partners=table,
         chart=chart,
-    )
-    page.jsonld = jsonld.agency(
-        iri,
-        names=[str(o) for o in found.get(str(SKOS.prefLabel), [])],
-        alternate=page.context["alt_names"],
-        parent=jsonld.organisation(parents[0], labels.get(parents[0])) if parents else None,
     )

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from policykg.graph.namespaces import PKGRAPH, PKID
-
-from . import jsonld
-from .description import DUMPS
-from .lookup import Lookup, iri_ref
-from .render import Page, to_int
+from ..engine import Engine
+from ..linking import iri_ref, links
+from ..service_description import DUMPS
+from .page import SCHEMA_ORG, Page, thing, to_int
 from .terms import label_map, link
 
 # The downloads the endpoint serves at /download/<name> (server/sparql.py), with what each is.
@@ -41,13 +37,13 @@ GROUP BY ?class ORDER BY DESC(?n)
 """
 
 
-def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
+def build_landing(engine: Engine, page: Page) -> None:
     """The landing page: counts, documents, named graphs, downloads."""
     stats = engine.stats()
-    counts = {str(r["class"]): to_int(r["n"]) for r in lookup.select(_COUNTS)}
-    labels = label_map(lookup, counts)
+    counts = {str(r["class"]): to_int(r["n"]) for r in engine.select(_COUNTS)}
+    labels = label_map(engine, counts)
     documents = []
-    for row in lookup.select(_DOCUMENTS):
+    for row in engine.select(_DOCUMENTS):
         documents.append(
             {
                 "link": link(str(row["doc"]), text=str(row.get("number", "")) or None),
@@ -65,7 +61,7 @@ def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
         downloads=DOWNLOADS,
     )
     page.jsonld = {
-        "@context": jsonld.CONTEXT,
+        "@context": SCHEMA_ORG,
         "@type": "Dataset",
         "name": "policykg",
         "description": "中国政府政策文件知识图谱 Chinese government policy documents "
@@ -76,15 +72,16 @@ def build_landing(lookup: Lookup, engine: Any, page: Page) -> None:
     }
 
 
-def build_graph(lookup: Lookup, iri: str, page: Page) -> None:
+def build_graph(engine: Engine, iri: str, page: Page) -> None:
     """A named graph: what it holds, the document it is about, its downloads."""
-    classes = lookup.select(_GRAPH_CLASSES % iri_ref(iri))
-    labels = label_map(lookup, [str(r["class"]) for r in classes])
-    about = str(PKID) + iri[len(str(PKGRAPH)) :]
-    about_labels = label_map(lookup, [about])
-    page.title = f"命名图 {iri[len(str(PKGRAPH)) :]}"
+    classes = engine.select(_GRAPH_CLASSES % iri_ref(iri))
+    labels = label_map(engine, [str(r["class"]) for r in classes])
+    name = links().short(iri).removeprefix("graph/")
+    about = links().resource_iri("id", name)
+    about_labels = label_map(engine, [about])
+    page.title = f"命名图 {name}"
     page.context.update(
         classes=[(link(str(r["class"]), labels), to_int(r["n"])) for r in classes],
         about=link(about, about_labels) if about in about_labels else None,
     )
-    page.jsonld = jsonld.thing(iri, page.title, "Dataset")
+    page.jsonld = thing(iri, page.title, "Dataset")

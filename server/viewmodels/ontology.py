@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from rdflib.term import Node
 
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
 
-from . import jsonld
-from .lookup import Lookup, iri_ref
-from .render import Page, list_members, values
+from ..engine import Engine, Term
+from ..linking import iri_ref
+from .page import Page, list_members, thing, values
 from .terms import Link, label_map, link
 
 # The kinds of term, in the order the overview lists them.
@@ -47,29 +46,29 @@ class TermSummary:
     definitions: dict[str, str] = field(default_factory=dict)
 
 
-def _by_language(lookup: Lookup, iri: str, predicates: tuple[URIRef, ...]) -> dict[str, str]:
+def _by_language(engine: Engine, iri: str, predicates: tuple[URIRef, ...]) -> dict[str, str]:
     texts: dict[str, str] = {}
-    found = values(lookup, iri)
+    found = values(engine, iri)
     for predicate in predicates:
         for obj in found.get(str(predicate), []):
-            texts.setdefault(getattr(obj, "language", None) or "", str(obj))
+            texts.setdefault(obj.lang or "", str(obj))
     return texts
 
 
-def summary(lookup: Lookup, iri: str) -> TermSummary:
+def summary(engine: Engine, iri: str) -> TermSummary:
     """A term's local name, labels and definitions."""
     return TermSummary(
         local_name=iri[len(str(PKG)) :],
         link=link(iri),
-        labels=_by_language(lookup, iri, (RDFS.label, SKOS.prefLabel)),
-        definitions=_by_language(lookup, iri, (SKOS.definition, RDFS.comment)),
+        labels=_by_language(engine, iri, (RDFS.label, SKOS.prefLabel)),
+        definitions=_by_language(engine, iri, (SKOS.definition, RDFS.comment)),
     )
 
 
-def ontology_terms(lookup: Lookup) -> list[tuple[str, list[TermSummary]]]:
+def ontology_terms(engine: Engine) -> list[tuple[str, list[TermSummary]]]:
     """The policykg terms grouped by kind; a term is listed under its first kind."""
     kinds: dict[str, str] = {}
-    for row in lookup.select(_TERMS % str(PKG)):
+    for row in engine.select(_TERMS % str(PKG)):
         term, rdf_type = str(row["term"]), str(row["type"])
         order = [k for k, _ in KINDS]
         if rdf_type in order and (
@@ -78,25 +77,25 @@ def ontology_terms(lookup: Lookup) -> list[tuple[str, list[TermSummary]]]:
             kinds[term] = rdf_type
     groups = []
     for kind, heading in KINDS:
-        terms = [summary(lookup, t) for t, k in kinds.items() if k == kind]
+        terms = [summary(engine, t) for t, k in kinds.items() if k == kind]
         if terms:
             groups.append((heading, terms))
     return groups
 
 
-def build_ontology(lookup: Lookup, page: Page) -> None:
+def build_ontology(engine: Engine, page: Page) -> None:
     """The overview page of the ontology."""
-    found = values(lookup, ONTOLOGY_IRI)
+    found = values(engine, ONTOLOGY_IRI)
     page.template = "ontology.html"
-    page.title = _by_language(lookup, ONTOLOGY_IRI, (DCT.title, RDFS.label)).get("zh", page.title)
+    page.title = _by_language(engine, ONTOLOGY_IRI, (DCT.title, RDFS.label)).get("zh", page.title)
     page.context.update(
-        titles=_by_language(lookup, ONTOLOGY_IRI, (DCT.title, RDFS.label)),
-        descriptions=_by_language(lookup, ONTOLOGY_IRI, (DCT.description, RDFS.comment)),
+        titles=_by_language(engine, ONTOLOGY_IRI, (DCT.title, RDFS.label)),
+        descriptions=_by_language(engine, ONTOLOGY_IRI, (DCT.description, RDFS.comment)),
         version=str((found.get(str(OWL.versionInfo)) or [""])[0]),
         licenses=[link(str(o)) for o in found.get(str(DCT.license), [])],
-        groups=ontology_terms(lookup),
+        groups=ontology_terms(engine),
     )
-    page.jsonld = jsonld.thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
+    page.jsonld = thing(ONTOLOGY_IRI, page.title, "DefinedTermSet")
 
 
 MAX_INSTANCES = 30
@@ -115,48 +114,46 @@ _RESTRICTIONS = (
 )
 
 
-def _class_expression(lookup: Lookup, node: Node, labels: dict[str, str]) -> list[Link | str]:
+def _class_expression(engine: Engine, node: Term, labels: dict[str, str]) -> list[Link | str]:
     """A named class as a link, a union or intersection as its members joined by or/and."""
-    if isinstance(node, URIRef):
+    if node.is_iri:
         return [link(str(node), labels)]
-    found = values(lookup, node)
+    found = values(engine, node)
     for operator, word in ((OWL.unionOf, " or "), (OWL.intersectionOf, " and ")):
         if str(operator) in found:
             members = (
                 list_members(
                     found[str(operator)][0],
-                    lambda n: ((p, o) for _, p, o in lookup.triples(n, None, None)),
+                    lambda n: ((p, o) for _, p, o in engine.triples(n, None, None)),
                 )
                 or []
             )
             parts: list[Link | str] = []
             for k, member in enumerate(members):
-                parts.extend(([word] if k else []) + _class_expression(lookup, member, labels))
+                parts.extend(([word] if k else []) + _class_expression(engine, member, labels))
             return ["("] + parts + [")"]
     return ["[ ]"]
 
 
-def restrictions(lookup: Lookup, iri: str) -> list[list[Link | str]]:
+def restrictions(engine: Engine, iri: str) -> list[list[Link | str]]:
     """The term's anonymous superclasses (OWL restrictions) as Manchester-like phrases."""
     phrases = []
-    for node in values(lookup, iri).get(str(RDFS.subClassOf), []):
-        if not isinstance(node, BNode):
+    for node in values(engine, iri).get(str(RDFS.subClassOf), []):
+        if not node.is_bnode:
             continue
-        found = values(lookup, node)
-        labels = label_map(
-            lookup, [str(o) for objs in found.values() for o in objs if isinstance(o, URIRef)]
-        )
+        found = values(engine, node)
+        labels = label_map(engine, [str(o) for objs in found.values() for o in objs if o.is_iri])
         on_property = found.get(str(OWL.onProperty), [])
         phrase: list[Link | str] = [link(str(on_property[0]), labels)] if on_property else []
         for predicate, word in _RESTRICTIONS:
             for filler in found.get(str(predicate), []):
                 phrase.append(f" {word} ")
-                if isinstance(filler, Literal):
+                if filler.is_literal:
                     phrase.append(str(filler))
                     for cls in found.get(str(OWL.onClass), []):
-                        phrase.extend([" "] + _class_expression(lookup, cls, labels))
+                        phrase.extend([" "] + _class_expression(engine, cls, labels))
                 else:
-                    phrase.extend(_class_expression(lookup, filler, labels))
+                    phrase.extend(_class_expression(engine, filler, labels))
         phrases.append(phrase)
     return phrases
 
@@ -174,52 +171,52 @@ SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE { ?s ?p %(t)s } }
 """
 
 
-def _named(lookup: Lookup, iri: str, predicate: URIRef) -> list[str]:
-    return [str(o) for o in values(lookup, iri).get(str(predicate), []) if isinstance(o, URIRef)]
+def _named(engine: Engine, iri: str, predicate: URIRef) -> list[str]:
+    return [str(o) for o in values(engine, iri).get(str(predicate), []) if o.is_iri]
 
 
-def _subjects(lookup: Lookup, predicate: URIRef, iri: str) -> list[str]:
+def _subjects(engine: Engine, predicate: URIRef, iri: str) -> list[str]:
     return [
         str(r["x"])
-        for r in lookup.select(_RELATED % {"p": iri_ref(str(predicate)), "t": iri_ref(iri)})
+        for r in engine.select(_RELATED % {"p": iri_ref(str(predicate)), "t": iri_ref(iri)})
     ]
 
 
-def build_term(lookup: Lookup, iri: str, page: Page) -> None:
+def build_term(engine: Engine, iri: str, page: Page) -> None:
     """A term page: labels, definitions, hierarchy, domain and range, how much it is used."""
-    term = summary(lookup, iri)
+    term = summary(engine, iri)
     related = {
-        "superclasses": _named(lookup, iri, RDFS.subClassOf),
-        "subclasses": _subjects(lookup, RDFS.subClassOf, iri),
-        "superproperties": _named(lookup, iri, RDFS.subPropertyOf),
-        "subproperties": _subjects(lookup, RDFS.subPropertyOf, iri),
-        "domains": _named(lookup, iri, RDFS.domain),
-        "ranges": _named(lookup, iri, RDFS.range),
-        "domain_of": _subjects(lookup, RDFS.domain, iri),
-        "range_of": _subjects(lookup, RDFS.range, iri),
-        "schemes": _named(lookup, iri, SKOS.inScheme),
-        "members": _subjects(lookup, SKOS.inScheme, iri),
+        "superclasses": _named(engine, iri, RDFS.subClassOf),
+        "subclasses": _subjects(engine, RDFS.subClassOf, iri),
+        "superproperties": _named(engine, iri, RDFS.subPropertyOf),
+        "subproperties": _subjects(engine, RDFS.subPropertyOf, iri),
+        "domains": _named(engine, iri, RDFS.domain),
+        "ranges": _named(engine, iri, RDFS.range),
+        "domain_of": _subjects(engine, RDFS.domain, iri),
+        "range_of": _subjects(engine, RDFS.range, iri),
+        "schemes": _named(engine, iri, SKOS.inScheme),
+        "members": _subjects(engine, SKOS.inScheme, iri),
     }
-    instances = _subjects(lookup, RDF.type, iri)
+    instances = _subjects(engine, RDF.type, iri)
     labels = label_map(
-        lookup, {i for group in related.values() for i in group} | set(instances[:MAX_INSTANCES])
+        engine, {i for group in related.values() for i in group} | set(instances[:MAX_INSTANCES])
     )
     types = {t.iri for t in page.types}
     uses = None
     if types & {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}:
-        uses = lookup.select(_USE_COUNT % {"t": iri_ref(iri)})[0].get("n")
+        uses = engine.select(_USE_COUNT % {"t": iri_ref(iri)})[0].get("n")
     elif str(SKOS.Concept) in types:
-        uses = lookup.select(_VALUE_COUNT % {"t": iri_ref(iri)})[0].get("n")
+        uses = engine.select(_VALUE_COUNT % {"t": iri_ref(iri)})[0].get("n")
     page.template = "term.html"
     page.title = f"pkg:{term.local_name}"
     page.context.update(
         term=term,
         uses=str(uses) if uses is not None else None,
-        restrictions=restrictions(lookup, iri),
+        restrictions=restrictions(engine, iri),
         instance_count=len(instances),
         instances=[link(i, labels) for i in instances[:MAX_INSTANCES]],
         instances_query=f"SELECT ?instance WHERE {{ ?instance a <{iri}> }}",
-        notation=[str(o) for o in values(lookup, iri).get(str(SKOS.notation), [])],
+        notation=[str(o) for o in values(engine, iri).get(str(SKOS.notation), [])],
         **{k: [link(i, labels) for i in v] for k, v in related.items()},
     )
-    page.jsonld = jsonld.thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")
+    page.jsonld = thing(iri, term.labels.get("en", term.local_name), "DefinedTerm")

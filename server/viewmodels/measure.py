@@ -4,27 +4,28 @@ table) and of the source text and its spans.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
 from rdflib.namespace import DCTERMS as DCT
 from rdflib.namespace import PROV
-from rdflib.term import Node
 
 from policykg.graph.namespaces import ELI, NIF, PKG
 
-from . import jsonld
-from .lookup import Lookup, iri_ref
-from .render import Page, first, to_int, values
-from .render_docs import container_chain, counterpart
-from .render_text import Mark, marked_html
+from ..engine import Engine, Term
+from ..linking import iri_ref
+from ..marked_text import Mark, marked_html
+from .document import container_chain, counterpart
+from .page import Page, first, thing, to_int, values
 from .terms import Link, label_map, link
 
 _SPANS = """
 SELECT ?span ?text ?textBegin ?textEnd ?source ?clause ?clauseBegin ?clauseEnd ?open WHERE {
   OPTIONAL { %(m)s prov:wasDerivedFrom ?span .
-             ?span nif:beginIndex ?textBegin ; nif:endIndex ?textEnd ; nif:referenceContext ?source }
-  OPTIONAL { %(m)s pkg:clause ?clause . ?clause nif:beginIndex ?clauseBegin ; nif:endIndex ?clauseEnd }
+             ?span nif:beginIndex ?textBegin ; nif:endIndex ?textEnd ;
+                   nif:referenceContext ?source }
+  OPTIONAL { %(m)s pkg:clause ?clause .
+             ?clause nif:beginIndex ?clauseBegin ; nif:endIndex ?clauseEnd }
   OPTIONAL { %(m)s pkg:text ?text }
   OPTIONAL { %(m)s pkg:openResponsibilityList ?open }
 }
@@ -84,8 +85,8 @@ _MENTION_KINDS = (
 )
 
 
-def _source_text(lookup: Lookup, source: str) -> str | None:
-    for _, _, text in lookup.triples(URIRef(source), NIF.isString, None):
+def _source_text(engine: Engine, source: str) -> str | None:
+    for _, _, text in engine.triples(source, NIF.isString, None):
         return str(text)
     return None
 
@@ -109,10 +110,10 @@ class _Mention:
     via: set[str] = field(default_factory=set)  # the measure's properties that point to it
 
 
-def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
+def _mentions(engine: Engine, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
     """The measure's mentions for the table, and their marks for the text."""
     by_span: dict[str, _Mention] = {}
-    for row in lookup.select(_MENTIONS % {"m": iri_ref(measure)}):
+    for row in engine.select(_MENTIONS % {"m": iri_ref(measure)}):
         entry = by_span.setdefault(
             str(row["span"]),
             _Mention(str(row["span"]), str(row["target"]), to_int(row["b"]), to_int(row["e"])),
@@ -122,7 +123,7 @@ def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], li
         if "via" in row:
             entry.via.add(str(row["via"]))
     labels = label_map(
-        lookup, [e.target for e in by_span.values()] + [v for e in by_span.values() for v in e.via]
+        engine, [e.target for e in by_span.values()] + [v for e in by_span.values() for v in e.via]
     )
     mentions, marks = [], []
     for entry in by_span.values():
@@ -140,16 +141,27 @@ def _mentions(lookup: Lookup, measure: str) -> tuple[list[dict[str, object]], li
     return mentions, marks
 
 
-def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
+def _span_marks(
+    rows: list[dict[str, Term]], kind: str, var: str, title: Callable[[dict[str, Term]], str]
+) -> list[Mark]:
+    """The marks of the rows that have a span ([?b, ?e)), linked to the row's ?var."""
+    return [
+        Mark(to_int(r["b"]), to_int(r["e"]), kind, title(r), link(str(r[var])).href)
+        for r in rows
+        if "b" in r
+    ]
+
+
+def build_measure(engine: Engine, iri: str, page: Page) -> None:
     """The measure page: marked text, responsibilities, time bounds, quantities, mentions."""
-    spans = (lookup.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
-    chain = container_chain(lookup, iri)
+    spans = (engine.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
+    chain = container_chain(engine, iri)
     item = chain[-1] if chain else None
-    responsibilities = lookup.select(_RESPONSIBILITIES % {"m": iri_ref(iri)})
-    bounds = lookup.select(_TIME_BOUNDS % {"m": iri_ref(iri)})
-    quantities = lookup.select(_QUANTITIES % {"m": iri_ref(iri)})
-    mentions, marks = _mentions(lookup, iri)
-    labels = label_map(lookup, {str(r["agent"]) for r in responsibilities})
+    responsibilities = engine.select(_RESPONSIBILITIES % {"m": iri_ref(iri)})
+    bounds = engine.select(_TIME_BOUNDS % {"m": iri_ref(iri)})
+    quantities = engine.select(_QUANTITIES % {"m": iri_ref(iri)})
+    mentions, marks = _mentions(engine, iri)
+    labels = label_map(engine, {str(r["agent"]) for r in responsibilities})
     agencies = []
     for r in responsibilities:
         agency = link(str(r["agent"]), labels)
@@ -166,29 +178,16 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
             marks.append(
                 Mark(to_int(r["begin"]), to_int(r["end"]), "agency", agency.text, agency.href)
             )
-    for t in bounds:
-        if "b" in t:
-            marks.append(
-                Mark(
-                    to_int(t["b"]),
-                    to_int(t["e"]),
-                    "time",
-                    f"{t.get('start', '…')} – {t.get('end', '…')}",
-                    link(str(t["t"])).href,
-                )
-            )
-    for q in quantities:
-        if "b" in q:
-            marks.append(
-                Mark(
-                    to_int(q["b"]),
-                    to_int(q["e"]),
-                    "quantity",
-                    f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
-                    link(str(q["q"])).href,
-                )
-            )
-    source = _source_text(lookup, str(spans["source"])) if "source" in spans else None
+    marks += _span_marks(
+        bounds, "time", "t", lambda t: f"{t.get('start', '…')} – {t.get('end', '…')}"
+    )
+    marks += _span_marks(
+        quantities,
+        "quantity",
+        "q",
+        lambda q: f"{q.get('value', '')} {q.get('unit', '')} {q.get('comparator', '')}",
+    )
+    source = _source_text(engine, str(spans["source"])) if "source" in spans else None
     text_html = clause_html = None
     if source is not None and "textBegin" in spans:
         text_html = marked_html(source, to_int(spans["textBegin"]), to_int(spans["textEnd"]), marks)
@@ -196,10 +195,10 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
             clause_html = marked_html(
                 source, to_int(spans["clauseBegin"]), to_int(spans["clauseEnd"]), marks
             )
-    item_found = values(lookup, item.iri) if item else {}
+    item_found = values(engine, item.iri) if item else {}
     counterparts = [str(o) for o in item_found.get(str(ELI.ensures_implementation_of), [])]
-    counterpart_labels = label_map(lookup, counterparts)
-    found = values(lookup, iri)
+    counterpart_labels = label_map(engine, counterparts)
+    found = values(engine, iri)
     ordinal = first(found, PKG.ordinal)
     item_number = str(first(item_found, ELI.number) or "")
     page.template = "measure.html"
@@ -216,19 +215,11 @@ def build_measure(lookup: Lookup, iri: str, page: Page) -> None:
         mentions=mentions,
         text_span=_span_link(spans, "span", "textBegin", "textEnd"),
         clause_span=_span_link(spans, "clause", "clauseBegin", "clauseEnd"),
-        counterparts=[counterpart(lookup, c, counterpart_labels) for c in counterparts],
-    )
-    page.jsonld = jsonld.subdivision(
-        iri,
-        name=page.title,
-        identifier=str(ordinal or ""),
-        position=to_int(ordinal or 0) or None,
-        parent={"@id": item.iri} if item else None,
-        text=str(spans.get("text", "")) or None,
+        counterparts=[counterpart(engine, c, counterpart_labels) for c in counterparts],
     )
 
 
-def _span_link(spans: dict[str, Node], var: str, begin: str, end: str) -> Link | None:
+def _span_link(spans: dict[str, Term], var: str, begin: str, end: str) -> Link | None:
     """The link to a span's page, showing its offsets."""
     if var not in spans:
         return None
@@ -248,14 +239,14 @@ SELECT ?m ?b ?e ?cb ?ce WHERE {
 """
 
 
-def build_span(lookup: Lookup, iri: str, page: Page) -> None:
+def build_span(engine: Engine, iri: str, page: Page) -> None:
     """A span: the source text with the span highlighted, and what was derived from it."""
-    found = values(lookup, iri)
+    found = values(engine, iri)
     source_iri = first(found, NIF.referenceContext)
     begin, end = to_int(first(found, NIF.beginIndex) or 0), to_int(first(found, NIF.endIndex) or 0)
-    source = _source_text(lookup, str(source_iri)) if source_iri else None
-    derived = lookup.select(_DERIVED % {"span": iri_ref(iri)})
-    labels = label_map(lookup, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
+    source = _source_text(engine, str(source_iri)) if source_iri else None
+    derived = engine.select(_DERIVED % {"span": iri_ref(iri)})
+    labels = label_map(engine, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
     page.template = "span.html"
     anchor = str(first(found, NIF.anchorOf) or "")
     page.title = f"{anchor if len(anchor) <= 40 else anchor[:39] + '…'} [{begin}, {end})"
@@ -271,15 +262,15 @@ def build_span(lookup: Lookup, iri: str, page: Page) -> None:
         if source is not None and 0 <= begin <= end <= len(source)
         else None,
     )
-    page.jsonld = jsonld.thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
+    page.jsonld = thing(iri, str(first(found, NIF.anchorOf) or ""), "Quotation")
 
 
-def build_source(lookup: Lookup, iri: str, page: Page) -> None:
+def build_source(engine: Engine, iri: str, page: Page) -> None:
     """The source text, each measure's text and clause marked and linked to its page."""
-    found = values(lookup, iri)
+    found = values(engine, iri)
     text = first(found, NIF.isString)
     marks = []
-    for row in lookup.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
+    for row in engine.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
         marks.append(
             Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", link(str(row["m"])).href)
         )
@@ -287,12 +278,12 @@ def build_source(lookup: Lookup, iri: str, page: Page) -> None:
             marks.append(
                 Mark(to_int(row["cb"]), to_int(row["ce"]), "clause", "", link(str(row["m"])).href)
             )
-    documents = [str(s) for s, _, _ in lookup.triples(None, PKG.source, URIRef(iri))]
-    labels = label_map(lookup, documents)
+    documents = [str(s) for s, _, _ in engine.triples(None, PKG.source, iri)]
+    labels = label_map(engine, documents)
     page.template = "source.html"
     page.title = f"原文 {first(found, PKG.fileName) or ''}".strip()
     original = first(found, PROV.wasDerivedFrom)
-    stated = values(lookup, str(original)) if original is not None else {}
+    stated = values(engine, str(original)) if original is not None else {}
     page.context.update(
         documents=[link(d, labels) for d in documents],
         original=link(str(original), text=str(first(stated, PKG.fileName) or original))
@@ -306,4 +297,4 @@ def build_source(lookup: Lookup, iri: str, page: Page) -> None:
         text_html=marked_html(str(text), 0, len(str(text)), marks) if text is not None else None,
     )
     page.properties = [row for row in page.properties if row.predicate.iri != str(NIF.isString)]
-    page.jsonld = jsonld.thing(iri, page.title, "DigitalDocument")
+    page.jsonld = thing(iri, page.title, "DigitalDocument")

@@ -11,10 +11,10 @@ from rdflib.namespace import PROV
 
 from policykg.graph.namespaces import ELI, PKG
 
-from . import jsonld
-from .lookup import Lookup, iri_ref
-from .render import Page, first, to_date, to_int, values
-from .svg import TimeRow, timeline_svg
+from ..engine import Engine
+from ..linking import iri_ref
+from ..svg import TimeRow, timeline_svg
+from .page import Page, first, to_date, to_int, values
 from .terms import Link, label_map, link
 
 
@@ -84,13 +84,13 @@ SELECT DISTINCT ?m WHERE { ?m pkg:cites %(doc)s }
 """
 
 
-def outline(lookup: Lookup, doc: str) -> list[PartLine]:
+def outline(engine: Engine, doc: str) -> list[PartLine]:
     """The document's parts with their items (items outside parts in a part of their own)."""
-    rows = lookup.select(_OUTLINE % {"doc": iri_ref(doc)})
+    rows = engine.select(_OUTLINE % {"doc": iri_ref(doc)})
     counterparts: dict[str, list[str]] = {}
-    for row in lookup.select(_COUNTERPARTS % {"doc": iri_ref(doc)}):
+    for row in engine.select(_COUNTERPARTS % {"doc": iri_ref(doc)}):
         counterparts.setdefault(str(row["item"]), []).append(str(row["national"]))
-    labels = label_map(lookup, [n for ns in counterparts.values() for n in ns])
+    labels = label_map(engine, [n for ns in counterparts.values() for n in ns])
     parts: dict[str, PartLine] = {}
     for row in rows:
         part_iri = str(row.get("part", ""))
@@ -112,10 +112,10 @@ def outline(lookup: Lookup, doc: str) -> list[PartLine]:
     return list(parts.values())
 
 
-def time_rows(lookup: Lookup, doc: str) -> list[TimeRow]:
+def time_rows(engine: Engine, doc: str) -> list[TimeRow]:
     """One timeline row per time bound of the document's measures."""
     rows = []
-    for row in lookup.select(_TIME_BOUNDS % {"doc": iri_ref(doc)}):
+    for row in engine.select(_TIME_BOUNDS % {"doc": iri_ref(doc)}):
         number = str(row.get("itemNum", row["itemOrd"]))
         rows.append(
             TimeRow(
@@ -130,15 +130,15 @@ def time_rows(lookup: Lookup, doc: str) -> list[TimeRow]:
     return rows
 
 
-def _links_of(lookup: Lookup, query: str, doc: str, var: str) -> list[Link]:
-    iris = [str(row[var]) for row in lookup.select(query % {"doc": iri_ref(doc)})]
-    labels = label_map(lookup, iris)
+def _links_of(engine: Engine, query: str, doc: str, var: str) -> list[Link]:
+    iris = [str(row[var]) for row in engine.select(query % {"doc": iri_ref(doc)})]
+    labels = label_map(engine, iris)
     return [link(i, labels) for i in sorted(iris)]
 
 
-def build_document(lookup: Lookup, iri: str, page: Page) -> None:
+def build_document(engine: Engine, iri: str, page: Page) -> None:
     """The document page: header, outline, timeline, what it implements and is implemented by."""
-    found = values(lookup, iri)
+    found = values(engine, iri)
     passed_by = [str(o) for o in found.get(str(ELI.passed_by), [])]
     implements = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
     others = (
@@ -150,13 +150,13 @@ def build_document(lookup: Lookup, iri: str, page: Page) -> None:
             for o in found.get(str(key), [])
         ]
     )
-    labels = label_map(lookup, others)
+    labels = label_map(engine, others)
     number = first(found, ELI.id_local)
     issued = first(found, ELI.date_document)
     title = first(found, DCT.title)
-    rows = time_rows(lookup, iri)
+    rows = time_rows(engine, iri)
     issued_day = to_date(issued)
-    parts = outline(lookup, iri)
+    parts = outline(engine, iri)
     page.template = "document.html"
     page.title = str(title or number or page.title)
     page.context.update(
@@ -169,54 +169,37 @@ def build_document(lookup: Lookup, iri: str, page: Page) -> None:
         jurisdiction=[link(str(o), labels) for o in found.get(str(PKG.jurisdiction), [])],
         sources=[link(str(o), labels, "原文 source text") for o in found.get(str(PKG.source), [])],
         implements=[link(b, labels) for b in implements],
-        implemented_by=_links_of(lookup, _IMPLEMENTED_BY, iri, "x"),
-        cited_by=_links_of(lookup, _CITED_BY, iri, "m"),
+        implemented_by=_links_of(engine, _IMPLEMENTED_BY, iri, "x"),
+        cited_by=_links_of(engine, _CITED_BY, iri, "m"),
         parts=parts,
         time_rows=rows,
         timeline=timeline_svg(rows, ("发文", issued_day) if issued_day else None),
     )
-    page.jsonld = jsonld.document(
-        iri,
-        number=page.context["number"] or None,
-        title=page.title,
-        issued=page.context["issued"] or None,
-        passed_by=[jsonld.organisation(a, labels.get(a)) for a in passed_by],
-        implements=[jsonld.legislation_ref(b, labels.get(b)) for b in implements],
-        doctype=labels.get(page.context["doctype"][0].iri) if page.context["doctype"] else None,
-        parts=[{"@id": p.link.iri, "name": p.title} for p in parts if p.link],
-    )
 
 
-def container_chain(lookup: Lookup, iri: str) -> list[Link]:
+def container_chain(engine: Engine, iri: str) -> list[Link]:
     """The resources an item or measure is part of, outermost first."""
     chain: list[str] = []
     current = iri
     while True:
-        parents = values(lookup, current).get(str(ELI.is_part_of), [])
+        parents = values(engine, current).get(str(ELI.is_part_of), [])
         if not parents or str(parents[0]) in chain:
             break
         current = str(parents[0])
         chain.append(current)
-    labels = label_map(lookup, chain)
+    labels = label_map(engine, chain)
     return [link(c, labels) for c in reversed(chain)]
 
 
-def build_part(lookup: Lookup, iri: str, page: Page) -> None:
+def build_part(engine: Engine, iri: str, page: Page) -> None:
     """A part: its title and its items."""
-    found = values(lookup, iri)
-    chain = container_chain(lookup, iri)
+    found = values(engine, iri)
+    chain = container_chain(engine, iri)
     doc = chain[0].iri if chain else iri
-    lines = [p for p in outline(lookup, doc) if p.link and p.link.iri == iri]
+    lines = [p for p in outline(engine, doc) if p.link and p.link.iri == iri]
     page.template = "part.html"
     page.title = f"{first(found, ELI.number) or ''} {first(found, DCT.title) or ''}".strip()
     page.context.update(chain=chain, items=lines[0].items if lines else [])
-    page.jsonld = jsonld.subdivision(
-        iri,
-        name=str(first(found, DCT.title) or ""),
-        identifier=str(first(found, ELI.number) or ""),
-        position=to_int(first(found, PKG.ordinal) or 0) or None,
-        parent={"@id": chain[-1].iri} if chain else None,
-    )
 
 
 _ITEM_MEASURES = """
@@ -246,11 +229,11 @@ class MeasureLine:
     agencies: list[tuple[Link, str]] = field(default_factory=list)
 
 
-def item_measures(lookup: Lookup, item: str) -> list[MeasureLine]:
+def item_measures(engine: Engine, item: str) -> list[MeasureLine]:
     """The measures of an item, in order, each with its agencies."""
     lines: dict[str, MeasureLine] = {}
-    rows = lookup.select(_ITEM_MEASURES % {"item": iri_ref(item)})
-    labels = label_map(lookup, {str(r["agent"]) for r in rows if "agent" in r})
+    rows = engine.select(_ITEM_MEASURES % {"item": iri_ref(item)})
+    labels = label_map(engine, {str(r["agent"]) for r in rows if "agent" in r})
     for row in rows:
         m = str(row["m"])
         if m not in lines:
@@ -267,15 +250,15 @@ def item_measures(lookup: Lookup, item: str) -> list[MeasureLine]:
     return sorted(lines.values(), key=lambda line: line.ordinal)
 
 
-def build_item(lookup: Lookup, iri: str, page: Page) -> None:
+def build_item(engine: Engine, iri: str, page: Page) -> None:
     """An item: title, measures with agencies, national counterpart, neighbours."""
-    found = values(lookup, iri)
-    chain = container_chain(lookup, iri)
+    found = values(engine, iri)
+    chain = container_chain(engine, iri)
     counterparts = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
-    implementing = [str(r["x"]) for r in lookup.select(_IMPLEMENTED_BY % {"doc": iri_ref(iri)})]
-    labels = label_map(lookup, counterparts + implementing)
+    implementing = [str(r["x"]) for r in engine.select(_IMPLEMENTED_BY % {"doc": iri_ref(iri)})]
+    labels = label_map(engine, counterparts + implementing)
     siblings = (
-        [str(r["item"]) for r in lookup.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})]
+        [str(r["item"]) for r in engine.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})]
         if chain
         else []
     )
@@ -287,26 +270,18 @@ def build_item(lookup: Lookup, iri: str, page: Page) -> None:
         chain=chain,
         number=str(number or ""),
         item_title=str(title or ""),
-        measures=item_measures(lookup, iri),
-        counterparts=[counterpart(lookup, c, labels) for c in counterparts],
-        implementing=[counterpart(lookup, c, labels) for c in implementing],
+        measures=item_measures(engine, iri),
+        counterparts=[counterpart(engine, c, labels) for c in counterparts],
+        implementing=[counterpart(engine, c, labels) for c in implementing],
         previous=link(siblings[here - 1], text="← 上一条") if here > 0 else None,
         next=link(siblings[here + 1], text="下一条 →") if 0 <= here < len(siblings) - 1 else None,
     )
-    page.jsonld = jsonld.subdivision(
-        iri,
-        name=str(title or ""),
-        identifier=str(number or ""),
-        position=to_int(first(found, PKG.ordinal) or 0) or None,
-        parent={"@id": chain[-1].iri} if chain else None,
-        implements=[jsonld.legislation_ref(c, labels.get(c)) for c in counterparts],
-    )
 
 
-def counterpart(lookup: Lookup, item: str, labels: dict[str, str]) -> dict[str, object]:
+def counterpart(engine: Engine, item: str, labels: dict[str, str]) -> dict[str, object]:
     """An item of another document: its link, number, title and its document."""
-    chain = container_chain(lookup, item)
-    found = values(lookup, item)
+    chain = container_chain(engine, item)
+    found = values(engine, item)
     return {
         "link": link(item, labels),
         "number": str(first(found, ELI.number) or ""),
