@@ -112,7 +112,8 @@ def create_app(
         queries=Admission(settings.query_workers + settings.query_queue, settings.client_queries),
         validations=Admission(settings.validate_workers, 1, what="validations"),
     )
-    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)
+    # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method replaced
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)  # type: ignore[method-assign]
     _register_blueprints(app)
     _register_errors(app)
     app.before_request(_arrived)
