@@ -194,9 +194,7 @@ def read_front_matter(
     rest = [line for k, line in enumerate(lines[body_start:], body_start) if k not in skip]
     front = _preamble(doc, rest, kinds)
     if notice:  # the notice's sentences (现将《…》印发给你们…) are kept, not dropped
-        front.notice = [
-            lines[k].span() for k in range(1, title_index or 0) if k not in used | skip
-        ]
+        front.notice = [lines[k].span() for k in range(1, title_index or 0) if k not in used | skip]
     return front
 
 
