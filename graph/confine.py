@@ -131,10 +131,18 @@ def _run_child(
         os._exit(status)
 
 
+def limit_address_space(extra_bytes: int) -> None:
+    """Let this process's address space grow by at most ``extra_bytes`` beyond its size now
+    (RLIMIT_AS): past it an allocation fails (MemoryError in Python; an abort in a library
+    whose allocator cannot fail, such as pyoxigraph's). The server's evaluation children
+    call it too (server/executor.py)."""
+    address_space = _address_space() + extra_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+
+
 def _limit_self(limits: Limits) -> None:
     """Cap this process's address space at its size now plus the allowance, and its CPU."""
-    address_space = _address_space() + limits.memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    limit_address_space(limits.memory_bytes)
     used = int(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]))
     cpu = used + limits.cpu_seconds
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))

@@ -101,7 +101,11 @@ def create_app(
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
     warn_if_unavailable()  # the evaluation children run in the network sandbox
     runner = QueryRunner(
-        engine, settings.query_timeout, settings.max_result_bytes, settings.query_workers
+        engine,
+        settings.query_timeout,
+        settings.max_result_bytes,
+        settings.query_workers,
+        settings.query_memory,
     )
     app.extensions["policykg"] = Service(
         engine=engine,
