@@ -26,7 +26,6 @@ from __future__ import annotations
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +34,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.graph.errors import QueryError, QueryRefused
-from policykg.graph.namespaces import PREFIXES, sparql_prologue
+from policykg.graph.namespaces import BASE, PREFIXES, sparql_prologue
+from policykg.graph.publishing import Statistics, content_digest, statistics
 from policykg.graph.rdfio import read_dataset, read_store, store_of
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 from policykg.shapes.sandbox import no_graph_loading
@@ -198,23 +198,9 @@ class Result:
         return write_results(self.native, media_type, max_bytes)
 
 
-@dataclass
-class Stats:
-    """Counts for the landing page and the VoID description."""
-
-    triples: int
-    graphs: dict[str, int] = field(default_factory=dict)
-    entities: int = 0
-    classes: int = 0
-    properties: int = 0
-
-
-_STATS_QUERY = """
-SELECT (COUNT(DISTINCT ?s) AS ?entities) (COUNT(DISTINCT ?c) AS ?classes)
-       (COUNT(DISTINCT ?p) AS ?properties)
-WHERE { { ?s ?p ?o FILTER(isIRI(?s)) } UNION { ?x a ?c } }
-"""
-_GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+# The counts of the landing page, the VoID description and /healthz: graph/publishing.py's,
+# so that the server counts what a build states in its description.
+Stats = Statistics
 
 
 class Engine(ABC):
@@ -356,19 +342,18 @@ class Engine(ABC):
 
     @cached_property
     def _stats(self) -> Stats:
-        counts = {str(r["g"]): int(r["n"]) for r in self.select_rows(_GRAPH_COUNTS)}
-        row = self.select_rows(_STATS_QUERY)[0]
-        return Stats(
-            triples=sum(counts.values()),
-            graphs=counts,
-            entities=int(row["entities"]),
-            classes=int(row["classes"]),
-            properties=int(row["properties"]),
-        )
+        return statistics(self.quads(), f"{self.base_iri or BASE}id/")
 
     def stats(self) -> Stats:
-        """Triples, per-graph triple counts, distinct entities, classes and properties."""
+        """The VoID statistics: statements (those of the dump), per named graph, distinct
+        triples, entities under BASE_IRI's id/, classes, properties (graph/publishing.py)."""
         return self._stats
+
+    @cached_property
+    def version(self) -> str:
+        """The dataset's version: a digest of its content (graph/publishing.py), the same
+        a build states as dcat:version and whichever engine serves it."""
+        return content_digest(self.quads())
 
 
 class OxigraphEngine(Engine):
