@@ -4,12 +4,13 @@ Two kinds of outside dataset are linked: Wikidata, by skos:exactMatch on places,
 higher-level documents the plans implement (the national opinion), by
 eli:ensures_implementation_of from documents and items. Each is described as a
 void:Linkset whose triple count is read off the dataset, so the description stays true
-whatever documents are built.
+whatever documents are built. The dataset itself (``id/dataset``) is described, with
+its statistics, by graph/publishing.py.
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .literals import integer
@@ -18,13 +19,6 @@ from .rdfio import union_view
 
 DATASET = PKID["dataset"]
 WIKIDATA = PKID["dataset/wikidata"]
-
-
-def _size(data: Graph) -> int:
-    """How many triples the dataset's graphs hold."""
-    if isinstance(data, Dataset):
-        return sum(len(g) for g in data.graphs())
-    return len(data)
 
 
 def wikidata_links(union: Graph) -> int:
@@ -59,11 +53,6 @@ def linkset_graph(data: Graph) -> Graph:
     union = union_view(data)
     g = Graph()
     bind_prefixes(g.namespace_manager)
-    g.add((DATASET, RDF.type, VOID.Dataset))
-    g.add((DATASET, DCTERMS.title, Literal("policykg", lang="en")))
-    g.add((DATASET, VOID.uriSpace, Literal(str(PKID))))
-    g.add((DATASET, VOID.triples, integer(_size(data))))
-
     g.add((WIKIDATA, RDF.type, VOID.Dataset))
     g.add((WIKIDATA, DCTERMS.title, Literal("Wikidata", lang="en")))
     g.add((WIKIDATA, VOID.uriSpace, Literal(str(WD))))
