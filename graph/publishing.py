@@ -225,9 +225,9 @@ def _quads_in(graph: Graph, name: str) -> list[ox.Quad]:
     ]
 
 
-def distribution_iri(name: str) -> URIRef:
+def distribution_iri(name: str, dataset: str = str(DATASET)) -> URIRef:
     """The dcat:Distribution of one download (dataset.nq → id/dataset/distribution/nq)."""
-    return PKID["dataset/distribution/" + name.rsplit(".", 1)[-1]]
+    return URIRef(f"{dataset}/distribution/{name.rsplit('.', 1)[-1]}")
 
 
 def description_graph(facts: BuildFacts, stats: Statistics) -> Graph:

@@ -16,12 +16,14 @@ from flask import Blueprint, Response, current_app, render_template, request
 from policykg.graph.errors import NotFound
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
+from .config import Config
 from .engine import Engine
 from .examples import examples
 from .exports import SchemaIndex
 from .linking import encode_path, is_safe_iri, links, resource_iri, term_iri
 from .negotiation import HTML, PAGE, content_type, negotiate, short_name
 from .resource_description import description, named_graph, rdf_body
+from .service_description import dataset_iri, description_body
 from .viewmodels.agency import build_agency
 from .viewmodels.document import build_document, build_item, build_part
 from .viewmodels.graph import build_graph, build_landing
@@ -68,9 +70,14 @@ def schema_index() -> SchemaIndex:
     return cache["pages.schema"]
 
 
+def _config() -> Config:
+    """The served app's Config."""
+    return current_app.extensions["policykg"].config
+
+
 def _max_incoming() -> int:
     """How many links to a resource its page and its description show (MAX_INCOMING)."""
-    return current_app.extensions["policykg"].config.max_incoming
+    return _config().max_incoming
 
 
 def _media_type() -> str:
@@ -126,6 +133,10 @@ def _resource(iri: str) -> Response:
     media_type = _media_type()
     if not is_safe_iri(iri):
         return _not_found(iri, media_type)
+    if media_type != HTML and iri == dataset_iri(_config()):
+        # the dataset: what the service description says of it, the same everywhere
+        body = description_body(engine(), _config(), media_type)
+        return _rdf_body_response(body, media_type)
     if media_type != HTML:
         triples = description(engine(), iri, _max_incoming())
         if not triples:

@@ -23,7 +23,7 @@ from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
 from .admission import client_address
 from .executor import QueryJob
 from .guard import check_graphs
-from .negotiation import GRAPH, content_type, negotiate, offer_for
+from .negotiation import GRAPH, content_type, negotiate, offer_for, short_name
 from .service_description import DUMPS, description_body
 
 sparql_bp = Blueprint("sparql", __name__)
@@ -134,6 +134,9 @@ def sparql() -> Response:
         named_graphs=params.getlist("named-graph-uri"),
     )
     check_graphs(job.default_graphs + job.named_graphs, engine.graph_set, "the protocol dataset")
+    etag = f"{engine.version}-{short_name(media_type)}"
+    if request.method == "GET" and etag in request.if_none_match:
+        return _not_modified(etag)
     answer = state.answers.get(job)
     hit = answer is not None
     if answer is None:
@@ -142,6 +145,15 @@ def sparql() -> Response:
         state.answers.put(job, answer)
     response = Response(answer.body, content_type=content_type(answer.media_type))
     response.headers["X-Policykg-Cache"] = "hit" if hit else "miss"
+    response.set_etag(etag)  # the same query, format and data give the same answer
+    response.vary.add("Accept")
+    return response
+
+
+def _not_modified(etag: str) -> Response:
+    """304: the client holds this answer already (same query, format and dataset)."""
+    response = Response(status=304)
+    response.set_etag(etag)
     response.vary.add("Accept")
     return response
 
@@ -155,8 +167,7 @@ def service_description() -> Response:
     cache = state.cache.setdefault("description", {})
     body = cache.get(media_type)
     if body is None:
-        root = state.config.public_url
-        body = description_body(state.engine, root, media_type)
+        body = description_body(state.engine, state.config, media_type)
         cache[media_type] = body
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")
