@@ -255,3 +255,15 @@ def test_every_answer_names_the_release_and_the_data(bundled_client):
     assert other_format.status_code == 200
     for path in ("/sparql", "/download/dataset.nq", "/id/dataset"):
         assert bundled_client.get(path).headers["X-Policykg-Dataset-Version"] == engine_version
+
+
+def test_build_states_the_licence_it_is_given(tmp_path, runner):
+    out = tmp_path / "cc0.nq"
+    cc0 = "https://creativecommons.org/publicdomain/zero/1.0/"
+    result = runner("build", "-q", str(CORPUS), "--license", cc0, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert value(store_of_file(out), str(DATASET), DCT + "license") == cc0
+    other = tmp_path / "other.nq"
+    refused = runner("build", "-q", str(CORPUS), "--license", "CC0", "--output", str(other))
+    assert refused.exit_code == 2 and "--license" in refused.output
+    assert not other.exists()
