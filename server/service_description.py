@@ -26,6 +26,7 @@ from policykg.graph.publishing import DUMPS, IANA, distribution_iri
 from .config import Config
 from .engine import Engine, Term, oxigraph_triple
 from .negotiation import GRAPH_TYPES, RESULTS_TYPES
+from .resource_description import JSON_LD, write_statements
 from .serialize import rdflib_triples, write_description
 
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -153,9 +154,14 @@ def description_triples(engine: Engine, config: Config) -> list[ox.Triple]:
 
 
 def description_body(engine: Engine, config: Config, media_type: str) -> bytes:
-    """The service and dataset description, in an RDF media type."""
-    return write_description(
-        description_triples(engine, config),
-        media_type,
-        extra_prefixes={"sd": str(SD)},
-    )
+    """The service and dataset description, in an RDF media type (JSON-LD compact, with
+    the service's context)."""
+    triples = description_triples(engine, config)
+    if media_type == JSON_LD:
+        return write_statements(triples, media_type, context_url(config))
+    return write_description(triples, media_type, extra_prefixes={"sd": str(SD)})
+
+
+def context_url(config: Config) -> str:
+    """Where the JSON-LD context of the descriptions is served (PUBLIC_URL)."""
+    return f"{config.public_url}context.jsonld"

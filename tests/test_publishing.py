@@ -267,3 +267,91 @@ def test_build_states_the_licence_it_is_given(tmp_path, runner):
     refused = runner("build", "-q", str(CORPUS), "--license", "CC0", "--output", str(other))
     assert refused.exit_code == 2 and "--license" in refused.output
     assert not other.exists()
+
+
+# -- descriptions: links both ways, paged, JSON-LD with the service's context ---------------
+
+PKID = "https://w3id.org/policykg/id/"
+ELI = "http://data.europa.eu/eli/ontology#"
+PKG = "https://w3id.org/policykg/ontology#"
+DOC = PKID + "doc/晋政办发/2022/77"
+AGENCY = PKID + "agency/山西省商务厅"
+
+
+def turtle_of(client, path: str) -> tuple[ox.Store, object]:
+    response = client.get(path, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.data
+    store = ox.Store()
+    store.load(response.data, format=ox.RdfFormat.TURTLE)
+    return store, response
+
+
+def test_a_documents_description_names_its_parts_and_an_agencys_its_responsibilities(
+    bundled_client,
+):
+    store, _ = turtle_of(bundled_client, "/id/doc/晋政办发/2022/77")
+    assert store.query(f"ASK {{ ?part <{ELI}is_part_of> <{DOC}> }}")
+    assert store.query(f"ASK {{ <{DOC}> <{ELI}id_local> ?number }}")  # its own triples too
+    store, _ = turtle_of(bundled_client, "/id/agency/山西省商务厅")
+    assert store.query(f"ASK {{ ?r <{PKG}agent> <{AGENCY}> }}")
+
+
+@pytest.fixture(scope="module")
+def paged_client(app_for, bundled_nq):
+    return app_for(DATA=str(bundled_nq), MAX_INCOMING=7).test_client()
+
+
+def test_incoming_links_are_paged_with_a_next_link(paged_client, bundled_nq):
+    built = store_of_file(bundled_nq)
+    expected = {
+        (r["s"].value, r["p"].value)
+        for r in built.query(
+            f"SELECT DISTINCT ?s ?p {{ ?s ?p <{AGENCY}> }}", use_default_graph_as_union=True
+        )
+    }
+    assert len(expected) > 7
+    seen: set[tuple[str, str]] = set()
+    path, page = "/id/agency/山西省商务厅", 1
+    while True:
+        store, response = turtle_of(paged_client, f"{path}?page={page}")
+        pointing = {
+            (r["s"].value, r["p"].value)
+            for r in store.query(f"SELECT ?s ?p {{ ?s ?p <{AGENCY}> }}")
+        }
+        assert 0 < len(pointing) <= 7
+        assert not pointing & seen
+        seen |= pointing
+        links = response.headers.get("Link", "")
+        if 'rel="next"' not in links:
+            break
+        assert f"page={page + 1}" in links
+        page += 1
+    assert seen == expected and page == -(-len(expected) // 7)
+    again, _ = turtle_of(paged_client, f"{path}?page=2")
+    assert not again.query(f"ASK {{ <{AGENCY}> ?p ?o }}")  # its own triples are on page 1
+    assert paged_client.get(f"{path}?page=0", headers={"Accept": "text/turtle"}).status_code == 400
+
+
+def test_jsonld_descriptions_are_compact_and_name_the_served_context(bundled_client):
+    import json
+
+    from pyld import jsonld
+
+    context = bundled_client.get("/context.jsonld")
+    assert context.status_code == 200 and context.mimetype == "application/ld+json"
+    inline = json.loads(context.data)
+    assert inline["@context"]["eli"] == ELI
+    for path in ("/id/doc/晋政办发/2022/77", "/id/dataset", "/graph/reference/national"):
+        response = bundled_client.get(path, headers={"Accept": "application/ld+json"})
+        body = json.loads(response.data)
+        assert body["@context"] == "http://127.0.0.1:8000/context.jsonld"
+        assert any(key.startswith(("eli:", "dct:", "void:")) for n in body["@graph"] for key in n)
+
+        def loader(url, options=None, inline=inline):
+            assert url == "http://127.0.0.1:8000/context.jsonld"  # ours, and nothing else
+            return {"contextUrl": None, "documentUrl": url, "document": inline}
+
+        quads = jsonld.to_rdf(body, {"documentLoader": loader, "format": "application/n-quads"})
+        from_jsonld = {ln for ln in quads.splitlines() if ln.strip()}
+        turtle, _ = turtle_of(bundled_client, path)
+        assert len(from_jsonld) == len(turtle) > 0
