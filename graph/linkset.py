@@ -2,7 +2,8 @@
 
 Two kinds of outside dataset are linked: Wikidata, by skos:exactMatch on places, and the
 higher-level documents the plans implement (the national opinion), by
-eli:ensures_implementation_of from documents and items. Each is described as a
+eli:ensures_implementation_of from documents (as their texts state) and by
+pkg:correspondsTo from items (the computed crosswalk), one linkset each. Each is described as a
 void:Linkset whose triple count is read off the dataset, so the description stays true
 whatever documents are built. The dataset itself (``id/dataset``) is described, with
 its statistics, by graph/publishing.py.
@@ -37,13 +38,11 @@ def implemented_documents(data: Graph) -> list[URIRef]:
     return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
 
 
-def implementation_links(union: Graph, document: URIRef) -> int:
-    """How many eli:ensures_implementation_of links point at a document or anything inside it."""
+def implementation_links(union: Graph, document: URIRef, predicate: URIRef) -> int:
+    """How many links by ``predicate`` point at a document or anything inside it."""
     prefix = f"{document}/"
     return sum(
-        1
-        for o in union.objects(None, ELI.ensures_implementation_of)
-        if o == document or str(o).startswith(prefix)
+        1 for o in union.objects(None, predicate) if o == document or str(o).startswith(prefix)
     )
 
 
@@ -83,8 +82,16 @@ def linkset_graph(data: Graph) -> Graph:
             PKID[f"dataset/linkset/{key}"],
             target,
             ELI.ensures_implementation_of,
-            implementation_links(union, doc),
-            f"documents and items implementing {number or doc}",
+            implementation_links(union, doc, ELI.ensures_implementation_of),
+            f"documents implementing {number or doc}, as their texts state",
+        )
+        _linkset(
+            g,
+            PKID[f"dataset/linkset/{key}/crosswalk"],
+            target,
+            PKG.correspondsTo,
+            implementation_links(union, doc, PKG.correspondsTo),
+            f"items corresponding to the items of {number or doc} (the computed crosswalk)",
         )
     return g
 

@@ -57,7 +57,7 @@ ORDER BY ?partOrd ?itemOrd
 
 _COUNTERPARTS = """
 SELECT ?item ?national WHERE {
-  ?item a pkg:Item ; eli:is_part_of+ %(doc)s ; eli:ensures_implementation_of ?national .
+  ?item a pkg:Item ; eli:is_part_of+ %(doc)s ; pkg:correspondsTo ?national .
 }
 """
 
@@ -74,9 +74,9 @@ SELECT ?measure ?mOrd ?itemOrd ?itemNum ?bound ?expr ?type ?begin ?end WHERE {
 ORDER BY ?itemOrd ?mOrd ?bound
 """
 
-# What implements a document or an item (a plan implements an opinion, item by item).
+# What implements a document (as its text says) or corresponds to an item (the crosswalk).
 _IMPLEMENTED_BY = """
-SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of %(doc)s }
+SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of|pkg:correspondsTo %(doc)s }
 """
 
 _CITED_BY = """
@@ -254,7 +254,7 @@ def build_item(engine: Engine, iri: str, page: Page) -> None:
     """An item: title, measures with agencies, national counterpart, neighbours."""
     found = values(engine, iri)
     chain = container_chain(engine, iri)
-    counterparts = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
+    counterparts = [str(o) for o in found.get(str(PKG.correspondsTo), [])]
     implementing = [str(r["x"]) for r in engine.select(_IMPLEMENTED_BY % {"doc": iri_ref(iri)})]
     labels = label_map(engine, counterparts + implementing)
     siblings = (

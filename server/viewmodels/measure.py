@@ -196,7 +196,7 @@ def build_measure(engine: Engine, iri: str, page: Page) -> None:
                 source, to_int(spans["clauseBegin"]), to_int(spans["clauseEnd"]), marks
             )
     item_found = values(engine, item.iri) if item else {}
-    counterparts = [str(o) for o in item_found.get(str(ELI.ensures_implementation_of), [])]
+    counterparts = [str(o) for o in item_found.get(str(PKG.correspondsTo), [])]
     counterpart_labels = label_map(engine, counterparts)
     found = values(engine, iri)
     ordinal = first(found, PKG.ordinal)
