@@ -236,12 +236,15 @@ def landing() -> Response:
 def query_page() -> Response:
     """YASGUI on /sparql, with the example queries."""
     listed = [{"name": e.name, "question": e.question, "query": e.query} for e in examples()]
+    # the editor opens with the first example (cq01: the documents of the dataset)
+    first_query = listed[0]["query"] if listed else ""
     return Response(
         render_template(
             "query.html",
             examples=listed,
             prefixes=PREFIXES,
             initial=request.args.get("query", ""),
+            initial_query=first_query,
             links={
                 "base": links().base_iri,
                 "root": links().root,
