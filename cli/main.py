@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from policykg.graph.confine import READER_MEMORY, reader_limits
 from policykg.graph.errors import InputError, PolicyKGError
 from policykg.graph.publishing import DEFAULT_LICENSE
 from policykg.graph.source import MAX_SOURCE_BYTES, source_size_limit
@@ -99,6 +100,14 @@ def main() -> None:
     help="Largest text file accepted (real documents are under 100 KB).",
 )
 @click.option(
+    "--max-reader-memory",
+    type=click.IntRange(16),
+    default=READER_MEMORY // (1024 * 1024),
+    show_default=True,
+    help="MiB of memory the reader of one PDF, Word file or web page may use "
+    "(a file that needs more is refused: a decompression bomb).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Stop at the first file that cannot be built and write nothing "
@@ -118,6 +127,7 @@ def build_command(
     output: Path,
     quiet: bool,
     max_input_bytes: int,
+    max_reader_memory: int,
     strict: bool,
     license_iri: str,
 ) -> None:
@@ -138,7 +148,7 @@ def build_command(
             hint=f"e.g. --license {DEFAULT_LICENSE}",
         )
     started = time.perf_counter()
-    with source_size_limit(max_input_bytes):
+    with source_size_limit(max_input_bytes), reader_limits(max_reader_memory * 1024 * 1024):
         result = build(
             list(text_files) or None,
             progress=None if quiet else progress,

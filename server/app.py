@@ -119,7 +119,8 @@ def create_app(
         validations=Admission(settings.validate_workers, 1, what="validations"),
         identity=identity,
     )
-    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)
+    # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method replaced
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)  # type: ignore[method-assign]
     _register_blueprints(app)
     _register_errors(app)
     app.before_request(_arrived)

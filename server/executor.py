@@ -265,6 +265,7 @@ class QueryRunner:
 
     def _spawn(self) -> _Child:
         """A new child, forked from this process's forking thread (see the module notes)."""
+        assert self._forker is not None, "started (_ensure_started) and not closed (_replace)"
         return self._forker.submit(self._fork_child).result()
 
     def _fork_child(self) -> _Child:
@@ -312,7 +313,8 @@ class QueryRunner:
         with self._lock:
             if child in self._children:
                 self._children.remove(child)
-            self._idle.put(self._spawn())
+            if self._forker is not None:  # None once close() ran while this query was out
+                self._idle.put(self._spawn())
 
     def run(self, job: QueryJob, deadline: float | None = None) -> Answer:
         """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError.
@@ -340,7 +342,8 @@ class QueryRunner:
             self._replace(child)
             raise EngineCrashed("the query engine failed while answering this query") from None
         self._idle.put(child)
-        return _unwrap(reply, job.sparql)
+        answer: Answer = _unwrap(reply, job.sparql)
+        return answer
 
     def _idle_child(self, deadline: float) -> _Child:
         """A live idle child, waiting for one until the deadline (QueryTimeout then)."""

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote
 
-from flask import Blueprint, Response, current_app, g, redirect, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
+from policykg.graph.publishing import DUMPS
 
 from .admission import client_address
 from .executor import QueryJob
@@ -37,7 +39,10 @@ from .negotiation import (
     offer_for,
     short_name,
 )
-from .service_description import DUMPS, description_body
+from .service_description import description_body
+
+if TYPE_CHECKING:
+    from .app import Service
 
 sparql_bp = Blueprint("sparql", __name__)
 
@@ -48,9 +53,10 @@ UPDATE = "application/sparql-update"
 MAX_REMEMBERED_FORM_BYTES = 8192
 
 
-def service():
+def service() -> Service:
     """The running service's state (engine, config, runner) stored by create_app."""
-    return current_app.extensions["policykg"]
+    state: Service = current_app.extensions["policykg"]
+    return state
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -88,7 +94,7 @@ def _check_charset() -> None:
         raise UnsupportedMediaType(f"charset {charset} is not accepted; send UTF-8")
 
 
-def _protocol_params() -> MultiDict:
+def _protocol_params() -> MultiDict[str, str]:
     """All protocol parameters of the request (URL and body), checked against the spec."""
     params = MultiDict(_parse_pairs(request.query_string, "the URL query string"))
     body = request.get_data(cache=True)
@@ -127,7 +133,9 @@ def sparql() -> Response:
     if request.method == "GET" and _wants_a_page(params):
         # a browser (a link, the address bar): the query page, with the query in it
         target = links().root + "query" + (f"?query={quote(queries[0])}" if queries else "")
-        return redirect(target, code=303)
+        response = Response(status=303)
+        response.headers["Location"] = target
+        return response
     if not queries:
         if request.method == "POST":
             raise InputError("no query in the request")
@@ -165,18 +173,18 @@ def sparql() -> Response:
     return response
 
 
-def format_asked(offer: Offer, params: MultiDict) -> str | None:
+def format_asked(offer: Offer, params: MultiDict[str, str]) -> str | None:
     """The format= value to follow: the first the answer can be written in. Clients send
     several (SPARQLWrapper: format=rdf+xml&format=application/rdf+xml); none that fits is
     the first, for the 406 to name."""
-    asked = params.getlist("format")
+    asked: list[str] = params.getlist("format")
     for name in asked:
         if media_type_named(offer, name) is not None:
             return name
     return asked[0] if asked else None
 
 
-def _wants_a_page(params: MultiDict) -> bool:
+def _wants_a_page(params: MultiDict[str, str]) -> bool:
     """True for a browser's GET: no format=, and Accept names text/html before anything
     the endpoint writes (a client that accepts anything gets the endpoint's answer)."""
     if "format" in params:
@@ -217,7 +225,7 @@ def service_description() -> Response:
 def healthz() -> Response:
     """Liveness and a few facts, as JSON."""
     state = service()
-    return current_app.json.response(
+    return jsonify(
         status="ok",
         engine=state.engine.name,
         triples=state.engine.stats().triples,

@@ -26,5 +26,6 @@ def view_query(name: str, **iris: str) -> str:
     """The query views/{name}.rq about the given resources (`doc="https://…"` for $doc)."""
     text = _text(name)
     for variable, iri in iris.items():
-        text = re.sub(rf"\${variable}\b", lambda _m, ref=iri_ref(iri): ref, text)
+        # iri_ref writes no backslash, so the IRI is a plain replacement string
+        text = re.sub(rf"\${variable}\b", iri_ref(iri), text)
     return text
