@@ -131,7 +131,7 @@ def second_parent_of_measure(ds: Dataset) -> None:
     national_item = first(
         o
         for i in g.subjects(RDF.type, PKG.Item)
-        for o in g.objects(i, ELI.ensures_implementation_of)
+        for o in g.objects(i, PKG.correspondsTo)
     )
     g.add((measure, ELI.is_part_of, national_item))
 
