@@ -23,6 +23,7 @@ import click
 
 from policykg.graph.confine import READER_MEMORY, reader_limits
 from policykg.graph.errors import InputError, PolicyKGError
+from policykg.graph.publishing import DEFAULT_LICENSE
 from policykg.graph.source import MAX_SOURCE_BYTES, source_size_limit
 
 EXISTING_FILE = click.Path(path_type=Path, dir_okay=True)
@@ -112,6 +113,13 @@ def main() -> None:
     help="Stop at the first file that cannot be built and write nothing "
     "(by default the other files are built and the failures listed).",
 )
+@click.option(
+    "--license",
+    "license_iri",
+    default=DEFAULT_LICENSE,
+    show_default=True,
+    help="IRI of the licence the dataset's description states for the derived data.",
+)
 @reports_errors
 @offline
 def build_command(
@@ -121,6 +129,7 @@ def build_command(
     max_input_bytes: int,
     max_reader_memory: int,
     strict: bool,
+    license_iri: str,
 ) -> None:
     """Build the graph of TEXT_FILES (default: the bundled corpus) into --output.
 
@@ -133,10 +142,18 @@ def build_command(
 
     check_destination(output)  # refuse an unknown extension or folder before any work
     check_not_an_input(output, text_files)
+    if not license_iri.startswith(("http://", "https://")):
+        raise InputError(
+            f"--license must be the IRI of a licence, not {license_iri!r}",
+            hint=f"e.g. --license {DEFAULT_LICENSE}",
+        )
     started = time.perf_counter()
     with source_size_limit(max_input_bytes), reader_limits(max_reader_memory * 1024 * 1024):
         result = build(
-            list(text_files) or None, progress=None if quiet else progress, strict=strict
+            list(text_files) or None,
+            progress=None if quiet else progress,
+            strict=strict,
+            license_iri=license_iri,
         )
     size = write_dataset(result.dataset, output)
     for warning in capped(result.warnings):

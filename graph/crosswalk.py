@@ -301,7 +301,7 @@ def crosswalk_triples(
             continue
         item = link.item_iri or iris.item_iri(plan_iri, link.item_ordinal)
         node = URIRef(f"{item}/crosswalk")
-        yield item, ELI.ensures_implementation_of, link.target_iri
+        yield item, PKG.correspondsTo, link.target_iri
         yield node, RDF.type, PKG.CrosswalkLink
         yield node, PKG.fromItem, item
         yield node, PKG.toItem, link.target_iri

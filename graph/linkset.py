@@ -2,14 +2,16 @@
 
 Two kinds of outside dataset are linked: Wikidata, by skos:exactMatch on places, and the
 higher-level documents the plans implement (the national opinion), by
-eli:ensures_implementation_of from documents and items. Each is described as a
+eli:ensures_implementation_of from documents (as their texts state) and by
+pkg:correspondsTo from items (the computed crosswalk), one linkset each. Each is described as a
 void:Linkset whose triple count is read off the dataset, so the description stays true
-whatever documents are built.
+whatever documents are built. The dataset itself (``id/dataset``) is described, with
+its statistics, by graph/publishing.py.
 """
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from .literals import integer
@@ -18,13 +20,6 @@ from .rdfio import union_view
 
 DATASET = PKID["dataset"]
 WIKIDATA = PKID["dataset/wikidata"]
-
-
-def _size(data: Graph) -> int:
-    """How many triples the dataset's graphs hold."""
-    if isinstance(data, Dataset):
-        return sum(len(g) for g in data.graphs())
-    return len(data)
 
 
 def wikidata_links(union: Graph) -> int:
@@ -43,13 +38,11 @@ def implemented_documents(data: Graph) -> list[URIRef]:
     return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
 
 
-def implementation_links(union: Graph, document: URIRef) -> int:
-    """How many eli:ensures_implementation_of links point at a document or anything inside it."""
+def implementation_links(union: Graph, document: URIRef, predicate: URIRef) -> int:
+    """How many links by ``predicate`` point at a document or anything inside it."""
     prefix = f"{document}/"
     return sum(
-        1
-        for o in union.objects(None, ELI.ensures_implementation_of)
-        if o == document or str(o).startswith(prefix)
+        1 for o in union.objects(None, predicate) if o == document or str(o).startswith(prefix)
     )
 
 
@@ -59,11 +52,6 @@ def linkset_graph(data: Graph) -> Graph:
     union = union_view(data)
     g = Graph()
     bind_prefixes(g.namespace_manager)
-    g.add((DATASET, RDF.type, VOID.Dataset))
-    g.add((DATASET, DCTERMS.title, Literal("policykg", lang="en")))
-    g.add((DATASET, VOID.uriSpace, Literal(str(PKID))))
-    g.add((DATASET, VOID.triples, integer(_size(data))))
-
     g.add((WIKIDATA, RDF.type, VOID.Dataset))
     g.add((WIKIDATA, DCTERMS.title, Literal("Wikidata", lang="en")))
     g.add((WIKIDATA, VOID.uriSpace, Literal(str(WD))))
@@ -94,8 +82,16 @@ def linkset_graph(data: Graph) -> Graph:
             PKID[f"dataset/linkset/{key}"],
             target,
             ELI.ensures_implementation_of,
-            implementation_links(union, doc),
-            f"documents and items implementing {number or doc}",
+            implementation_links(union, doc, ELI.ensures_implementation_of),
+            f"documents implementing {number or doc}, as their texts state",
+        )
+        _linkset(
+            g,
+            PKID[f"dataset/linkset/{key}/crosswalk"],
+            target,
+            PKG.correspondsTo,
+            implementation_links(union, doc, PKG.correspondsTo),
+            f"items corresponding to the items of {number or doc} (the computed crosswalk)",
         )
     return g
 

@@ -20,6 +20,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 WD = Namespace("http://www.wikidata.org/entity/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (rdflib's DCAT lacks dcat:version)
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 DCT = DCTERMS
 
 PREFIXES: dict[str, str] = {
@@ -41,6 +43,8 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "void": str(VOID),
     "wd": str(WD),
+    "dcat": str(DCAT),
+    "foaf": str(FOAF),
 }
 
 

@@ -29,6 +29,7 @@ from .mentions import find_places
 from .model import Citation, Document, Entities, Warning_
 from .namespaces import ELI, PKG, bind_prefixes
 from .parse import parse_document
+from .publishing import DEFAULT_LICENSE, describe_dataset
 from .quality import ReadingQuality
 from .rdfio import union_view
 from .reference import Reference, load_reference
@@ -96,7 +97,7 @@ class BuildResult:
             "quantities": sum(len(e.quantities) for e in holders),
             "citations": sum(len(e.citations) for e in holders) + sum(len(d.basis) for d in docs),
             "places": len(places),
-            "triples": len(self.dataset),
+            "triples": sum(len(g) for g in self.dataset.graphs()),  # the file's statements
         }
 
 
@@ -280,6 +281,7 @@ def build(
     progress: Progress | None = None,
     reference: Reference | None = None,
     strict: bool = True,
+    license_iri: str = DEFAULT_LICENSE,
 ) -> BuildResult:
     """Build the dataset of the given files and folders (the bundled corpus when there are none).
 
@@ -287,6 +289,7 @@ def build(
     strict, such files (and a second file of a document already read) are left out and
     listed in the result's ``failures``; the build fails only when no file can be built.
     A folder stands for the documents in it (web pages, PDF, Word and text files).
+    The dataset describes itself (graph/publishing.py) under ``license_iri``.
     """
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
@@ -343,6 +346,7 @@ def build(
     warnings.extend(link_items(dataset, docs, ref, say))
     linkset = dataset.graph(iris.reference_graph_iri("linkset"))
     linkset.addN((s, p, o, linkset) for s, p, o in linkset_graph(dataset))
+    describe_dataset(dataset, release, license_iri)  # last: it counts everything else
     timings["rdf"] = time.perf_counter() - t0
     return BuildResult(dataset, docs, warnings, timings, failures, quality, breaks)
 

@@ -13,7 +13,10 @@ bodies are plain text, or JSON when the client prefers application/json.
 
 Every answer carries CORS and security headers (a Content-Security-Policy that allows
 only this service's own scripts, no framing, no MIME sniffing). Nothing is built from the
-request's Host header: redirects are relative and descriptions use PUBLIC_URL.
+request's Host header: redirects are relative and descriptions use PUBLIC_URL. Every
+answer also says which policykg release and which data answered it
+(`X-Policykg-Version`, `X-Policykg-Dataset-Version`: the content digest, also the
+dataset's dcat:version), so that a result can be cited.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from flask import Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from policykg.graph.errors import PolicyKGError
+from policykg.graph.pipeline import version
 
 from .admission import Admission
 from .answers import AnswerCache
@@ -44,8 +48,8 @@ from .sandbox import warn_if_unavailable
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Content-Type, Content-Length, Retry-After, Allow, "
-    "X-Policykg-Cache, X-Policykg-Conforms, Link, "
-    "Content-Location",
+    "X-Policykg-Cache, X-Policykg-Conforms, X-Policykg-Version, X-Policykg-Dataset-Version, "
+    "ETag, Link, Content-Location",
 }
 SECURITY_HEADERS = {
     # the pages and the query page use only this service's own scripts, styles and data;
@@ -76,6 +80,7 @@ class Service:
     answers: AnswerCache
     queries: Admission
     validations: Admission
+    identity: dict[str, str] = field(default_factory=dict)  # the version headers
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -99,6 +104,7 @@ def create_app(
         engine = ENGINES[settings.engine].from_dataset(dataset)
     engine.base_iri = settings.base_iri  # the Config is the one place of configuration
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
+    identity = {"X-Policykg-Version": version(), "X-Policykg-Dataset-Version": engine.version}
     warn_if_unavailable()  # the evaluation children run in the network sandbox
     runner = QueryRunner(
         engine,
@@ -115,6 +121,7 @@ def create_app(
         answers=AnswerCache(settings.answer_cache_bytes),
         queries=Admission(settings.query_workers + settings.query_queue, settings.client_queries),
         validations=Admission(settings.validate_workers, 1, what="validations"),
+        identity=identity,
     )
     # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method replaced
     app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)  # type: ignore[method-assign]
@@ -147,6 +154,8 @@ def _headers(response: Response) -> Response:
     security headers, on every answer."""
     response.headers.update(CORS_HEADERS)
     response.headers.update(SECURITY_HEADERS)
+    # which software and which data answered, so that an answer can be cited
+    response.headers.update(current_app.extensions["policykg"].identity)
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)
     location = response.headers.get("Location")

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from policykg.graph.errors import ConfigError
 from policykg.graph.namespaces import BASE
+from policykg.graph.publishing import DEFAULT_LICENSE
 
 from .engine import ENGINES
 
@@ -53,6 +54,7 @@ class Config:
     # --timeout must exceed it)
     base_iri: str = BASE  # the graph's IRIs under it are pages here; base of relative IRIs
     public_url: str = "http://127.0.0.1:8000/"  # where clients reach this service
+    license: str = DEFAULT_LICENSE  # the served dataset's licence (an IRI): CC BY 4.0
 
     def __post_init__(self) -> None:
         self._check()
@@ -121,6 +123,10 @@ class Config:
             raise ConfigError("ALLOW_NONCONFORMING must be true or false")
         if not str(self.base_iri).startswith(("http://", "https://")):
             raise ConfigError("BASE_IRI must be an absolute http(s) IRI")
+        if not str(self.license).startswith(("http://", "https://")):
+            raise ConfigError(
+                "LICENSE must be the IRI of a licence, e.g. https://creativecommons.org/licenses/by/4.0/"
+            )
         if not str(self.public_url).startswith(("http://", "https://")):
             raise ConfigError(
                 "PUBLIC_URL must be an absolute http(s) URL, e.g. https://example.org/"

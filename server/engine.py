@@ -10,7 +10,8 @@ Both serve the default graph as the union of the named graphs (docs/model.md), u
 the query (FROM / FROM NAMED) or the protocol (default-graph-uri / named-graph-uri)
 names a dataset, which is then built from local graphs only. Every query given to
 :meth:`Engine.query` passes `guard.inspect` first, whoever calls: no engine ever
-evaluates SERVICE, LOAD, an update or a FROM naming a graph outside the dataset. rdflib
+evaluates SERVICE, LOAD or an update, and a FROM naming a graph outside the dataset is an
+empty graph (never fetched: rdflib's graph loading is off around each evaluation). rdflib
 decides again on its own parse of the query (its algebra: SERVICE, FROM, REGEX
 patterns); pyoxigraph exposes no parse, and a SERVICE the guard missed meets the network
 sandbox of the process (an error, never a connection). :meth:`Engine.select` and
@@ -26,7 +27,6 @@ from __future__ import annotations
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -35,14 +35,16 @@ from typing import Any
 import pyoxigraph as ox
 
 from policykg.graph.errors import QueryError, QueryRefused
-from policykg.graph.namespaces import PREFIXES, sparql_prologue
+from policykg.graph.namespaces import BASE, PREFIXES, sparql_prologue
+from policykg.graph.publishing import Statistics, content_digest, statistics
 from policykg.graph.rdfio import read_dataset, read_store, store_of
-from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
+from policykg.shapes.algebra import regex_patterns, service_clauses
 from policykg.shapes.sandbox import no_graph_loading
 
 from . import guard
 from .linking import is_safe_iri
 from .outbound import refuse_outbound
+from .query_errors import explain
 from .serialize import write_rdf, write_results
 
 UNLIMITED_DEPTH = 400  # for trusted callers; still far below pyoxigraph's crash depth
@@ -198,23 +200,9 @@ class Result:
         return write_results(self.native, media_type, max_bytes)
 
 
-@dataclass
-class Stats:
-    """Counts for the landing page and the VoID description."""
-
-    triples: int
-    graphs: dict[str, int] = field(default_factory=dict)
-    entities: int = 0
-    classes: int = 0
-    properties: int = 0
-
-
-_STATS_QUERY = """
-SELECT (COUNT(DISTINCT ?s) AS ?entities) (COUNT(DISTINCT ?c) AS ?classes)
-       (COUNT(DISTINCT ?p) AS ?properties)
-WHERE { { ?s ?p ?o FILTER(isIRI(?s)) } UNION { ?x a ?c } }
-"""
-_GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+# The counts of the landing page, the VoID description and /healthz: graph/publishing.py's,
+# so that the server counts what a build states in its description.
+Stats = Statistics
 
 
 class Engine(ABC):
@@ -301,11 +289,6 @@ class Engine(ABC):
         """
         if info is None:
             info = self.inspect(sparql)
-        guard.check_graphs(
-            list(default_graph_uris) + list(named_graph_uris),
-            self.graph_set,
-            "the protocol dataset",
-        )
         return self._evaluate(sparql, info, list(default_graph_uris), list(named_graph_uris))
 
     def select_rows(self, sparql: str) -> list[dict[str, Term | None]]:
@@ -356,19 +339,18 @@ class Engine(ABC):
 
     @cached_property
     def _stats(self) -> Stats:
-        counts = {str(r["g"]): int(r["n"]) for r in self.select_rows(_GRAPH_COUNTS)}
-        row = self.select_rows(_STATS_QUERY)[0]
-        return Stats(
-            triples=sum(counts.values()),
-            graphs=counts,
-            entities=int(row["entities"]),
-            classes=int(row["classes"]),
-            properties=int(row["properties"]),
-        )
+        return statistics(self.quads(), f"{self.base_iri or BASE}id/")
 
     def stats(self) -> Stats:
-        """Triples, per-graph triple counts, distinct entities, classes and properties."""
+        """The VoID statistics: statements (those of the dump), per named graph, distinct
+        triples, entities under BASE_IRI's id/, classes, properties (graph/publishing.py)."""
         return self._stats
+
+    @cached_property
+    def version(self) -> str:
+        """The dataset's version: a digest of its content (graph/publishing.py), the same
+        a build states as dcat:version and whichever engine serves it."""
+        return content_digest(self.quads())
 
 
 class OxigraphEngine(Engine):
@@ -405,7 +387,7 @@ class OxigraphEngine(Engine):
         try:
             return Result(self.store.query(sparql, **kwargs))
         except SyntaxError as exc:
-            raise QueryError(f"malformed query: {exc}") from exc
+            raise _malformed(sparql, str(exc)) from None
         except OSError as exc:  # SERVICE reached the sandbox's wall (server/sandbox.py)
             raise QueryRefused(
                 f"the query asked for a network connection, which this service never opens ({exc})"
@@ -478,11 +460,9 @@ class RdflibEngine(Engine):
         try:
             prepared = prepareQuery(sparql, base=self.base_iri)
         except ParseException as exc:
-            raise QueryError(
-                f"malformed query at line {exc.lineno}, column {exc.col}: {exc.msg}"
-            ) from exc
+            raise _malformed(sparql, f"{exc.msg} (line:{exc.lineno}, col:{exc.col})") from None
         except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
-            raise QueryError(f"malformed query: {exc}") from exc
+            raise _malformed(sparql, str(exc)) from None
         self._refuse_on_algebra(prepared)
         if default_graphs or named_graphs:
             clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in default_graphs]
@@ -492,13 +472,12 @@ class RdflibEngine(Engine):
             return _rdflib_to_result(self.dataset.query(prepared))
 
     def _refuse_on_algebra(self, prepared: Any) -> None:
-        """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM
-        only of the dataset's graphs, REGEX/REPLACE patterns that cannot backtrack for ever."""
+        """The guard's rules once more, on rdflib's own parse of the query: no SERVICE,
+        REGEX/REPLACE patterns that cannot backtrack for ever (FROM graphs outside the
+        dataset are empty: graph loading is off while rdflib evaluates)."""
         services = service_clauses(prepared)
         if services:
             raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
-        default, named = dataset_graphs(prepared)
-        guard.check_graphs(default + named, self.graph_set, "FROM")
         for pattern in regex_patterns(prepared):
             guard.check_pattern(pattern, "in the parsed query")
 
@@ -516,6 +495,12 @@ class RdflibEngine(Engine):
         pattern = (to_rdflib(s), to_rdflib(p), to_rdflib(o), context)
         for s2, p2, o2, _ in self.dataset.quads(pattern):
             yield (from_rdflib(s2), from_rdflib(p2), from_rdflib(o2))
+
+
+def _malformed(sparql: str, engine_message: str) -> QueryError:
+    """The error of a query an engine could not parse, in words a person can act on."""
+    explained = explain(sparql, engine_message)
+    return QueryError(f"malformed query: {explained.message}", hint=explained.hint)
 
 
 def _rdflib_to_result(result: Any) -> Result:

@@ -24,8 +24,10 @@ From the tokens the guard derives what the service must know before evaluating:
   pyoxigraph crashes at about 4,000 BINDs or 8,000 operators in a row;
 - SERVICE (any spelling of case, SILENT, ?var), LOAD and every update keyword are
   refused (403): this service never makes an outbound request and never writes;
-- FROM / FROM NAMED naming a graph that is not in the dataset is refused (403): rdflib
-  would dereference it, file:// included;
+- FROM / FROM NAMED naming a graph that is not in the dataset selects an empty graph, as
+  the SPARQL 1.1 Protocol's services do: nothing is ever fetched (pyoxigraph never loads
+  a graph; rdflib's graph loading is off around every evaluation, and the evaluation
+  children cannot open a socket);
 - for the rdflib engine only, REGEX/REPLACE patterns must be literal strings without
   nested quantifiers or back-references and not too long (Python's `re` backtracks;
   pyoxigraph's regex is linear-time, so it needs no such rule);
@@ -526,15 +528,4 @@ def _inspect(
         info.from_named_graphs += [
             g for g in decoded.from_named_graphs if g not in info.from_named_graphs
         ]
-    check_graphs(info.from_graphs + info.from_named_graphs, known_graphs, "FROM")
     return info
-
-
-def check_graphs(iris: list[str], known_graphs: frozenset[str] | set[str], where: str) -> None:
-    """Refuse any graph IRI that is not a named graph of the dataset (never dereferenced)."""
-    for iri in iris:
-        if iri not in known_graphs:
-            raise QueryRefused(
-                f"{where} names <{iri}>, which is not a graph in this dataset",
-                hint="graphs are never fetched; the service description lists the graphs",
-            )

@@ -55,11 +55,12 @@ NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "application/sparql-results+xml": ("xml",),
         "text/csv": ("csv",),
         "text/tab-separated-values": ("tsv",),
-        "text/turtle": ("ttl", "turtle"),
-        "application/n-triples": ("nt", "ntriples"),
-        "application/ld+json": ("jsonld", "json"),
-        "application/rdf+xml": ("rdf", "rdfxml", "xml"),
-        "application/n-quads": ("nq", "nquads"),
+        # n3: Turtle is N3 (SPARQLWrapper's N3 return format sends format=n3)
+        "text/turtle": ("ttl", "turtle", "n3"),
+        "application/n-triples": ("nt", "ntriples", "n-triples"),
+        "application/ld+json": ("jsonld", "json", "json-ld"),
+        "application/rdf+xml": ("rdf", "rdfxml", "xml", "rdf+xml"),
+        "application/n-quads": ("nq", "nquads", "n-quads"),
         "application/trig": ("trig",),
         HTML: ("html",),
         TEXT: ("text",),
@@ -76,6 +77,14 @@ CHARSET_TYPES = {
     "application/trig",
 }
 _XML_ALIASES = ("application/xml", "text/xml")
+# what clients send for Turtle or N3 (SPARQLWrapper's TURTLE and N3 return formats)
+_TURTLE_ALIASES = (
+    "application/turtle",
+    "application/x-turtle",
+    "text/n3",
+    "text/rdf+n3",
+    "application/n3",
+)
 
 
 @dataclass(frozen=True, eq=False)  # offers are module constants: compared by identity
@@ -103,6 +112,8 @@ GRAPH = Offer(
         "application/json": "application/ld+json",
         **dict.fromkeys(_XML_ALIASES, "application/rdf+xml"),
         TEXT: "application/n-triples",
+        **dict.fromkeys(_TURTLE_ALIASES, "text/turtle"),
+        "application/x-json+ld": "application/ld+json",
     },
 )
 PAGE = Offer(

@@ -9,19 +9,22 @@ directly (no 303): HTML for browsers, its description for RDF clients by Accept 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from policykg.graph.errors import NotFound
+from policykg.graph.errors import InputError, NotFound
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
 
+from .config import Config
 from .engine import Engine
 from .examples import examples
 from .exports import SchemaIndex
 from .linking import encode_path, is_safe_iri, links, resource_iri, term_iri
 from .negotiation import HTML, PAGE, content_type, negotiate, short_name
-from .resource_description import description, named_graph, rdf_body
+from .resource_description import description, jsonld_context, named_graph, rdf_body
+from .service_description import context_url, dataset_iri, description_body
 from .viewmodels.agency import build_agency
 from .viewmodels.document import build_document, build_item, build_part
 from .viewmodels.graph import build_graph, build_landing
@@ -68,9 +71,14 @@ def schema_index() -> SchemaIndex:
     return cache["pages.schema"]
 
 
+def _config() -> Config:
+    """The served app's Config."""
+    return current_app.extensions["policykg"].config
+
+
 def _max_incoming() -> int:
     """How many links to a resource its page and its description show (MAX_INCOMING)."""
-    return current_app.extensions["policykg"].config.max_incoming
+    return _config().max_incoming
 
 
 def _media_type() -> str:
@@ -95,6 +103,31 @@ def _rdf_body_response(body: bytes, media_type: str) -> Response:
     return _alternates(Response(body, content_type=content_type(media_type)), media_type)
 
 
+def _page_number() -> int:
+    """The ?page= of a description (1 when absent); 400 for anything but a number ≥ 1."""
+    text = request.args.get("page", "1")
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"page must be a whole number from 1, not {text!r}")
+    return int(text)
+
+
+def _description_response(iri: str, media_type: str) -> Response:
+    """A page of the resource's RDF description; a Link rel="next" to the next one."""
+    page = _page_number()
+    found = description(engine(), iri, _max_incoming(), page)
+    if not found.triples:
+        return _not_found(iri, media_type)
+    body = rdf_body(found.triples, media_type, context_url(_config()))
+    response = _rdf_body_response(body, media_type)
+    path, name = encode_path(request.path), short_name(media_type)
+    if page > 1:
+        response.headers["Content-Location"] = f"{path}?format={name}&page={page}"
+    if found.has_next:
+        following = f'<{path}?format={name}&page={page + 1}>; rel="next"'
+        response.headers["Link"] = f"{response.headers['Link']}, {following}"
+    return response
+
+
 def _named_graph_response(iri: str, media_type: str) -> Response:
     """A whole named graph as RDF, serialised once per (graph, media type): the dataset
     never changes while the server runs, and the graph IRIs are the dataset's own."""
@@ -103,7 +136,7 @@ def _named_graph_response(iri: str, media_type: str) -> Response:
     )
     key = (iri, media_type)
     if key not in cache:
-        cache[key] = rdf_body(named_graph(engine(), iri), media_type)
+        cache[key] = rdf_body(named_graph(engine(), iri), media_type, context_url(_config()))
     return _rdf_body_response(cache[key], media_type)
 
 
@@ -126,11 +159,12 @@ def _resource(iri: str) -> Response:
     media_type = _media_type()
     if not is_safe_iri(iri):
         return _not_found(iri, media_type)
+    if media_type != HTML and iri == dataset_iri(_config()):
+        # the dataset: what the service description says of it, the same everywhere
+        body = description_body(engine(), _config(), media_type)
+        return _rdf_body_response(body, media_type)
     if media_type != HTML:
-        triples = description(engine(), iri, _max_incoming())
-        if not triples:
-            return _not_found(iri, media_type)
-        return _rdf_body_response(rdf_body(triples, media_type), media_type)
+        return _description_response(iri, media_type)
     page = build_page(engine(), iri, BUILDERS, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
@@ -202,12 +236,15 @@ def landing() -> Response:
 def query_page() -> Response:
     """YASGUI on /sparql, with the example queries."""
     listed = [{"name": e.name, "question": e.question, "query": e.query} for e in examples()]
+    # the editor opens with the first example (cq01: the documents of the dataset)
+    first_query = listed[0]["query"] if listed else ""
     return Response(
         render_template(
             "query.html",
             examples=listed,
             prefixes=PREFIXES,
             initial=request.args.get("query", ""),
+            initial_query=first_query,
             links={
                 "base": links().base_iri,
                 "root": links().root,
@@ -218,6 +255,15 @@ def query_page() -> Response:
         ),
         content_type="text/html; charset=utf-8",
     )
+
+
+@pages_bp.route("/context.jsonld")
+def context() -> Response:
+    """The JSON-LD context every JSON-LD description names (the policykg prefixes)."""
+    body = json.dumps(jsonld_context(), ensure_ascii=False, indent=1)
+    response = Response(body, content_type="application/ld+json")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @pages_bp.route("/query/prefixes.json")

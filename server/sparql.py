@@ -2,7 +2,10 @@
 
 /sparql accepts GET ?query=, POST application/x-www-form-urlencoded and POST
 application/sparql-query. default-graph-uri / named-graph-uri select local graphs
-(never fetched). Updates are not offered (400). Every query passes the guard before
+(a graph the service does not hold is an empty graph; nothing is ever fetched). Updates
+are not offered (400). format= names the answer's format (several may be sent: the first
+that fits is followed); a browser's GET (Accept: text/html first, no format=) is sent to
+the query page, with its query. Every query passes the guard before
 evaluation. An answer in the answer cache is sent at once; any other query passes
 admission (server/admission.py: a bounded queue, a budget per client) and is evaluated
 by the QueryRunner under a deadline that counts from the request's arrival. A bare GET
@@ -14,18 +17,29 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, quote
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
+from policykg.graph.publishing import DUMPS
 
 from .admission import client_address
 from .executor import QueryJob
-from .guard import check_graphs
-from .negotiation import GRAPH, content_type, negotiate, offer_for
-from .service_description import DUMPS, description_body
+from .linking import links
+from .negotiation import (
+    GRAPH,
+    HTML,
+    RESULTS,
+    Offer,
+    content_type,
+    media_type_named,
+    negotiate,
+    offer_for,
+    short_name,
+)
+from .service_description import description_body
 
 if TYPE_CHECKING:
     from .app import Service
@@ -116,6 +130,12 @@ def sparql() -> Response:
     queries = params.getlist("query")
     if len(queries) > 1:
         raise InputError("more than one query parameter")
+    if request.method == "GET" and _wants_a_page(params):
+        # a browser (a link, the address bar): the query page, with the query in it
+        target = links().root + "query" + (f"?query={quote(queries[0])}" if queries else "")
+        response = Response(status=303)
+        response.headers["Location"] = target
+        return response
     if not queries:
         if request.method == "POST":
             raise InputError("no query in the request")
@@ -128,9 +148,8 @@ def sparql() -> Response:
         max_length=config.max_query_length,
         max_chain=config.max_chain,
     )
-    media_type = negotiate(
-        offer_for(info.form), request.headers.get("Accept"), params.get("format")
-    )
+    offer = offer_for(info.form)
+    media_type = negotiate(offer, request.headers.get("Accept"), format_asked(offer, params))
     job = QueryJob(
         sparql=queries[0],
         media_type=media_type,
@@ -138,7 +157,9 @@ def sparql() -> Response:
         default_graphs=params.getlist("default-graph-uri"),
         named_graphs=params.getlist("named-graph-uri"),
     )
-    check_graphs(job.default_graphs + job.named_graphs, engine.graph_set, "the protocol dataset")
+    etag = f"{engine.version}-{short_name(media_type)}"
+    if request.method == "GET" and etag in request.if_none_match:
+        return _not_modified(etag)
     answer = state.answers.get(job)
     hit = answer is not None
     if answer is None:
@@ -147,6 +168,39 @@ def sparql() -> Response:
         state.answers.put(job, answer)
     response = Response(answer.body, content_type=content_type(answer.media_type))
     response.headers["X-Policykg-Cache"] = "hit" if hit else "miss"
+    response.set_etag(etag)  # the same query, format and data give the same answer
+    response.vary.add("Accept")
+    return response
+
+
+def format_asked(offer: Offer, params: MultiDict[str, str]) -> str | None:
+    """The format= value to follow: the first the answer can be written in. Clients send
+    several (SPARQLWrapper: format=rdf+xml&format=application/rdf+xml); none that fits is
+    the first, for the 406 to name."""
+    asked: list[str] = params.getlist("format")
+    for name in asked:
+        if media_type_named(offer, name) is not None:
+            return name
+    return asked[0] if asked else None
+
+
+def _wants_a_page(params: MultiDict[str, str]) -> bool:
+    """True for a browser's GET: no format=, and Accept names text/html before anything
+    the endpoint writes (a client that accepts anything gets the endpoint's answer)."""
+    if "format" in params:
+        return False
+    accept = request.accept_mimetypes
+    explicit = {value for value, _ in accept}
+    if HTML not in explicit:
+        return False
+    best = accept.best_match([HTML, *RESULTS.types, *GRAPH.types])
+    return best == HTML
+
+
+def _not_modified(etag: str) -> Response:
+    """304: the client holds this answer already (same query, format and dataset)."""
+    response = Response(status=304)
+    response.set_etag(etag)
     response.vary.add("Accept")
     return response
 
@@ -160,8 +214,7 @@ def service_description() -> Response:
     cache = state.cache.setdefault("description", {})
     body = cache.get(media_type)
     if body is None:
-        root = state.config.public_url
-        body = description_body(state.engine, root, media_type)
+        body = description_body(state.engine, state.config, media_type)
         cache[media_type] = body
     response = Response(body, content_type=content_type(media_type))
     response.vary.add("Accept")

@@ -278,3 +278,70 @@ def test_pages_break_no_rule_of_the_content_security_policy(bundled_server, brow
         if "Content Security Policy" in e["message"]
     ]
     assert violations == []
+
+
+def test_a_browsers_get_of_sparql_shows_the_query_page(bundled_server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(bundled_server + "/sparql")
+    wait_for(browser, lambda d: urlsplit(d.current_url).path == "/query")
+    assert "SPARQL" in browser.find_element(By.TAG_NAME, "h1").text
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+
+
+def test_the_editor_opens_with_the_projects_query_whatever_was_stored(bundled_server, browser):
+    import httpx
+
+    first = httpx.get(bundled_server + "/query").text
+    assert "cq01-documents" in first
+    generic = "SELECT * WHERE { ?sub ?pred ?obj . } LIMIT 10"
+    browser.get(bundled_server + "/query")
+    # what YASGUI would have persisted on an earlier visit, under its default keys
+    browser.execute_script(
+        "for (const k of ['yagui_yasgui', 'yasqe_yasgui_query', 'yasr_yasgui']) {"
+        " localStorage.setItem(k, JSON.stringify({value: arguments[0]})); }",
+        generic,
+    )
+    browser.get(bundled_server + "/query")
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    editor = browser.execute_script("return window.policykgYasgui.getTab().getQuery()")
+    assert editor.startswith("# cq01") and "pkg:PolicyDocument" in editor
+    assert "?sub ?pred ?obj" not in editor
+    stored = browser.execute_script("return Object.keys(localStorage)")
+    # the page itself stores nothing (the three keys are the ones set above)
+    assert set(stored) == {"yagui_yasgui", "yasqe_yasgui_query", "yasr_yasgui"}
+    browser.execute_script("localStorage.clear()")
+
+
+def test_the_table_shows_plain_values_with_the_datatype_on_hover(bundled_server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(bundled_server + "/query")
+    wait_for(browser, lambda d: d.execute_script("return !!window.policykgYasgui"))
+    query = (
+        "PREFIX dct: <http://purl.org/dc/terms/> "
+        "SELECT ?title (STRLEN(?title) AS ?length) WHERE { ?d a "
+        "<https://w3id.org/policykg/ontology#PolicyDocument> ; dct:title ?title } LIMIT 3"
+    )
+    browser.execute_script(
+        "const tab = window.policykgYasgui.getTab(); tab.setQuery(arguments[0]); tab.query();",
+        query,
+    )
+    spans = wait_for(
+        browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody span.literal")
+    )
+    by_title: dict[str, list] = {}
+    for span in spans:
+        by_title.setdefault(span.get_attribute("title"), []).append(span)
+    numbers = by_title["xsd:integer"]
+    assert numbers and all(s.text.isdigit() for s in numbers)  # "4", not "4"^^<…#integer>
+    titles = by_title["@zh"]
+    assert any("实施方案" in s.text for s in titles)
+    assert not any('"' in s.text or "^^" in s.text for s in spans)
+    widths = browser.execute_script(
+        "return [...document.querySelectorAll('.yasr table tbody td')]"
+        ".filter(td => /[\\u4e00-\\u9fff]/.test(td.textContent))"
+        ".map(td => [td.scrollWidth, td.clientWidth])"
+    )
+    assert widths and all(scroll <= client + 1 for scroll, client in widths)  # nothing cut
+    browser.save_screenshot(str(SHOTS / "policykg-query-plain-values.png"))

@@ -218,7 +218,8 @@ def test_crosswalk_triples_link_directly_and_through_a_scored_node():
         g.add(t)
     item4 = URIRef(f"{SHANXI}/item/4")
     node = URIRef(f"{item4}/crosswalk")
-    assert (item4, ELI.ensures_implementation_of, target) in g
+    assert (item4, PKG.correspondsTo, target) in g
+    assert not list(g.triples((None, ELI.ensures_implementation_of, None)))  # not stated
     assert (node, RDF.type, PKG.CrosswalkLink) in g
     assert g.value(node, PKG.fromItem) == item4 and g.value(node, PKG.toItem) == target
     score = g.value(node, PKG.score)
@@ -256,4 +257,20 @@ def test_built_dataset_has_one_scored_link_node_per_linked_item(bundled_dataset)
     for node in nodes:
         item = plan.value(node, PKG.fromItem)
         assert node == URIRef(f"{item}/crosswalk")
-        assert (item, ELI.ensures_implementation_of, plan.value(node, PKG.toItem)) in plan
+        assert (item, PKG.correspondsTo, plan.value(node, PKG.toItem)) in plan
+
+
+def test_only_what_the_texts_state_uses_elis_legal_property(bundled_dataset):
+    """eli:ensures_implementation_of links the plan to the opinion its preamble names; the
+    items' computed correspondences use pkg:correspondsTo, each with its scored link."""
+    union = Dataset(default_union=True)
+    for q in bundled_dataset.quads((None, None, None, None)):
+        union.add(q)
+    legal = set(union.subject_objects(ELI.ensures_implementation_of))
+    assert legal and all((s, RDF.type, PKG.PolicyDocument) in union for s, _ in legal)
+    computed = set(union.subject_objects(PKG.correspondsTo))
+    assert len(computed) == 20
+    for item, target in computed:
+        node = URIRef(f"{item}/crosswalk")
+        assert union.value(node, PKG.toItem) == target
+        assert union.value(node, PKG.score) is not None and union.value(node, PKG.method)

@@ -121,7 +121,13 @@ def test_rdf_clients_get_the_description(client, media_type):
     assert response.headers["Vary"] == "Accept"
     assert "?format=" in response.headers["Content-Location"]
     assert 'rel="alternate"; type="text/html"' in response.headers["Link"]
-    graph = Graph().parse(data=response.data, format=RDF_TYPES[media_type], publicID=BASE)
+    data = response.data
+    if media_type == "application/ld+json":  # compact, naming the service's own context
+        body = json.loads(data)
+        assert body["@context"].endswith("/context.jsonld")
+        body["@context"] = json.loads(client.get("/context.jsonld").data)["@context"]
+        data = json.dumps(body).encode("utf-8")
+    graph = Graph().parse(data=data, format=RDF_TYPES[media_type], publicID=BASE)
     measure = URIRef(MEASURE)
     assert (measure, RDF.type, PKG.Measure) in graph
     assert len(list(graph.objects(measure, PKG.hasResponsibility))) == 3
@@ -247,7 +253,7 @@ def test_national_document_lists_what_implements_it(ox_client):
     html = get_html(ox_client, NATIONAL)
     assert quote("/id/doc/晋政办发/2022/77") in html
     html = get_html(ox_client, NATIONAL + "/item/1")
-    assert "落实本条的条目" in html and quote("/id/doc/晋政办发/2022/77/item/1") in html
+    assert "对应本条的条目" in html and quote("/id/doc/晋政办发/2022/77/item/1") in html
 
 
 def test_item_page(client):
@@ -256,7 +262,9 @@ def test_item_page(client):
     assert html.count('class="role role-') >= 8  # 2+1+2+3 agencies of its four measures
     assert "人行太原中心支行" in html
     assert f'href="{path_of(NATIONAL + "/item/1")}"' in html
-    assert jsonld_of(html)["legislationEnsuresImplementationOf"][0]["@id"] == NATIONAL + "/item/1"
+    # the computed crosswalk is shown on the page, but its schema.org view states no legal
+    # implementation (pkg:correspondsTo is no eli:ensures_implementation_of)
+    assert "legislationEnsuresImplementationOf" not in jsonld_of(html)
     assert f'href="{path_of(DOC + "/item/2")}"' in html  # next item
 
 

@@ -60,10 +60,11 @@ SERVICE_SPELLINGS = [
     "PREFIX : <http://127.0.0.1:PORT/> SELECT * WHERE { ?s ?p 1 serviceSILENT:{ ?a ?b ?c } }",
     "SELECT * WHERE { ?s a (1 <http://x#>) . ?s ?p 1SERVICE<http://127.0.0.1:PORT/>{} }",
 ]
-OUTSIDE_GRAPHS = [
+OUTSIDE_GRAPHS = ["LOAD <http://127.0.0.1:PORT/data.ttl>"]
+# Graphs the service does not hold: answered over an empty graph, never fetched.
+EMPTY_GRAPHS = [
     "SELECT * FROM <http://127.0.0.1:PORT/g.ttl> WHERE { ?s ?p ?o }",
     "SELECT * FROM NAMED <file:///etc/passwd> WHERE { GRAPH ?g { ?s ?p ?o } }",
-    "LOAD <http://127.0.0.1:PORT/data.ttl>",
 ]
 # Objects of <http://s> <http://p> …, so that every spelling above has a solution to join
 # with and pyoxigraph really calls the service.
@@ -169,6 +170,12 @@ def test_policykg_query_makes_no_connection_for_any_spelling(listener, tmp_path)
         done = policykg("query", str(query), "--data", str(SAMPLE))
         assert done.returncode == 2, (spelling, done.stderr)
         assert "error:" in done.stderr and "Traceback" not in done.stderr
+    for n, spelling in enumerate(EMPTY_GRAPHS):
+        query = tmp_path / f"empty{n}.rq"
+        query.write_text(spelling.replace("PORT", str(port)), encoding="utf-8")
+        done = policykg("query", str(query), "--data", str(SAMPLE), "--format", "json")
+        assert done.returncode == 0, (spelling, done.stderr)
+        assert json.loads(done.stdout)["results"]["bindings"] == []
     time.sleep(0.3)
     assert hits == []
 

@@ -106,7 +106,8 @@ def test_eli_view_describes_documents_parts_items_and_the_links(eli):
     item1 = URIRef(f"{SHANXI}/item/1")
     assert (item1, RDF.type, ELI.LegalResourceSubdivision) in eli
     assert (URIRef(f"{SHANXI}/part/1"), ELI.has_part, item1) in eli
-    assert (item1, ELI.ensures_implementation_of, URIRef(f"{NATIONAL}/item/1")) in eli
+    # the computed crosswalk is not exported as ELI's legal property
+    assert not list(eli.triples((item1, ELI.ensures_implementation_of, None)))
     assert eli.value(item1, ELI.number) == Literal("（一）")
     measure = URIRef(f"{item1}/measure/2")
     assert eli.value(measure, ELI.number) == Literal("2")
@@ -155,9 +156,8 @@ def test_schema_view_describes_documents_as_legislation(schema):
     item5 = URIRef(f"{SHANXI}/item/5")
     assert (URIRef(f"{SHANXI}/part/2"), SCHEMA.hasPart, item5) in schema
     assert schema.value(item5, SCHEMA.position) == Literal(5)
-    assert schema.value(item5, SCHEMA.legislationEnsuresImplementationOf) == URIRef(
-        f"{NATIONAL}/item/4"
-    )
+    # the computed crosswalk is no legal statement: not in the schema.org view either
+    assert schema.value(item5, SCHEMA.legislationEnsuresImplementationOf) is None
     cited = schema.value(URIRef(f"{SHANXI}/item/1/measure/2"), SCHEMA.citation)
     assert schema.value(cited, SCHEMA.name) == Literal(
         "省级政府性融资担保机构补偿补贴资金管理办法", lang="zh"
@@ -285,15 +285,23 @@ def test_cross_query_measures_per_agency_counts_leads_and_shares(engine, dataset
 def test_linkset_counts_the_links_to_wikidata_and_to_the_national_document(dataset):
     g = linkset_graph(dataset)
     linksets = {ls: g.value(ls, VOID.linkPredicate) for ls in g.subjects(RDF.type, VOID.Linkset)}
-    assert set(linksets.values()) == {SKOS.exactMatch, ELI.ensures_implementation_of}
+    assert set(linksets.values()) == {
+        SKOS.exactMatch,
+        ELI.ensures_implementation_of,
+        PKG.correspondsTo,
+    }
     by_predicate = {p: ls for ls, p in linksets.items()}
     wikidata = by_predicate[SKOS.exactMatch]
     assert g.value(wikidata, VOID.triples).toPython() == 2
     assert g.value(g.value(wikidata, VOID.objectsTarget), VOID.uriSpace) == Literal(str(WD))
     national = by_predicate[ELI.ensures_implementation_of]
-    # Shanxi → national document, Shanxi items 1 and 5 → national items 1 and 4
-    assert g.value(national, VOID.triples).toPython() == 3
+    # Shanxi → national document (stated); Shanxi items 1 and 5 → national items 1 and 4
+    # (computed: the crosswalk's own linkset)
+    assert g.value(national, VOID.triples).toPython() == 1
+    crosswalk = by_predicate[PKG.correspondsTo]
+    assert g.value(crosswalk, VOID.triples).toPython() == 2
     target = g.value(national, VOID.objectsTarget)
+    assert g.value(crosswalk, VOID.objectsTarget) == target
     assert g.value(target, VOID.rootResource) == NATIONAL
     assert all(g.value(ls, VOID.subjectsTarget) == PKID["dataset"] for ls in linksets)
     assert (PKID["dataset"], VOID.subset, national) in g

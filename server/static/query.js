@@ -5,7 +5,13 @@
  * - prefix completion reads /query/prefixes.json (the graph's prefixes), not prefix.cc,
  *   and the class/property completers, which ask lov.linkeddata.es, are switched off;
  * - links to the graph's IRIs (under BASE_IRI) in the results open the pages on this server
- *   (under the path of PUBLIC_URL), mapped as server/linking.py maps them.
+ *   (under the path of PUBLIC_URL), mapped as server/linking.py maps them;
+ * - the editor opens with the project's own query (config.initialQuery, the first example):
+ *   a Yasgui tab takes its first query from Yasgui's own config (yasqe.value), not from
+ *   Yasqe.defaults, and reads back whatever Yasgui, Yasqe and Yasr persisted in
+ *   localStorage; every persistenceId is null, so nothing is read or written there;
+ * - the table shows a literal's lexical form, its datatype or language on hover (title),
+ *   and lets columns of Chinese names keep their width (site.css).
  */
 (function () {
   "use strict";
@@ -28,11 +34,45 @@
     return names.map(function (p) { return "PREFIX " + p + ": <" + config.prefixes[p] + ">"; }).join("\n");
   }
 
+  function qname(iri) {
+    for (var p in config.prefixes) {
+      var ns = config.prefixes[p];
+      if (iri.indexOf(ns) === 0 && iri.length > ns.length) { return p + ":" + iri.slice(ns.length); }
+    }
+    return iri;
+  }
+
+  // A literal as its lexical form; the language or datatype in its title (on hover).
+  function plainLiteral(binding) {
+    var span = document.createElement("span");
+    span.className = "literal";
+    span.textContent = binding.value;
+    if (binding["xml:lang"]) {
+      span.title = "@" + binding["xml:lang"];
+      span.lang = binding["xml:lang"];
+    } else if (binding.datatype) {
+      span.title = qname(binding.datatype);
+    }
+    return span.outerHTML;
+  }
+
+  var table = Yasgui.Yasr.plugins.table;
+  if (table && table.prototype.formatLiteral) {
+    table.prototype.formatLiteral = plainLiteral;
+  }
+
+  var initialQuery = config.initialQuery || prologue(["pkg"]) + "\nSELECT * WHERE { ?s a pkg:PolicyDocument }\n";
   var completers = ["prefixes", "variables"];
+  // the prefix completer keeps its list in localStorage under "prefixes": not here
+  Object.keys(Yasgui.Yasqe.Autocompleters).forEach(function (name) {
+    Yasgui.Yasqe.Autocompleters[name].persistenceId = null;
+  });
   Yasgui.Yasqe.defaults.autocompleters = completers.slice();
-  Yasgui.defaults.yasqe = Object.assign({}, Yasgui.defaults.yasqe, { autocompleters: completers.slice() });
-  Yasgui.Yasqe.defaults.value = prologue(["pkg", "eli", "dct"]) +
-    "\n\nSELECT ?document ?number ?title WHERE {\n  ?document a pkg:PolicyDocument ; eli:id_local ?number ; dct:title ?title .\n}\nLIMIT 100\n";
+  Yasgui.Yasqe.defaults.value = initialQuery;
+  Yasgui.defaults.yasqe = Object.assign({}, Yasgui.defaults.yasqe, {
+    autocompleters: completers.slice(),
+    value: initialQuery
+  });
 
   var yasgui = new Yasgui(document.getElementById("yasgui"), {
     requestConfig: { endpoint: endpoint, method: "POST" },
@@ -41,7 +81,10 @@
     persistenceId: null,
     populateFromUrl: false,
     autofocus: false,
+    yasr: { persistenceId: null },
     yasqe: {
+      value: initialQuery,
+      persistenceId: null,
       autocompleters: completers.slice(),
       prefixCcApi: new URL(links.root + "query/prefixes.json", window.location.href).href,
       resizeable: true,

@@ -12,9 +12,9 @@ from rdflib.namespace import PROV
 from policykg.graph.namespaces import ELI, PKG
 
 from ..engine import Engine
-from ..linking import iri_ref
 from ..svg import TimeRow, timeline_svg
 from .page import Page, first, to_date, to_int, values
+from .queries import view_query
 from .terms import Link, label_map, link
 
 
@@ -37,58 +37,11 @@ class PartLine:
     items: list[ItemLine] = field(default_factory=list)
 
 
-_OUTLINE = """
-SELECT ?item ?itemOrd ?itemNum ?itemTitle ?part ?partOrd ?partNum ?partTitle
-       (COUNT(DISTINCT ?m) AS ?measures)
-WHERE {
-  ?item a pkg:Item ; pkg:ordinal ?itemOrd .
-  { ?item eli:is_part_of %(doc)s }
-  UNION
-  { ?item eli:is_part_of ?part . ?part a pkg:Part ; eli:is_part_of %(doc)s .
-    OPTIONAL { ?part pkg:ordinal ?partOrd } OPTIONAL { ?part eli:number ?partNum }
-    OPTIONAL { ?part dct:title ?partTitle } }
-  OPTIONAL { ?item eli:number ?itemNum }
-  OPTIONAL { ?item dct:title ?itemTitle }
-  OPTIONAL { ?m a pkg:Measure ; eli:is_part_of ?item }
-}
-GROUP BY ?item ?itemOrd ?itemNum ?itemTitle ?part ?partOrd ?partNum ?partTitle
-ORDER BY ?partOrd ?itemOrd
-"""
-
-_COUNTERPARTS = """
-SELECT ?item ?national WHERE {
-  ?item a pkg:Item ; eli:is_part_of+ %(doc)s ; eli:ensures_implementation_of ?national .
-}
-"""
-
-_TIME_BOUNDS = """
-SELECT ?measure ?mOrd ?itemOrd ?itemNum ?bound ?expr ?type ?begin ?end WHERE {
-  ?measure a pkg:Measure ; pkg:ordinal ?mOrd ; eli:is_part_of ?item ; pkg:hasTimeBound ?bound .
-  ?item pkg:ordinal ?itemOrd ; eli:is_part_of+ %(doc)s .
-  OPTIONAL { ?item eli:number ?itemNum }
-  OPTIONAL { ?bound pkg:expression ?expr }
-  OPTIONAL { ?bound pkg:timeBoundType/skos:notation ?type }
-  OPTIONAL { ?bound time:hasBeginning/time:inXSDDate ?begin }
-  OPTIONAL { ?bound time:hasEnd/time:inXSDDate ?end }
-}
-ORDER BY ?itemOrd ?mOrd ?bound
-"""
-
-# What implements a document or an item (a plan implements an opinion, item by item).
-_IMPLEMENTED_BY = """
-SELECT DISTINCT ?x WHERE { ?x eli:ensures_implementation_of %(doc)s }
-"""
-
-_CITED_BY = """
-SELECT DISTINCT ?m WHERE { ?m pkg:cites %(doc)s }
-"""
-
-
 def outline(engine: Engine, doc: str) -> list[PartLine]:
     """The document's parts with their items (items outside parts in a part of their own)."""
-    rows = engine.select(_OUTLINE % {"doc": iri_ref(doc)})
+    rows = engine.select(view_query("document-outline", doc=doc))
     counterparts: dict[str, list[str]] = {}
-    for row in engine.select(_COUNTERPARTS % {"doc": iri_ref(doc)}):
+    for row in engine.select(view_query("document-counterparts", doc=doc)):
         counterparts.setdefault(str(row["item"]), []).append(str(row["national"]))
     labels = label_map(engine, [n for ns in counterparts.values() for n in ns])
     parts: dict[str, PartLine] = {}
@@ -115,7 +68,7 @@ def outline(engine: Engine, doc: str) -> list[PartLine]:
 def time_rows(engine: Engine, doc: str) -> list[TimeRow]:
     """One timeline row per time bound of the document's measures."""
     rows = []
-    for row in engine.select(_TIME_BOUNDS % {"doc": iri_ref(doc)}):
+    for row in engine.select(view_query("document-time-bounds", doc=doc)):
         number = str(row.get("itemNum", row["itemOrd"]))
         rows.append(
             TimeRow(
@@ -131,7 +84,8 @@ def time_rows(engine: Engine, doc: str) -> list[TimeRow]:
 
 
 def _links_of(engine: Engine, query: str, doc: str, var: str) -> list[Link]:
-    iris = [str(row[var]) for row in engine.select(query % {"doc": iri_ref(doc)})]
+    """Links to the resources a page query finds about a document (sorted by IRI)."""
+    iris = [str(row[var]) for row in engine.select(view_query(query, doc=doc))]
     labels = label_map(engine, iris)
     return [link(i, labels) for i in sorted(iris)]
 
@@ -169,8 +123,8 @@ def build_document(engine: Engine, iri: str, page: Page) -> None:
         jurisdiction=[link(str(o), labels) for o in found.get(str(PKG.jurisdiction), [])],
         sources=[link(str(o), labels, "原文 source text") for o in found.get(str(PKG.source), [])],
         implements=[link(b, labels) for b in implements],
-        implemented_by=_links_of(engine, _IMPLEMENTED_BY, iri, "x"),
-        cited_by=_links_of(engine, _CITED_BY, iri, "m"),
+        implemented_by=_links_of(engine, "document-implemented-by", iri, "x"),
+        cited_by=_links_of(engine, "document-cited-by", iri, "m"),
         parts=parts,
         time_rows=rows,
         timeline=timeline_svg(rows, ("发文", issued_day) if issued_day else None),
@@ -202,23 +156,6 @@ def build_part(engine: Engine, iri: str, page: Page) -> None:
     page.context.update(chain=chain, items=lines[0].items if lines else [])
 
 
-_ITEM_MEASURES = """
-SELECT ?m ?ord ?text ?r ?k ?agent ?name ?role ?roleName WHERE {
-  ?m a pkg:Measure ; eli:is_part_of %(item)s ; pkg:ordinal ?ord .
-  OPTIONAL { ?m pkg:text ?text }
-  OPTIONAL { ?m pkg:hasResponsibility ?r . ?r pkg:agent ?agent .
-             OPTIONAL { ?r pkg:ordinal ?k } OPTIONAL { ?r pkg:agentName ?name }
-             OPTIONAL { ?r pkg:role ?role . OPTIONAL { ?role skos:notation ?roleName } } }
-}
-ORDER BY ?ord ?k
-"""
-
-_SIBLINGS = """
-SELECT ?item ?ord WHERE { ?item a pkg:Item ; pkg:ordinal ?ord ; eli:is_part_of+ %(doc)s }
-ORDER BY ?ord
-"""
-
-
 @dataclass
 class MeasureLine:
     """A measure in an item's list, with its agencies and their roles."""
@@ -232,7 +169,7 @@ class MeasureLine:
 def item_measures(engine: Engine, item: str) -> list[MeasureLine]:
     """The measures of an item, in order, each with its agencies."""
     lines: dict[str, MeasureLine] = {}
-    rows = engine.select(_ITEM_MEASURES % {"item": iri_ref(item)})
+    rows = engine.select(view_query("document-item-measures", item=item))
     labels = label_map(engine, {str(r["agent"]) for r in rows if "agent" in r})
     for row in rows:
         m = str(row["m"])
@@ -254,11 +191,13 @@ def build_item(engine: Engine, iri: str, page: Page) -> None:
     """An item: title, measures with agencies, national counterpart, neighbours."""
     found = values(engine, iri)
     chain = container_chain(engine, iri)
-    counterparts = [str(o) for o in found.get(str(ELI.ensures_implementation_of), [])]
-    implementing = [str(r["x"]) for r in engine.select(_IMPLEMENTED_BY % {"doc": iri_ref(iri)})]
+    counterparts = [str(o) for o in found.get(str(PKG.correspondsTo), [])]
+    implementing = [
+        str(r["x"]) for r in engine.select(view_query("document-implemented-by", doc=iri))
+    ]
     labels = label_map(engine, counterparts + implementing)
     siblings = (
-        [str(r["item"]) for r in engine.select(_SIBLINGS % {"doc": iri_ref(chain[0].iri)})]
+        [str(r["item"]) for r in engine.select(view_query("document-siblings", doc=chain[0].iri))]
         if chain
         else []
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from policykg.graph.publishing import DUMPS
+
 from ..engine import Engine
 from ..linking import iri_ref, links
-from ..service_description import DUMPS
 from .page import SCHEMA_ORG, Page, thing, to_int
 from .terms import label_map, link
 

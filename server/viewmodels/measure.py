@@ -13,68 +13,11 @@ from rdflib.namespace import PROV
 from policykg.graph.namespaces import ELI, NIF, PKG
 
 from ..engine import Engine, Term
-from ..linking import iri_ref
 from ..marked_text import Mark, marked_html
 from .document import container_chain, counterpart
 from .page import Page, first, thing, to_int, values
+from .queries import view_query
 from .terms import Link, label_map, link
-
-_SPANS = """
-SELECT ?span ?text ?textBegin ?textEnd ?source ?clause ?clauseBegin ?clauseEnd ?open WHERE {
-  OPTIONAL { %(m)s prov:wasDerivedFrom ?span .
-             ?span nif:beginIndex ?textBegin ; nif:endIndex ?textEnd ;
-                   nif:referenceContext ?source }
-  OPTIONAL { %(m)s pkg:clause ?clause .
-             ?clause nif:beginIndex ?clauseBegin ; nif:endIndex ?clauseEnd }
-  OPTIONAL { %(m)s pkg:text ?text }
-  OPTIONAL { %(m)s pkg:openResponsibilityList ?open }
-}
-"""
-
-_RESPONSIBILITIES = """
-SELECT ?r ?k ?agent ?name ?role ?roleName ?begin ?end WHERE {
-  %(m)s pkg:hasResponsibility ?r . ?r pkg:agent ?agent .
-  OPTIONAL { ?r pkg:ordinal ?k } OPTIONAL { ?r pkg:agentName ?name }
-  OPTIONAL { ?r pkg:role ?role . OPTIONAL { ?role skos:notation ?roleName } }
-  OPTIONAL { ?r prov:wasDerivedFrom ?s . ?s nif:beginIndex ?begin ; nif:endIndex ?end }
-}
-ORDER BY ?k
-"""
-
-_TIME_BOUNDS = """
-SELECT ?t ?expr ?type ?start ?end ?precision ?recurrence ?day ?b ?e WHERE {
-  %(m)s pkg:hasTimeBound ?t .
-  OPTIONAL { ?t pkg:expression ?expr }
-  OPTIONAL { ?t pkg:timeBoundType/skos:notation ?type }
-  OPTIONAL { ?t time:hasBeginning/time:inXSDDate ?start }
-  OPTIONAL { ?t time:hasEnd/time:inXSDDate ?end }
-  OPTIONAL { ?t pkg:precision ?precision }
-  OPTIONAL { ?t pkg:recurrence ?recurrence } OPTIONAL { ?t pkg:recurrenceDay ?day }
-  OPTIONAL { ?t prov:wasDerivedFrom ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e }
-}
-ORDER BY ?b ?t
-"""
-
-_QUANTITIES = """
-SELECT ?q ?value ?unit ?comparator ?expr ?property ?whole ?period ?b ?e WHERE {
-  %(m)s pkg:hasQuantity ?q .
-  OPTIONAL { ?q pkg:value ?value } OPTIONAL { ?q pkg:unit ?unit }
-  OPTIONAL { ?q pkg:comparator/skos:notation ?comparator }
-  OPTIONAL { ?q pkg:expression ?expr } OPTIONAL { ?q pkg:measuredProperty ?property }
-  OPTIONAL { ?q pkg:partOf ?whole } OPTIONAL { ?q pkg:period ?period }
-  OPTIONAL { ?q prov:wasDerivedFrom ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e }
-}
-ORDER BY ?b ?q
-"""
-
-_MENTIONS = """
-SELECT ?span ?target ?b ?e ?type ?via WHERE {
-  %(m)s pkg:hasMention ?span . ?span pkg:refersTo ?target ; nif:beginIndex ?b ; nif:endIndex ?e .
-  OPTIONAL { ?target a ?type }
-  OPTIONAL { %(m)s ?via ?target }
-}
-ORDER BY ?b
-"""
 
 # The mark kind of a mentioned resource, by its class; the first class that fits wins.
 _MENTION_KINDS = (
@@ -113,7 +56,7 @@ class _Mention:
 def _mentions(engine: Engine, measure: str) -> tuple[list[dict[str, object]], list[Mark]]:
     """The measure's mentions for the table, and their marks for the text."""
     by_span: dict[str, _Mention] = {}
-    for row in engine.select(_MENTIONS % {"m": iri_ref(measure)}):
+    for row in engine.select(view_query("measure-mentions", m=measure)):
         entry = by_span.setdefault(
             str(row["span"]),
             _Mention(str(row["span"]), str(row["target"]), to_int(row["b"]), to_int(row["e"])),
@@ -154,12 +97,12 @@ def _span_marks(
 
 def build_measure(engine: Engine, iri: str, page: Page) -> None:
     """The measure page: marked text, responsibilities, time bounds, quantities, mentions."""
-    spans = (engine.select(_SPANS % {"m": iri_ref(iri)}) or [{}])[0]
+    spans = (engine.select(view_query("measure-spans", m=iri)) or [{}])[0]
     chain = container_chain(engine, iri)
     item = chain[-1] if chain else None
-    responsibilities = engine.select(_RESPONSIBILITIES % {"m": iri_ref(iri)})
-    bounds = engine.select(_TIME_BOUNDS % {"m": iri_ref(iri)})
-    quantities = engine.select(_QUANTITIES % {"m": iri_ref(iri)})
+    responsibilities = engine.select(view_query("measure-responsibilities", m=iri))
+    bounds = engine.select(view_query("measure-time-bounds", m=iri))
+    quantities = engine.select(view_query("measure-quantities", m=iri))
     mentions, marks = _mentions(engine, iri)
     labels = label_map(engine, {str(r["agent"]) for r in responsibilities})
     agencies = []
@@ -196,7 +139,7 @@ def build_measure(engine: Engine, iri: str, page: Page) -> None:
                 source, to_int(spans["clauseBegin"]), to_int(spans["clauseEnd"]), marks
             )
     item_found = values(engine, item.iri) if item else {}
-    counterparts = [str(o) for o in item_found.get(str(ELI.ensures_implementation_of), [])]
+    counterparts = [str(o) for o in item_found.get(str(PKG.correspondsTo), [])]
     counterpart_labels = label_map(engine, counterparts)
     found = values(engine, iri)
     ordinal = first(found, PKG.ordinal)
@@ -226,26 +169,13 @@ def _span_link(spans: dict[str, Term], var: str, begin: str, end: str) -> Link |
     return link(str(spans[var]), text=f"[{spans.get(begin, '?')}, {spans.get(end, '?')})")
 
 
-_DERIVED = """
-SELECT DISTINCT ?x ?p WHERE { ?x ?p %(span)s } ORDER BY ?p ?x
-"""
-
-_DOCUMENT_SPANS = """
-SELECT ?m ?b ?e ?cb ?ce WHERE {
-  ?m a pkg:Measure ; prov:wasDerivedFrom ?s . ?s nif:referenceContext %(source)s ;
-     nif:beginIndex ?b ; nif:endIndex ?e .
-  OPTIONAL { ?m pkg:clause ?c . ?c nif:beginIndex ?cb ; nif:endIndex ?ce }
-}
-"""
-
-
 def build_span(engine: Engine, iri: str, page: Page) -> None:
     """A span: the source text with the span highlighted, and what was derived from it."""
     found = values(engine, iri)
     source_iri = first(found, NIF.referenceContext)
     begin, end = to_int(first(found, NIF.beginIndex) or 0), to_int(first(found, NIF.endIndex) or 0)
     source = _source_text(engine, str(source_iri)) if source_iri else None
-    derived = engine.select(_DERIVED % {"span": iri_ref(iri)})
+    derived = engine.select(view_query("measure-derived", span=iri))
     labels = label_map(engine, {str(r["x"]) for r in derived} | {str(r["p"]) for r in derived})
     page.template = "span.html"
     anchor = str(first(found, NIF.anchorOf) or "")
@@ -270,7 +200,7 @@ def build_source(engine: Engine, iri: str, page: Page) -> None:
     found = values(engine, iri)
     text = first(found, NIF.isString)
     marks = []
-    for row in engine.select(_DOCUMENT_SPANS % {"source": iri_ref(iri)}):
+    for row in engine.select(view_query("measure-document-spans", source=iri)):
         marks.append(
             Mark(to_int(row["b"]), to_int(row["e"]), "measure", "", link(str(row["m"])).href)
         )

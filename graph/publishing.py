@@ -1,0 +1,297 @@
+"""The dataset's description of itself: DCAT, VoID statistics and the build's PROV.
+
+The description lives in a named graph of its own (``graph/reference/dataset``), about
+``{base}id/dataset``: a ``dcat:Dataset`` and ``void:Dataset`` with its title, publisher,
+licence (``--license``; CC BY 4.0 by default), the rights of the source texts (official
+documents of state organs, outside copyright under Article 5 of the Copyright Law of the
+PRC), issued and modified dates, a version, its distributions (the downloads, under the
+base IRI), its VoID statistics with one subset per named graph, and the build activity
+that made it (the policykg release, every source text with its SHA-256).
+
+Everything here is deterministic, so that building twice gives the same bytes: the
+dates are SOURCE_DATE_EPOCH's when it is set, else the newest date the source documents
+state (their issue or publication date); the version is a digest of the data's content.
+
+The statistics and the digest are computed over pyoxigraph quads by the same functions
+the server uses, so the numbers the file states are those the server counts:
+``void:triples`` is the number of statements in the dump (one per named graph holding a
+triple), ``void:entities`` the IRIs under the dataset's URI space that are subjects,
+``void:classes`` the distinct objects of rdf:type, ``void:properties`` the distinct
+predicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from . import iris
+from .literals import integer
+from .namespaces import BASE, DCAT, ELI, FOAF, PKG, PKID, VOID
+from .rdfio import store_of
+
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+DATASET = PKID["dataset"]
+DESCRIPTION_GRAPH = iris.reference_graph_iri("dataset")
+PUBLISHER = PKID["publisher"]
+RDF_TYPE = str(RDF.type)
+TITLE_EN = "policykg: Chinese government policy documents"
+IANA = "https://www.iana.org/assignments/media-types/"
+DESCRIPTION_ZH = (
+    "由中国各级政府的政策文件（实施方案、意见、若干措施、行动计划、通知）构建的知识图谱："
+    "文件的结构、措施、责任机构、时限、量化指标、引用与地点，溯源至原文的字符位置。"
+)
+DESCRIPTION_EN = (
+    "A knowledge graph of Chinese government policy documents (implementation plans, "
+    "opinions, measures, action plans, notices): their structure, measures, responsible "
+    "agencies, deadlines, quantities, citations and places, with provenance down to the "
+    "characters of the source text."
+)
+# The downloads a policykg server offers (server/sparql.py serves them at /download/…).
+DUMPS = {
+    "dataset.nq": "application/n-quads",
+    "dataset.trig": "application/trig",
+    "dataset.jsonld": "application/ld+json",
+}
+RIGHTS_ZH = (
+    "源文本为国家机关的政策文件。依《中华人民共和国著作权法》（2020年修正）第五条，"
+    "“法律、法规，国家机关的决议、决定、命令和其他具有立法、行政、司法性质的文件，"
+    "及其官方正式译文”不适用该法。由源文本得出的数据（本数据集的图）按数据集的许可发布。"
+)
+RIGHTS_EN = (
+    "The source texts are policy documents of state organs of the People's Republic of "
+    "China. Under Article 5 of the Copyright Law of the PRC (as amended in 2020), the law "
+    "does not apply to laws, regulations, resolutions, decisions and orders of state organs "
+    "and other documents of a legislative, administrative or judicial nature, or to their "
+    "official translations. The data derived from them (this dataset's graph) is published "
+    "under the dataset's licence."
+)
+
+
+@dataclass
+class Statistics:
+    """What VoID counts of a dataset (see the module's docstring for the definitions)."""
+
+    triples: int = 0
+    graphs: dict[str, int] = field(default_factory=dict)
+    distinct_triples: int = 0
+    entities: int = 0
+    classes: int = 0
+    properties: int = 0
+    distinct_subjects: int = 0
+    distinct_objects: int = 0
+
+
+def statistics(quads: Iterable[ox.Quad], uri_space: str = str(PKID)) -> Statistics:
+    """The VoID statistics of a dataset's quads; ``uri_space`` bounds its entities."""
+    graphs: dict[str, int] = {}
+    distinct: set[tuple[object, object, object]] = set()
+    subjects: set[object] = set()
+    objects: set[object] = set()
+    predicates: set[str] = set()
+    classes: set[object] = set()
+    for quad in quads:
+        graph = quad.graph_name
+        name = graph.value if isinstance(graph, ox.NamedNode) else ""
+        graphs[name] = graphs.get(name, 0) + 1
+        s, p, o = quad.subject, quad.predicate, quad.object
+        distinct.add((s, p, o))
+        subjects.add(s)
+        objects.add(o)
+        predicates.add(p.value)
+        if p.value == RDF_TYPE:
+            classes.add(o)
+    entities = {
+        s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space)
+    }
+    return Statistics(
+        triples=sum(graphs.values()),
+        graphs=dict(sorted(graphs.items())),
+        distinct_triples=len(distinct),
+        entities=len(entities),
+        classes=len(classes),
+        properties=len(predicates),
+        distinct_subjects=len(subjects),
+        distinct_objects=len(objects),
+    )
+
+
+def content_digest(quads: Iterable[ox.Quad], leave_out: str = str(DESCRIPTION_GRAPH)) -> str:
+    """A digest of the dataset's statements (the description graph left out): SHA-256 of
+    the sorted N-Quads lines with blank nodes unlabelled, since a store relabels them.
+    The same data gives the same digest whichever engine or file holds it."""
+    lines = sorted(
+        _unlabelled(quad)
+        for quad in quads
+        if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == leave_out)
+    )
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return "sha256-" + digest.hexdigest()[:16]
+
+
+def _unlabelled(quad: ox.Quad) -> str:
+    terms = (quad.subject, quad.predicate, quad.object, quad.graph_name)
+    return " ".join("_:" if isinstance(t, ox.BlankNode) else str(t) for t in terms)
+
+
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH (reproducible builds' time of the build) when it is set."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
+
+
+def build_date(dataset: Dataset) -> date | None:
+    """The date the description states: SOURCE_DATE_EPOCH's (reproducible builds), else the
+    newest issue or publication date of the documents built; None when neither is known."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch.date()
+    dates = [
+        o.toPython()
+        for graph in dataset.graphs()
+        if (None, PKG.source, None) in graph
+        for prop in (ELI.date_document, ELI.date_publication)
+        for o in graph.objects(None, prop)
+        if isinstance(o, Literal) and o.datatype == XSD.date
+    ]
+    found = [d for d in dates if isinstance(d, date)]
+    return max(found) if found else None
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """What the description says besides the counts."""
+
+    release: str  # the policykg version that built the dataset
+    license_iri: str
+    version: str  # content_digest of the data
+    when: date | None  # issued and modified
+    ended: datetime | None  # the build's end, only from SOURCE_DATE_EPOCH
+    sources: tuple[URIRef, ...]  # the source texts read
+
+
+def describe_dataset(dataset: Dataset, release: str, license_iri: str = DEFAULT_LICENSE) -> Graph:
+    """Add the dataset's description graph to ``dataset`` (replacing one made before) and
+    return it. Its statistics count the description graph too: the graph is made with
+    zero counts, counted with the rest, and made again with the counts (the same
+    statements, only the numbers differ)."""
+    dataset.remove_graph(dataset.graph(DESCRIPTION_GRAPH))
+    store = store_of(dataset)
+    facts = BuildFacts(
+        release=release,
+        license_iri=license_iri,
+        version=content_digest(store),
+        when=build_date(dataset),
+        ended=source_date_epoch(),
+        sources=tuple(sorted(source_texts(dataset))),
+    )
+    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    zero = Statistics(graphs=dict.fromkeys(sorted(names | {str(DESCRIPTION_GRAPH)}), 0))
+    draft = description_graph(facts, zero)
+    stats = statistics([*store, *_quads_in(draft, str(DESCRIPTION_GRAPH))])
+    final = description_graph(facts, stats)
+    target = dataset.graph(DESCRIPTION_GRAPH)
+    target.addN((s, p, o, target) for s, p, o in final)
+    return final
+
+
+def source_texts(dataset: Dataset) -> set[URIRef]:
+    """The source texts of the documents built."""
+    return {
+        s
+        for graph in dataset.graphs()
+        for s in graph.subjects(RDF.type, PKG.SourceText)
+        if isinstance(s, URIRef)
+    }
+
+
+def _quads_in(graph: Graph, name: str) -> list[ox.Quad]:
+    """An rdflib graph's triples as pyoxigraph quads in the named graph ``name``."""
+    data = graph.serialize(format="application/n-triples", encoding="utf-8")
+    named = ox.NamedNode(name)
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, named)
+        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    ]
+
+
+def distribution_iri(name: str, dataset: str = str(DATASET)) -> URIRef:
+    """The dcat:Distribution of one download (dataset.nq → id/dataset/distribution/nq)."""
+    return URIRef(f"{dataset}/distribution/{name.rsplit('.', 1)[-1]}")
+
+
+def description_graph(facts: BuildFacts, stats: Statistics) -> Graph:
+    """The statements about the dataset, its distributions, subsets and build."""
+    g = Graph()
+    add = g.add
+    for cls in (DCAT.Dataset, VOID.Dataset, PROV.Entity):
+        add((DATASET, RDF.type, cls))
+    add((DATASET, DCTERMS.title, Literal("policykg 政策文件知识图谱", lang="zh")))
+    add((DATASET, DCTERMS.title, Literal(TITLE_EN, lang="en")))
+    add((DATASET, DCTERMS.description, Literal(DESCRIPTION_ZH, lang="zh")))
+    add((DATASET, DCTERMS.description, Literal(DESCRIPTION_EN, lang="en")))
+    add((DATASET, DCTERMS.publisher, PUBLISHER))
+    add((PUBLISHER, RDF.type, FOAF.Agent))
+    add((PUBLISHER, FOAF.name, Literal("policykg", lang="en")))
+    add((DATASET, DCTERMS.license, URIRef(facts.license_iri)))
+    rights = PKID["dataset/rights"]
+    add((DATASET, DCTERMS.rights, rights))
+    add((rights, RDF.type, DCTERMS.RightsStatement))
+    add((rights, RDFS.label, Literal(RIGHTS_ZH, lang="zh")))
+    add((rights, RDFS.label, Literal(RIGHTS_EN, lang="en")))
+    add((DATASET, DCAT.version, Literal(facts.version)))
+    if facts.when is not None:
+        for prop in (DCTERMS.issued, DCTERMS.modified):
+            add((DATASET, prop, Literal(facts.when.isoformat(), datatype=XSD.date)))
+    add((DATASET, VOID.uriSpace, Literal(str(PKID))))
+    add((DATASET, VOID.vocabulary, URIRef(str(PKG))))
+    for name, media_type in DUMPS.items():
+        dist = distribution_iri(name)
+        url = URIRef(f"{BASE}download/{name}")
+        add((DATASET, DCAT.distribution, dist))
+        add((DATASET, VOID.dataDump, url))
+        add((dist, RDF.type, DCAT.Distribution))
+        add((dist, DCTERMS.title, Literal(f"policykg dataset ({name})", lang="en")))
+        add((dist, DCAT.downloadURL, url))
+        add((dist, DCAT.accessURL, url))
+        add((dist, DCAT.mediaType, URIRef(IANA + media_type)))
+        add((dist, DCTERMS.license, URIRef(facts.license_iri)))
+    _add_counts(g, DATASET, stats)
+    for graph_iri, count in stats.graphs.items():  # each named graph is a subset
+        if not graph_iri:
+            continue  # statements outside any named graph (never in a policykg build)
+        subset = URIRef(graph_iri)
+        add((DATASET, VOID.subset, subset))
+        add((subset, RDF.type, VOID.Dataset))
+        add((subset, VOID.triples, integer(count)))
+    build = PKID["dataset/build"]
+    software = iris.software_iri(facts.release)
+    add((DATASET, PROV.wasGeneratedBy, build))
+    add((build, RDF.type, PROV.Activity))
+    add((build, PROV.wasAssociatedWith, software))
+    add((software, RDF.type, PROV.SoftwareAgent))
+    for source in facts.sources:
+        add((build, PROV.used, source))
+    if facts.ended is not None:
+        add((build, PROV.endedAtTime, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
+    return g
+
+
+def _add_counts(g: Graph, node: URIRef, stats: Statistics) -> None:
+    """The VoID counts of a dataset."""
+    g.add((node, VOID.triples, integer(stats.triples)))
+    g.add((node, VOID.entities, integer(stats.entities)))
+    g.add((node, VOID.classes, integer(stats.classes)))
+    g.add((node, VOID.properties, integer(stats.properties)))
+    g.add((node, VOID.distinctSubjects, integer(stats.distinct_subjects)))
+    g.add((node, VOID.distinctObjects, integer(stats.distinct_objects)))

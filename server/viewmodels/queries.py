@@ -1,0 +1,31 @@
+"""The pages' SPARQL, read from server/queries/views/*.rq: queries are data files.
+
+A page's query names the resource it is about as a variable (`$doc`, `$item`, `$m` …);
+:func:`view_query` gives the query with that variable replaced by the resource's IRI,
+written by `iri_ref` (which refuses an IRI that would need escaping). The policykg
+prefixes are declared by the engine (`Engine.select`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+from ..linking import iri_ref
+
+
+@functools.cache
+def _text(name: str) -> str:
+    """The text of server/queries/views/{name}.rq."""
+    path = resources.files("policykg.server") / "queries" / "views" / f"{name}.rq"
+    return path.read_text(encoding="utf-8")
+
+
+def view_query(name: str, **iris: str) -> str:
+    """The query views/{name}.rq about the given resources (`doc="https://…"` for $doc)."""
+    text = _text(name)
+    for variable, iri in iris.items():
+        # iri_ref writes no backslash, so the IRI is a plain replacement string
+        text = re.sub(rf"\${variable}\b", iri_ref(iri), text)
+    return text
