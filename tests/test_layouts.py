@@ -481,3 +481,24 @@ def test_a_badly_read_document_says_so_in_the_graph_and_on_its_page(tmp_path):
     assert page.status_code == 200
     assert "读取质量 Reading quality" in html and "⚠ 请核对 Check:" in html
     assert "编号有 1 处中断" in html and "the numbering breaks at 1 place(s)" in html
+
+
+def test_a_document_page_outlines_parts_without_items(built, app_for, real):
+    """国办发〔2019〕3号 numbers its measures directly under its parts (no items): its page's
+    outline lists every part with the measures and paragraphs under it."""
+    from html import unescape
+
+    from policykg.server.linking import local_path
+
+    client = app_for(DATA=str(built), ALLOW_NONCONFORMING=True, TESTING=True).test_client()
+    page = client.get(local_path(PKID + "doc/国办发/2019/3"), headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    html = unescape(page.get_data(as_text=True))
+    outline = html[
+        html.index("目录 Outline") : html.index("</section>", html.index("目录 Outline"))
+    ]
+    parts = [f"/id/doc/国办发/2019/3/part/{n}" for n in range(1, 5)]
+    assert all(p in outline for p in parts)
+    for part in real["12"].parts:
+        if part.measures:
+            assert f"{len(part.measures)} 项措施 measures" in outline

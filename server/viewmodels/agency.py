@@ -11,46 +11,12 @@ from rdflib.namespace import SKOS
 from policykg.graph.namespaces import ORG, PKG
 
 from ..engine import Engine
-from ..linking import iri_ref
 from ..svg import Partner, partners_svg
 from .page import Page, first, to_int, values
+from .queries import view_query
 from .terms import Link, label_map, link
 
 MAX_PARTNERS_DRAWN = 24
-
-_MEASURES = """
-SELECT ?m ?mOrd ?text ?item ?itemOrd ?itemNum ?doc ?number ?role ?roleName ?name WHERE {
-  ?r pkg:agent %(a)s ; pkg:role ?role .
-  ?m pkg:hasResponsibility ?r ; pkg:ordinal ?mOrd ; eli:is_part_of ?item .
-  ?item pkg:ordinal ?itemOrd ; eli:is_part_of+ ?doc . ?doc a pkg:PolicyDocument .
-  OPTIONAL { ?r pkg:agentName ?name }
-  OPTIONAL { ?m pkg:text ?text }
-  OPTIONAL { ?item eli:number ?itemNum }
-  OPTIONAL { ?doc eli:id_local ?number }
-  OPTIONAL { ?role skos:notation ?roleName }
-}
-ORDER BY ?roleName ?number ?itemOrd ?mOrd
-"""
-
-_PARTNERS = """
-SELECT ?other (COUNT(DISTINCT ?m) AS ?n) WHERE {
-  ?m pkg:hasResponsibility/pkg:agent %(a)s , ?other .
-  FILTER (?other != %(a)s)
-}
-GROUP BY ?other ORDER BY DESC(?n) ?other
-"""
-
-_PARTNER_PAIRS = """
-SELECT ?x ?y (COUNT(DISTINCT ?m) AS ?n) WHERE {
-  ?m pkg:hasResponsibility/pkg:agent %(a)s , ?x , ?y .
-  FILTER (?x != %(a)s && ?y != %(a)s && STR(?x) < STR(?y))
-}
-GROUP BY ?x ?y
-"""
-
-_PASSED = """
-SELECT DISTINCT ?doc WHERE { ?doc eli:passed_by %(a)s } ORDER BY ?doc
-"""
 
 
 @dataclass
@@ -80,7 +46,7 @@ def _short_labels(engine: Engine, iris: list[str]) -> dict[str, str]:
 
 def role_groups(engine: Engine, agency: str) -> list[RoleGroup]:
     """The agency's measures by role, each with its document number and item."""
-    rows = engine.select(_MEASURES % {"a": iri_ref(agency)})
+    rows = engine.select(view_query("agency-measures", agency=agency))
     labels = label_map(engine, {str(r["role"]) for r in rows})
     groups: dict[str, RoleGroup] = {}
     for row in rows:
@@ -103,7 +69,7 @@ def role_groups(engine: Engine, agency: str) -> list[RoleGroup]:
 
 def partners(engine: Engine, agency: str) -> tuple[list[tuple[Link, int]], object]:
     """The agencies sharing measures with this one (with counts), and the chart of them."""
-    rows = engine.select(_PARTNERS % {"a": iri_ref(agency)})
+    rows = engine.select(view_query("agency-partners", agency=agency))
     iris = [str(r["other"]) for r in rows]
     labels = label_map(engine, iris)
     table = [(link(str(r["other"]), labels), to_int(r["n"])) for r in rows]
@@ -112,7 +78,7 @@ def partners(engine: Engine, agency: str) -> tuple[list[tuple[Link, int]], objec
     index = {iri: k for k, iri in enumerate(drawn)}
     edges = [
         (index[str(r["x"])], index[str(r["y"])], to_int(r["n"]))
-        for r in engine.select(_PARTNER_PAIRS % {"a": iri_ref(agency)})
+        for r in engine.select(view_query("agency-partner-pairs", agency=agency))
         if str(r["x"]) in index and str(r["y"]) in index
     ]
     chart = partners_svg(
@@ -133,7 +99,7 @@ def build_agency(engine: Engine, iri: str, page: Page) -> None:
     children = [str(s) for s, _, _ in engine.triples(None, ORG.subOrganizationOf, iri)]
     kinds = [str(o) for o in found.get(str(PKG.agencyKind), [])]
     jurisdictions = [str(o) for o in found.get(str(PKG.jurisdiction), [])]
-    passed = [str(r["doc"]) for r in engine.select(_PASSED % {"a": iri_ref(iri)})]
+    passed = [str(r["doc"]) for r in engine.select(view_query("agency-passed", agency=iri))]
     labels = label_map(engine, parents + children + kinds + jurisdictions + passed)
     table, chart = partners(engine, iri)
     names = [f"{o} @{o.lang}" if o.lang else str(o) for o in found.get(str(SKOS.prefLabel), [])]

@@ -11,7 +11,7 @@ from rdflib.namespace import PROV
 
 from policykg.graph.namespaces import ELI, PKG
 
-from ..engine import Engine
+from ..engine import Engine, Row
 from ..svg import TimeRow, timeline_svg
 from .page import Page, first, to_date, to_int, values
 from .queries import view_query
@@ -30,29 +30,42 @@ class ItemLine:
 
 @dataclass
 class PartLine:
-    """A part in an outline, with its items."""
+    """A part in an outline: its items, and the measures and paragraphs directly under it."""
 
     link: Link | None
     title: str
     items: list[ItemLine] = field(default_factory=list)
+    measures: int = 0
+    paragraphs: int = 0
+
+
+def _part_line(row: Row) -> PartLine:
+    part_iri = str(row.get("part", ""))
+    number, title = str(row.get("partNum", "")), str(row.get("partTitle", ""))
+    return PartLine(
+        link=link(part_iri, text=f"{number} {title}".strip() or None) if part_iri else None,
+        title=title,
+        measures=to_int(row.get("measures", 0)),
+        paragraphs=to_int(row.get("paragraphs", 0)),
+    )
 
 
 def outline(engine: Engine, doc: str) -> list[PartLine]:
-    """The document's parts with their items (items outside parts in a part of their own)."""
+    """The document's parts, those without items too, with their items (items outside
+    parts in a part of their own)."""
+    parts = {
+        str(row["part"]): _part_line(row)
+        for row in engine.select(view_query("document-parts", doc=doc))
+    }
     rows = engine.select(view_query("document-outline", doc=doc))
     counterparts: dict[str, list[str]] = {}
     for row in engine.select(view_query("document-counterparts", doc=doc)):
         counterparts.setdefault(str(row["item"]), []).append(str(row["national"]))
     labels = label_map(engine, [n for ns in counterparts.values() for n in ns])
-    parts: dict[str, PartLine] = {}
     for row in rows:
         part_iri = str(row.get("part", ""))
-        if part_iri not in parts:
-            number, title = str(row.get("partNum", "")), str(row.get("partTitle", ""))
-            parts[part_iri] = PartLine(
-                link=link(part_iri, text=f"{number} {title}".strip() or None) if part_iri else None,
-                title=title,
-            )
+        if part_iri not in parts:  # items that stand in no part
+            parts[part_iri] = _part_line(row)
         item_iri = str(row["item"])
         parts[part_iri].items.append(
             ItemLine(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from policykg.graph.publishing import DUMPS
 
 from ..engine import Engine
-from ..linking import iri_ref, links
+from ..linking import links
 from .page import SCHEMA_ORG, Page, thing, to_int
+from .queries import view_query
 from .terms import label_map, link
 
 # The downloads the endpoint serves at /download/<name> (server/sparql.py), with what each is.
@@ -14,37 +15,14 @@ DOWNLOADS: tuple[tuple[str, str], ...] = tuple(
     (name, f"数据集 dataset ({media_type})") for name, media_type in DUMPS.items()
 ) + (("ontology.ttl", "本体 ontology (Turtle)"), ("shapes.ttl", "SHACL 约束 shapes (Turtle)"))
 
-_COUNTS = """
-SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
-  VALUES ?class { pkg:PolicyDocument pkg:Part pkg:Item pkg:Measure pkg:Responsibility
-                  pkg:Agency pkg:TimeBound pkg:Quantity pkg:Place pkg:Programme }
-  ?x a ?class .
-}
-GROUP BY ?class
-"""
-
-_DOCUMENTS = """
-SELECT ?doc ?number ?title ?issued ?source WHERE {
-  ?doc a pkg:PolicyDocument .
-  OPTIONAL { ?doc eli:id_local ?number } OPTIONAL { ?doc dct:title ?title }
-  OPTIONAL { ?doc eli:date_document ?issued } OPTIONAL { ?doc pkg:source ?source }
-}
-ORDER BY DESC(BOUND(?source)) ?number
-"""
-
-_GRAPH_CLASSES = """
-SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE { GRAPH %s { ?x a ?class } }
-GROUP BY ?class ORDER BY DESC(?n)
-"""
-
 
 def build_landing(engine: Engine, page: Page) -> None:
     """The landing page: counts, documents, named graphs, downloads."""
     stats = engine.stats()
-    counts = {str(r["class"]): to_int(r["n"]) for r in engine.select(_COUNTS)}
+    counts = {str(r["class"]): to_int(r["n"]) for r in engine.select(view_query("dataset-counts"))}
     labels = label_map(engine, counts)
     documents = []
-    for row in engine.select(_DOCUMENTS):
+    for row in engine.select(view_query("dataset-documents")):
         documents.append(
             {
                 "link": link(str(row["doc"]), text=str(row.get("number", "")) or None),
@@ -75,7 +53,7 @@ def build_landing(engine: Engine, page: Page) -> None:
 
 def build_graph(engine: Engine, iri: str, page: Page) -> None:
     """A named graph: what it holds, the document it is about, its downloads."""
-    classes = engine.select(_GRAPH_CLASSES % iri_ref(iri))
+    classes = engine.select(view_query("graph-classes", graph=iri))
     labels = label_map(engine, [str(r["class"]) for r in classes])
     name = links().short(iri).removeprefix("graph/")
     about = links().resource_iri("id", name)

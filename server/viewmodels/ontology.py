@@ -13,8 +13,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG
 
 from ..engine import Engine, Term
-from ..linking import iri_ref
 from .page import Page, list_members, thing, values
+from .queries import view_query
 from .terms import Link, label_map, link
 
 # The kinds of term, in the order the overview lists them.
@@ -26,14 +26,6 @@ KINDS: tuple[tuple[str, str], ...] = (
     (str(SKOS.ConceptScheme), "概念表 Concept schemes"),
     (str(SKOS.Concept), "概念 Concepts"),
 )
-
-_TERMS = """
-SELECT DISTINCT ?term ?type WHERE {
-  ?term a ?type .
-  FILTER (STRSTARTS(STR(?term), "%s"))
-}
-ORDER BY ?term
-"""
 
 
 @dataclass
@@ -68,7 +60,7 @@ def summary(engine: Engine, iri: str) -> TermSummary:
 def ontology_terms(engine: Engine) -> list[tuple[str, list[TermSummary]]]:
     """The policykg terms grouped by kind; a term is listed under its first kind."""
     kinds: dict[str, str] = {}
-    for row in engine.select(_TERMS % str(PKG)):
+    for row in engine.select(view_query("ontology-terms", ns=str(PKG))):
         term, rdf_type = str(row["term"]), str(row["type"])
         order = [k for k, _ in KINDS]
         if rdf_type in order and (
@@ -158,19 +150,6 @@ def restrictions(engine: Engine, iri: str) -> list[list[Link | str]]:
     return phrases
 
 
-_RELATED = """
-SELECT ?x WHERE { ?x %(p)s %(t)s } ORDER BY ?x
-"""
-
-_USE_COUNT = """
-SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?o WHERE { ?s %(t)s ?o } }
-"""
-
-_VALUE_COUNT = """
-SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p WHERE { ?s ?p %(t)s } }
-"""
-
-
 def _named(engine: Engine, iri: str, predicate: URIRef) -> list[str]:
     return [str(o) for o in values(engine, iri).get(str(predicate), []) if o.is_iri]
 
@@ -178,7 +157,7 @@ def _named(engine: Engine, iri: str, predicate: URIRef) -> list[str]:
 def _subjects(engine: Engine, predicate: URIRef, iri: str) -> list[str]:
     return [
         str(r["x"])
-        for r in engine.select(_RELATED % {"p": iri_ref(str(predicate)), "t": iri_ref(iri)})
+        for r in engine.select(view_query("ontology-related", property=str(predicate), term=iri))
     ]
 
 
@@ -204,9 +183,9 @@ def build_term(engine: Engine, iri: str, page: Page) -> None:
     types = {t.iri for t in page.types}
     uses = None
     if types & {str(OWL.ObjectProperty), str(OWL.DatatypeProperty), str(OWL.AnnotationProperty)}:
-        uses = engine.select(_USE_COUNT % {"t": iri_ref(iri)})[0].get("n")
+        uses = engine.select(view_query("ontology-uses", term=iri))[0].get("n")
     elif str(SKOS.Concept) in types:
-        uses = engine.select(_VALUE_COUNT % {"t": iri_ref(iri)})[0].get("n")
+        uses = engine.select(view_query("ontology-values", term=iri))[0].get("n")
     page.template = "term.html"
     page.title = f"pkg:{term.local_name}"
     page.context.update(

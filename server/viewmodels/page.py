@@ -16,7 +16,8 @@ from typing import Any
 from rdflib.namespace import RDF
 
 from ..engine import Engine, Term
-from ..linking import iri_ref, links
+from ..linking import links
+from .queries import view_query
 from .terms import Link, PropertyRow, Value, label_map, link, value_of
 
 SCHEMA_ORG = "https://schema.org/"
@@ -142,14 +143,11 @@ def describe_query(iri: str) -> str:
     return f"DESCRIBE <{iri}>"
 
 
-_GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { %s ?p ?o } } ORDER BY ?g"
-
-
 def graphs_of(engine: Engine, iri: str) -> list[Link]:
     """The named graphs that hold triples about the resource."""
     return [
         link(str(row["g"]), text=links().short(str(row["g"])))
-        for row in engine.select(_GRAPHS % iri_ref(iri))
+        for row in engine.select(view_query("resource-graphs", resource=iri))
     ]
 
 

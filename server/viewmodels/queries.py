@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from importlib import resources
 
 from ..linking import iri_ref
@@ -22,10 +23,12 @@ def _text(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def view_query(name: str, **iris: str) -> str:
-    """The query views/{name}.rq about the given resources (`doc="https://…"` for $doc)."""
+def view_query(name: str, **iris: str | Sequence[str]) -> str:
+    """The query views/{name}.rq about the given resources (`doc="https://…"` for $doc; a
+    list of IRIs for a variable that stands in a VALUES block)."""
     text = _text(name)
-    for variable, iri in iris.items():
-        # iri_ref writes no backslash, so the IRI is a plain replacement string
-        text = re.sub(rf"\${variable}\b", iri_ref(iri), text)
+    for variable, given in iris.items():
+        written = " ".join(map(iri_ref, [given] if isinstance(given, str) else given))
+        # iri_ref writes no backslash, so the IRIs are a plain replacement string
+        text = re.sub(rf"\${variable}\b", written, text)
     return text

@@ -8,15 +8,10 @@ from dataclasses import dataclass, field
 from policykg.graph.namespaces import PREFIXES
 
 from ..engine import Engine, Term
-from ..linking import href, iri_ref, local_path
+from ..linking import href, local_path
+from .queries import view_query
 
 # Label properties in order of preference; within one, Chinese before English before none.
-_LABEL_QUERY = """
-SELECT ?s ?p ?label WHERE {
-  VALUES ?s { %s }
-  VALUES ?p { skos:prefLabel rdfs:label dct:title eli:id_local skos:notation }
-  ?s ?p ?label .
-}"""
 _PROPERTY_RANK = {
     "http://www.w3.org/2004/02/skos/core#prefLabel": 0,
     "http://www.w3.org/2000/01/rdf-schema#label": 1,
@@ -82,7 +77,7 @@ def label_map(engine: Engine, iris: Iterable[str]) -> dict[str, str]:
     best: dict[str, tuple[tuple[int, int], str]] = {}
     for start in range(0, len(wanted), 200):
         chunk = wanted[start : start + 200]
-        rows = engine.select(_LABEL_QUERY % " ".join(iri_ref(i) for i in chunk))
+        rows = engine.select(view_query("labels", subjects=chunk))
         for row in rows:
             subject, label = str(row["s"]), row["label"]
             rank = _label_rank(str(row["p"]), label)
