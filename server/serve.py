@@ -13,6 +13,7 @@ A query's deadline is enforced by the evaluation child (a clean 503), not by the
 from __future__ import annotations
 
 import math
+import os
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from flask import Flask
 from policykg.graph.errors import InputError
 
 from .app import create_app
-from .config import Config
+from .config import ENV_PREFIX, Config
 from .dataset import checked_dataset
 
 # Seconds gunicorn gives a sync worker beyond the longest request timeout of the Config,
@@ -109,7 +110,10 @@ def serve(
     say = progress or (lambda _m: None)
     check_address_free(host, port)
     dataset = checked_dataset(data, allow_nonconforming, say)
-    config: dict[str, Any] = {"PUBLIC_URL": f"http://{_url_host(host)}:{port}/"}
+    config: dict[str, Any] = {}
+    if not os.environ.get(f"{ENV_PREFIX}PUBLIC_URL"):
+        # behind a proxy or a w3id redirect the operator's POLICYKG_PUBLIC_URL holds
+        config["PUBLIC_URL"] = f"http://{_url_host(host)}:{port}/"
     if engine:
         config["ENGINE"] = engine
     app = create_app(config, dataset=dataset)

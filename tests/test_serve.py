@@ -91,3 +91,14 @@ def test_serve_says_the_port_is_taken_before_building(tmp_path):
     assert "Traceback" not in done.stderr
     assert "building" not in done.stderr  # refused before the bundled corpus is built
     assert time.monotonic() - begun < 60
+
+
+def test_serve_keeps_the_operators_public_url(bundled_nq, tmp_path, server_process):
+    """Behind a proxy or a w3id redirect, POLICYKG_PUBLIC_URL names the service's address:
+    `policykg serve` must not replace it with the address it listens on."""
+    public = "https://kg.example.org/policykg/"
+    log = tmp_path / "serve.log"
+    env = {"POLICYKG_PUBLIC_URL": public}
+    with server_process(serve_argv(bundled_nq), env, log) as (base, _):
+        description = httpx.get(base + "/sparql", headers={"Accept": "text/turtle"}).text
+    assert f"<{public}sparql>" in description
