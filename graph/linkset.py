@@ -53,16 +53,17 @@ def implementation_links(union: Graph, document: URIRef) -> int:
     )
 
 
-def linkset_graph(data: Graph) -> Graph:
+def linkset_graph(data: Graph, size: int | None = None) -> Graph:
     """The VoID description of the dataset's links to Wikidata and to the documents it
-    implements."""
+    implements. ``size``: the dataset's triple count when ``data`` holds only the triples
+    the links are read from (graph/stream.py), not the whole dataset."""
     union = union_view(data)
     g = Graph()
     bind_prefixes(g.namespace_manager)
     g.add((DATASET, RDF.type, VOID.Dataset))
     g.add((DATASET, DCTERMS.title, Literal("policykg", lang="en")))
     g.add((DATASET, VOID.uriSpace, Literal(str(PKID))))
-    g.add((DATASET, VOID.triples, integer(_size(data))))
+    g.add((DATASET, VOID.triples, integer(_size(data) if size is None else size)))
 
     g.add((WIKIDATA, RDF.type, VOID.Dataset))
     g.add((WIKIDATA, DCTERMS.title, Literal("Wikidata", lang="en")))
