@@ -86,9 +86,55 @@ def main() -> None:
     """policykg turns Chinese government policy documents into a knowledge graph."""
 
 
+class StageBar:
+    """A progress bar on stderr for each stage of a build (index, build), as ticks come."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+            self.bar = click.progressbar(
+                length=total, label=f"  {stage:<5}", file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @main.command("build")
 @click.argument("text_files", nargs=-1, type=EXISTING_FILE)
-@output_option("Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld (.nq and .nt are written "
+    "as they are built; the others are assembled in memory).",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="An Oxigraph store folder to write into (created if missing); each document "
+    "replaces its own named graph there.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes (default: the CPU count). The output is the same for any count.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--max-input-bytes",
@@ -106,42 +152,77 @@ def main() -> None:
 @reports_errors
 @offline
 def build_command(
-    text_files: tuple[Path, ...], output: Path, quiet: bool, max_input_bytes: int, strict: bool
+    text_files: tuple[Path, ...],
+    output: Path | None,
+    store: Path | None,
+    jobs: int | None,
+    quiet: bool,
+    max_input_bytes: int,
+    strict: bool,
 ) -> None:
-    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output.
+    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output and/or
+    --store, document by document in --jobs processes.
 
     Exits 0 when every file was built and read without a break in its numbering; 2 when
     a file could not be built (the others are written unless --strict); 1 when the graph
     was written but a document's numbering breaks (fix the text and build again).
     """
-    from policykg.graph.pipeline import build
-    from policykg.graph.rdfio import check_destination, check_not_an_input, write_dataset
+    from policykg.graph.rdfio import check_destination, check_not_an_input
+    from policykg.graph.stream import stream_build
 
-    check_destination(output)  # refuse an unknown extension or folder before any work
-    check_not_an_input(output, text_files)
-    started = time.perf_counter()
-    with source_size_limit(max_input_bytes):
-        result = build(
-            list(text_files) or None, progress=None if quiet else progress, strict=strict
+    if output is None and store is None:
+        raise InputError(
+            "nothing to write: give --output FILE, --store DIR or both",
+            hint="e.g. policykg build plans/ --output out/policykg.nq",
         )
-    size = write_dataset(result.dataset, output)
-    for warning in capped(result.warnings):
+    if output is not None:
+        check_destination(output)  # refuse an unknown extension or folder before any work
+        check_not_an_input(output, text_files)
+    loader = None
+    if store is not None:
+        from policykg.graph.store import open_for_writing
+
+        loader = open_for_writing(store)
+    started = time.perf_counter()
+    bar = None if quiet else StageBar()
+    try:
+        with source_size_limit(max_input_bytes):
+            result = stream_build(
+                list(text_files) or None,
+                output,
+                jobs=jobs,
+                strict=strict,
+                progress=None if quiet else progress,
+                tick=bar,
+                merged=loader.replace_graphs if loader is not None else None,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+        if loader is not None:
+            loader.close()
+    for warning in capped(result.outcome.warnings):
         click.echo(f"warning: {warning}", err=True)
     summary = result.summary()
-    click.echo(f"wrote {output} ({size:,} bytes) in {time.perf_counter() - started:.2f} s")
+    took = time.perf_counter() - started
+    if output is not None:
+        click.echo(f"wrote {output} ({result.size:,} bytes) in {took:.2f} s")
+    if store is not None:
+        click.echo(f"stored {len(result.graphs):,} named graphs in {store} in {took:.2f} s")
     width = max(map(len, summary))
     for name, count in summary.items():
         click.echo(f"  {name:<{width}}  {count:>7,}")
     click.echo(
-        f"  extraction {result.timings['extraction'] * 1000:.0f} ms, "
-        f"reference data {result.timings['reference'] * 1000:.0f} ms, "
-        f"RDF {result.timings['rdf'] * 1000:.0f} ms"
+        f"  reference data {result.timings['reference'] * 1000:.0f} ms, "
+        f"index {result.timings['index'] * 1000:.0f} ms, "
+        f"documents {result.timings['extraction'] * 1000:.0f} ms, "
+        f"merge {result.timings['rdf'] * 1000:.0f} ms"
     )
     click.echo("reading quality:")
-    for name, quality in result.quality.items():
+    for name, quality in result.outcome.quality.items():
         problems = "; ".join(en for _, en in quality.problems())
         click.echo(f"  {name}: {quality}" + (f" — CHECK: {problems}" if problems else ""))
-    sys.exit(build_exit_code(result.failures, result.numbering_breaks))
+    sys.exit(build_exit_code(result.failures, result.outcome.numbering_breaks))
 
 
 # Warnings printed per file before the rest are only counted.
@@ -186,6 +267,29 @@ def build_exit_code(failures: list[tuple[str, str]], breaks: list[str]) -> int:
         )
         return 1
     return 0
+
+
+@main.command("load")
+@click.argument("graph_file", type=READABLE_FILE)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The Oxigraph store folder (created if missing).",
+)
+@reports_errors
+@offline
+def load_command(graph_file: Path, store: Path) -> None:
+    """Bulk-load GRAPH_FILE (N-Quads or TriG) into the on-disk store --store; each of its
+    named graphs replaces the store's graph of that name."""
+    from policykg.graph.store import load_file
+
+    started = time.perf_counter()
+    quads, graphs = load_file(graph_file, store)
+    click.echo(
+        f"loaded {len(graphs):,} named graphs from {graph_file} into {store} "
+        f"({quads:,} quads in the store) in {time.perf_counter() - started:.2f} s"
+    )
 
 
 @main.command("query")

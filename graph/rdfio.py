@@ -72,7 +72,8 @@ N_QUADS = "application/n-quads"
 JSON_LD = "application/ld+json"
 TRIX = "application/trix"
 # pyoxigraph reads these without any way for the text to reach outside the file
-_SELF_CONTAINED = {N_TRIPLES, N_QUADS, "text/turtle", "application/trig", "text/n3"}
+TRIG = "application/trig"
+_SELF_CONTAINED = {N_TRIPLES, N_QUADS, "text/turtle", TRIG, "text/n3"}
 _TURTLE_DIRECTIVE = re.compile(r"^\s*(@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -315,14 +316,19 @@ def parse_file(path: Path, dataset: Dataset) -> Dataset:
     return dataset
 
 
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8, refusing missing, empty and undecodable files."""
+def check_readable(path: Path) -> None:
+    """InputError for a folder or a missing file where an RDF file is expected."""
     if path.is_dir():
         raise InputError(
             f"{path}: is a folder, not an RDF file", hint="name the RDF files inside it"
         )
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8, refusing missing, empty and undecodable files."""
+    check_readable(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

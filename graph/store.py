@@ -1,0 +1,186 @@
+"""The persistent store: a built dataset in an on-disk Oxigraph store.
+
+`policykg load GRAPH_FILE --store DIR` and `policykg build … --store DIR` write it;
+`policykg serve --store DIR` opens it read-only, so that serving starts in constant time
+whatever the data and every worker reads the one store. Writing is by named graph: each
+document's graph (and each reference graph) given replaces the graph of that name, and
+the other documents' graphs stay. The gazetteer's places graph keeps the counties every
+load needed (a union), and the linkset, which counts links across the whole dataset, is
+computed again from the store after every load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import TracebackType
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from . import iris
+from .errors import InputError, RDFSyntaxError
+from .linkset import linkset_graph
+from .namespaces import PKG
+from .rdfio import TRIG, nquads_lines
+from .stream import DOCUMENT_PREDICATES, LINK_PREDICATES
+
+PLACES = iris.reference_graph_iri("places")
+LINKSET = iris.reference_graph_iri("linkset")
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """An existing store, read-only (InputError when the folder holds none)."""
+    if not (Path(path) / "CURRENT").is_file():
+        raise InputError(
+            f"{path}: not a policykg store",
+            hint="create it with `policykg load GRAPH_FILE --store DIR` or "
+            "`policykg build … --store DIR`",
+        )
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise InputError(f"{path}: the store cannot be opened ({exc})") from None
+
+
+class StoreWriter:
+    """A store opened for writing; graphs are replaced whole."""
+
+    def __init__(self, path: Path) -> None:
+        path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise InputError(f"{path}: is a file, not a store folder", hint="name a folder")
+        if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
+            raise InputError(
+                f"{path}: the folder holds other files, not a store",
+                hint="name a new or empty folder, or an existing policykg store",
+            )
+        self.path = path
+        try:
+            self.store = ox.Store(str(path))
+        except OSError as exc:
+            raise InputError(
+                f"{path}: the store cannot be opened for writing ({exc})",
+                hint="another `policykg load` or `build --store` may be writing to it",
+            ) from None
+
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.flush()
+
+    def replace_graphs(self, nquads: Path, graphs: list[URIRef]) -> None:
+        """Load an N-Quads file whose named graphs are ``graphs``, each replacing the graph
+        of its name (the places graph is added to), then count the links again."""
+        for name in graphs:
+            node = ox.NamedNode(str(name))
+            if name != PLACES and self.store.contains_named_graph(node):
+                self.store.remove_graph(node)
+        try:
+            self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as exc:
+            raise RDFSyntaxError(f"{nquads}: {exc.msg}", line=exc.lineno) from None
+        self.update_linkset()
+
+    def update_linkset(self) -> None:
+        """The linkset graph, computed again over every graph of the store."""
+        linkset = ox.NamedNode(str(LINKSET))
+        if self.store.contains_named_graph(linkset):
+            self.store.remove_graph(linkset)
+        size = len(self.store)
+        links = Dataset()
+        graph = links.graph(URIRef("urn:x-policykg:links"))
+        for quad in self._link_quads():
+            graph.add(tuple(_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))
+        lines = nquads_lines(linkset_graph(links, size=size), LINKSET)
+        self.store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+
+    def _link_quads(self) -> list[ox.Quad]:
+        """The quads the linkset reads: the links, and the documents' type, titles,
+        numbers and sources. One graph holds them all, so a triple that several graphs
+        hold counts once per graph as in the dataset: they are kept per graph."""
+        policy = ox.NamedNode(str(PKG.PolicyDocument))
+        found = [
+            q
+            for p in LINK_PREDICATES
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(str(p)), None, None)
+        ]
+        found += self.store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), policy, None)
+        documents = {q.subject for q in found if q.object == policy}
+        found += [
+            q
+            for p in DOCUMENT_PREDICATES
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(str(p)), None, None)
+            if q.subject in documents
+        ]
+        return found
+
+
+def _rdflib(term: object) -> object:
+    """An rdflib term for a pyoxigraph one."""
+    from rdflib import BNode, Literal
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def open_for_writing(path: Path) -> StoreWriter:
+    """A store folder opened for writing (created when missing)."""
+    return StoreWriter(path)
+
+
+def load_file(graph_file: Path, store: Path) -> tuple[int, list[str]]:
+    """Bulk-load an N-Quads or TriG file into the store, each named graph replacing its
+    namesake; the store's quad count and the graphs loaded. The file is read through once
+    before the store is touched, so a file that does not parse changes nothing."""
+    from .rdfio import N_QUADS, check_readable, format_of_path
+
+    check_readable(graph_file)
+    rdf_format = format_of_path(graph_file)
+    if rdf_format.media_type not in (N_QUADS, TRIG) or rdf_format.oxigraph is None:
+        raise InputError(
+            f"{graph_file}: a store is loaded from N-Quads (.nq) or TriG (.trig)",
+            hint="give the dataset file `policykg build` wrote, e.g. out/policykg.nq",
+        )
+    base = graph_file.resolve().as_uri()
+    names: set[str] = set()
+    try:
+        for quad in ox.parse(path=str(graph_file), format=rdf_format.oxigraph, base_iri=base):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                names.add(quad.graph_name.value)
+    except SyntaxError as exc:
+        message = exc.msg.split(": ", 1)[-1] if exc.lineno else exc.msg
+        raise RDFSyntaxError(
+            f"{graph_file}: {message}", line=exc.lineno, column=exc.offset
+        ) from None
+    with StoreWriter(store) as writer:
+        for name in sorted(names):
+            node = ox.NamedNode(name)
+            if name != str(PLACES) and writer.store.contains_named_graph(node):
+                writer.store.remove_graph(node)
+        writer.store.bulk_load(path=str(graph_file), format=rdf_format.oxigraph, base_iri=base)
+        writer.update_linkset()
+        return len(writer.store), sorted(names)
+
+
+def as_graph(store: ox.Store, name: str) -> Graph:
+    """One named graph of a store as an rdflib Graph."""
+    graph = Graph(identifier=URIRef(name))
+    for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
+        graph.add(tuple(_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))
+    return graph
