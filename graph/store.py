@@ -76,7 +76,9 @@ class StoreWriter:
         self.close()
 
     def close(self) -> None:
+        """Flush and let go of the store (it closes when the last reference goes)."""
         self.store.flush()
+        self.store = ox.Store()  # an empty in-memory store in its place
 
     def replace_graphs(self, nquads: Path, graphs: list[URIRef]) -> None:
         """Load an N-Quads file whose named graphs are ``graphs``, each replacing the graph
