@@ -9,6 +9,9 @@ whatever documents are built.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
@@ -17,6 +20,9 @@ from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
 from .rdfio import union_view
 
 DATASET = PKID["dataset"]
+# what the linkset reads off the documents' graphs
+LINK_PREDICATES = frozenset((ELI.ensures_implementation_of, SKOS.exactMatch))
+DOCUMENT_PREDICATES = frozenset((DCTERMS.title, ELI.id_local, DCTERMS.source))
 WIKIDATA = PKID["dataset/wikidata"]
 
 
@@ -112,3 +118,17 @@ def _linkset(
     g.add((node, VOID.linkPredicate, predicate))
     g.add((node, VOID.triples, integer(count)))
     g.add((DATASET, VOID.subset, node))
+
+
+def link_triples(
+    triples: Iterable[tuple[Any, Any, Any]], documents: set[URIRef]
+) -> list[tuple[Any, Any, Any]]:
+    """The triples of a graph the linkset is computed from: the links, and the type, titles,
+    numbers and sources of documents."""
+    return [
+        (s, p, o)
+        for s, p, o in triples
+        if p in LINK_PREDICATES
+        or (o == PKG.PolicyDocument and p == RDF.type)
+        or (s in documents and p in DOCUMENT_PREDICATES)
+    ]

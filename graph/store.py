@@ -11,6 +11,10 @@ computed again from the store after every load.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -20,12 +24,45 @@ from rdflib.namespace import RDF
 
 from . import iris
 from .errors import InputError, RDFSyntaxError
-from .linkset import linkset_graph
+from .linkset import DOCUMENT_PREDICATES, LINK_PREDICATES, linkset_graph
 from .namespaces import PKG
 from .rdfio import TRIG, nquads_lines
-from .stream import DOCUMENT_PREDICATES, LINK_PREDICATES
 
 PLACES = iris.reference_graph_iri("places")
+# the counts the server shows, recorded after a load (server/engine.py); removed by a writer
+STATS_FILE = "policykg-stats.json"
+# each named graph's content hash, kept by the writer (shapes/ledger.py compares them)
+HASHES_FILE = "policykg-graphs.json"
+_BLANK = re.compile(r"_:[A-Za-z0-9_\-.]+")
+
+
+def graph_hash(triples: Iterable[ox.Triple | ox.Quad]) -> str:
+    """The SHA-256 of a graph's content: its distinct triples in N-Triples, sorted, blank
+    nodes unnamed (their labels change with every load)."""
+    lines = sorted(
+        {_BLANK.sub("_:", str(t.triple if isinstance(t, ox.Quad) else t)) for t in triples}
+    )
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def nquads_hash(data: bytes) -> str:
+    """The content hash of one graph's N-Quads."""
+    return graph_hash(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+
+
+def stored_hashes(folder: Path) -> dict[str, str]:
+    """The content hashes a store's writer kept, by graph name."""
+    try:
+        values = json.loads((Path(folder) / HASHES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+
 LINKSET = iris.reference_graph_iri("linkset")
 
 
@@ -56,6 +93,8 @@ class StoreWriter:
                 hint="name a new or empty folder, or an existing policykg store",
             )
         self.path = path
+        (path / STATS_FILE).unlink(missing_ok=True)
+        self.hashes = stored_hashes(path)
         try:
             self.store = ox.Store(str(path))
         except OSError as exc:
@@ -78,11 +117,15 @@ class StoreWriter:
     def close(self) -> None:
         """Flush and let go of the store (it closes when the last reference goes)."""
         self.store.flush()
+        self.keep_hashes()
         self.store = ox.Store()  # an empty in-memory store in its place
 
-    def replace_graphs(self, nquads: Path, graphs: list[URIRef]) -> None:
+    def replace_graphs(
+        self, nquads: Path, graphs: list[URIRef], hashes: dict[str, str] | None = None
+    ) -> None:
         """Load an N-Quads file whose named graphs are ``graphs``, each replacing the graph
-        of its name (the places graph is added to), then count the links again."""
+        of its name (the places graph is added to), then count the links again.
+        ``hashes``: the content hashes of graphs the caller knows already."""
         for name in graphs:
             node = ox.NamedNode(str(name))
             if name != PLACES and self.store.contains_named_graph(node):
@@ -92,6 +135,19 @@ class StoreWriter:
         except SyntaxError as exc:
             raise RDFSyntaxError(f"{nquads}: {exc.msg}", line=exc.lineno) from None
         self.update_linkset()
+        known = hashes or {}
+        for name in [*graphs, LINKSET]:
+            self.hashes[str(name)] = known.get(str(name)) or self.hash_of(str(name))
+
+    def hash_of(self, name: str) -> str:
+        """The content hash of one graph of the store."""
+        return graph_hash(self.store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+
+    def keep_hashes(self) -> None:
+        """Write the graphs' content hashes beside the store."""
+        (self.path / HASHES_FILE).write_text(
+            json.dumps(dict(sorted(self.hashes.items())), ensure_ascii=False), encoding="utf-8"
+        )
 
     def update_linkset(self) -> None:
         """The linkset graph, computed again over every graph of the store."""
@@ -177,6 +233,8 @@ def load_file(graph_file: Path, store: Path) -> tuple[int, list[str]]:
                 writer.store.remove_graph(node)
         writer.store.bulk_load(path=str(graph_file), format=rdf_format.oxigraph, base_iri=base)
         writer.update_linkset()
+        for name in [*names, str(LINKSET)]:
+            writer.hashes[name] = writer.hash_of(name)
         return len(writer.store), sorted(names)
 
 

@@ -26,7 +26,7 @@ import os
 import tempfile
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -34,15 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import iris
 from .corpus import CitationResolver, CorpusIndex, IndexEntry, index_entry, refuse_duplicate
 from .errors import PolicyKGError
 from .formats import expand_folders
-from .linkset import linkset_graph
+from .linkset import link_triples, linkset_graph
 from .model import Document
-from .namespaces import ELI, PKG, bind_prefixes
+from .namespaces import bind_prefixes
 from .parse import parse_document
 from .pipeline import (
     DocumentBuild,
@@ -66,12 +65,10 @@ from .rdfio import (
 )
 from .reference import Reference, load_reference
 from .source import current_source_limit, read_source, read_source_text, source_size_limit
+from .store import nquads_hash
 
 # (stage, documents done, documents in all) for a progress bar
 Tick = Callable[[str, int, int], None]
-# what the linkset reads off the documents' graphs (graph/linkset.py)
-LINK_PREDICATES = frozenset((ELI.ensures_implementation_of, SKOS.exactMatch))
-DOCUMENT_PREDICATES = frozenset((DCTERMS.title, ELI.id_local, DCTERMS.source))
 
 
 @dataclass(frozen=True)
@@ -137,6 +134,7 @@ class DocumentReport:
     quads: int
     links: list[tuple[Any, Any, Any]]
     peak: int
+    hash: str  # of the graph's content (graph/store.py)
 
 
 def _index_one(source: Source) -> IndexEntry | PolicyKGError:
@@ -160,19 +158,7 @@ def _build_one(job: tuple[int, Source]) -> DocumentReport:
     (state.runs / f"{number:07d}.nq").write_bytes(b"".join(lines))
     links = link_triples(built.triples, state.resolver.known)
     built.triples = []
-    return DocumentReport(built, len(lines), links, _peak[0])
-
-
-def link_triples(triples: Iterable[tuple[Any, Any, Any]], documents: set[URIRef]) -> list:
-    """The triples of a graph the linkset is computed from: the links, and the type, titles,
-    numbers and sources of documents."""
-    return [
-        (s, p, o)
-        for s, p, o in triples
-        if p in LINK_PREDICATES
-        or (o == PKG.PolicyDocument and p == RDF.type)
-        or (s in documents and p in DOCUMENT_PREDICATES)
-    ]
+    return DocumentReport(built, len(lines), links, _peak[0], nquads_hash(b"".join(lines)))
 
 
 # -- running the passes -------------------------------------------------------------------------
@@ -221,14 +207,15 @@ def stream_build(
     progress: Progress | None = None,
     tick: Tick | None = None,
     reference: Reference | None = None,
-    merged: Callable[[Path, list[URIRef]], None] | None = None,
+    merged: Callable[[Path, list[URIRef], dict[str, str]], None] | None = None,
 ) -> StreamResult:
     """Build the given files (the bundled corpus when none) into ``output`` document by
     document, in ``jobs`` processes (default: the CPU count).
 
-    ``merged`` is called with the sorted N-Quads of the whole dataset and its graphs,
-    before the temporary files go (graph/store.py loads a store from it). Failures are
-    handled as pipeline.build handles them (``strict``)."""
+    ``merged`` is called with the sorted N-Quads of the whole dataset, its graphs and the
+    content hashes of the documents' graphs, before the temporary files go (graph/store.py
+    loads a store from it). Failures are handled as pipeline.build handles them
+    (``strict``)."""
     say = progress or (lambda _m: None)
     bar = tick or (lambda _s, _d, _t: None)
     jobs = jobs or os.cpu_count() or 1
@@ -303,7 +290,7 @@ def stream_build(
         if output is not None and rdf_format is not None:
             size = write_output(whole, output, rdf_format)
         if merged is not None:
-            merged(whole, names)
+            merged(whole, names, {str(r.build.graph): r.hash for r in reports})
         timings["rdf"] = time.perf_counter() - t0
 
     outcome = merged_outcome(r.build for r in reports)

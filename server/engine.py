@@ -23,10 +23,12 @@ is read through a union view, never modified.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -372,17 +374,45 @@ class Engine(ABC):
 
 
 class OxigraphEngine(Engine):
-    """pyoxigraph's in-memory Store: the fast engine (linear-time regex)."""
+    """pyoxigraph's Store, in memory or on disk: the fast engine (linear-time regex).
+
+    An on-disk store (``from_store``) is opened read-only in each process that uses it
+    (a forked worker or evaluation child opens its own handle), so every process reads
+    the one store and starting costs the same whatever the data; its statistics are
+    those the store's writer recorded (graph/store.py)."""
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, base_iri: str | None = None) -> None:
+    def __init__(
+        self, store: ox.Store | None, base_iri: str | None = None, path: Path | None = None
+    ) -> None:
         super().__init__(base_iri)
-        self.store = store
+        self._store = store
+        self.path = path
+        self._opened_in = os.getpid()
+
+    @property
+    def store(self) -> ox.Store:
+        if self.path is not None and (self._store is None or self._opened_in != os.getpid()):
+            from policykg.graph.store import open_read_only
+
+            self._store, self._opened_in = open_read_only(self.path), os.getpid()
+        assert self._store is not None
+        return self._store
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> OxigraphEngine:
         return cls(read_store(path), base_iri)
+
+    @classmethod
+    def from_store(cls, path: Path, base_iri: str | None = None) -> OxigraphEngine:
+        """An engine over an on-disk store folder, opened read-only."""
+        engine = cls(None, base_iri, Path(path))
+        engine.store  # noqa: B018 (opened now: an error is said before serving)
+        recorded = recorded_stats(Path(path))
+        if recorded is not None:
+            engine.__dict__["_stats"] = Stats(**recorded)
+        return engine
 
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> OxigraphEngine:
@@ -532,6 +562,27 @@ class _TripleList(list):
 
     def __init__(self, quads: Iterable[Any]) -> None:
         super().__init__(q.triple for q in quads)
+
+
+def record_stats(path: Path) -> Stats:
+    """Count a store's statistics once, after it was written, into its stats file (read
+    by :meth:`OxigraphEngine.from_store`, so that serving does not count them again)."""
+    from policykg.graph.store import STATS_FILE
+
+    stats = OxigraphEngine.from_store(path).stats()
+    (Path(path) / STATS_FILE).write_text(json.dumps(asdict(stats)), encoding="utf-8")
+    return stats
+
+
+def recorded_stats(path: Path) -> dict[str, Any] | None:
+    """The statistics recorded in a store folder, if its writer has not changed it since."""
+    from policykg.graph.store import STATS_FILE
+
+    try:
+        values = json.loads((Path(path) / STATS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return values if isinstance(values, dict) else None
 
 
 ENGINES: dict[str, type[Engine]] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
