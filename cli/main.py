@@ -350,12 +350,38 @@ def run_query_file(
     "--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True
 )
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Validate an on-disk store with SHACL: only the graphs changed since their last "
+    "validation (the records are kept in the store's folder).",
+)
+@click.option("--revalidate", is_flag=True, help="With --store: validate every graph again.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 256), default=None, help="With --store: processes."
+)
 @reports_errors
 @offline
 def validate_command(
-    graph_files: tuple[Path, ...], shapes: Path | None, fmt: str, no_owl: bool
+    graph_files: tuple[Path, ...],
+    shapes: Path | None,
+    fmt: str,
+    no_owl: bool,
+    store: Path | None,
+    revalidate: bool,
+    jobs: int | None,
 ) -> None:
-    """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL."""
+    """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL, or the store
+    --store with SHACL."""
+    if store is not None:
+        if graph_files:
+            raise InputError("give GRAPH_FILES or --store, not both")
+        from policykg.shapes.storevalidate import validate_store
+
+        result = validate_store(store, shapes, jobs, revalidate, progress)
+        text = result.render(fmt)
+        click.echo(text, nl=not text.endswith("\n"))
+        sys.exit(0 if result.conforms else 1)
     code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl, progress=progress)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(code)
@@ -406,6 +432,11 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 
 @main.command("serve")
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: build the bundled corpus).")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Serve an on-disk store (policykg load / build --store) instead of --data.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)
@@ -428,6 +459,7 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 @reports_errors
 def serve_command(
     data: Path | None,
+    store: Path | None,
     host: str,
     port: int,
     engine: str | None,
@@ -438,8 +470,14 @@ def serve_command(
     """Build (or load), validate and serve the graph over SPARQL and linked-data pages."""
     from policykg.server.serve import serve
 
+    if store is not None and (data is not None or engine not in (None, "oxigraph")):
+        raise InputError(
+            "--store is served alone, by the oxigraph engine",
+            hint="give either --data FILE or --store DIR",
+        )
     serve(
         data=data,
+        store=store,
         host=host,
         port=port,
         engine=engine,
