@@ -298,6 +298,52 @@ def load_command(graph_file: Path, store: Path) -> None:
     )
 
 
+def remote_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--header and --netrc: how `push` and `serve --upstream` authenticate."""
+    command = click.option(
+        "--netrc",
+        "netrc_file",
+        type=READABLE_FILE,
+        help="A netrc file with the store host's login (default: ~/.netrc when present).",
+    )(command)
+    return click.option(
+        "--header",
+        "-H",
+        multiple=True,
+        help="A header sent with every request, e.g. 'Authorization: Bearer …' (repeatable).",
+    )(command)
+
+
+@main.command("push")
+@click.argument("graph_file", type=READABLE_FILE)
+@click.option(
+    "--endpoint",
+    required=True,
+    help="The store's SPARQL 1.1 Graph Store endpoint (oxigraph serve: http://host:7878/store).",
+)
+@remote_options
+@click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True)
+@reports_errors
+def push_command(
+    graph_file: Path,
+    endpoint: str,
+    header: tuple[str, ...],
+    netrc_file: Path | None,
+    timeout: float,
+) -> None:
+    """Write each named graph of GRAPH_FILE (N-Quads or TriG) to an external store with the
+    Graph Store HTTP Protocol (PUT: a graph pushed again replaces its namesake).
+
+    The only connections made are to --endpoint (no redirects followed, no proxies)."""
+    from policykg.graph.remote import Remote, auth_headers, push
+
+    remote = Remote(endpoint, auth_headers(endpoint, header, netrc_file), timeout)
+    graphs, triples, seconds = push(graph_file, remote, progress)
+    click.echo(
+        f"pushed {graphs:,} named graphs ({triples:,} triples) to {endpoint} in {seconds:.1f} s"
+    )
+
+
 @main.command("query")
 @click.argument("query_file", type=READABLE_FILE)
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: the bundled corpus).")
@@ -437,6 +483,12 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help="Serve an on-disk store (policykg load / build --store) instead of --data.",
 )
+@click.option(
+    "--upstream",
+    help="Answer every query with this SPARQL endpoint instead of local data "
+    "(its default graph must be the union of its named graphs).",
+)
+@remote_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)
@@ -460,6 +512,9 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 def serve_command(
     data: Path | None,
     store: Path | None,
+    upstream: str | None,
+    header: tuple[str, ...],
+    netrc_file: Path | None,
     host: str,
     port: int,
     engine: str | None,
@@ -475,9 +530,19 @@ def serve_command(
             "--store is served alone, by the oxigraph engine",
             hint="give either --data FILE or --store DIR",
         )
+    if upstream is not None and (data is not None or store is not None or engine):
+        raise InputError(
+            "--upstream answers every query: no --data, --store or --engine with it",
+        )
+    remote = None
+    if upstream is not None:
+        from policykg.graph.remote import auth_headers
+
+        remote = (upstream, auth_headers(upstream, header, netrc_file))
     serve(
         data=data,
         store=store,
+        upstream=remote,
         host=host,
         port=port,
         engine=engine,

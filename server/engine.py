@@ -33,6 +33,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -224,6 +225,7 @@ class Engine(ABC):
 
     name = "abstract"
     check_regex = False  # True for engines whose regex backtracks
+    remote: Any = None  # an engine that asks another store over the network
 
     def __init__(self, base_iri: str | None = None) -> None:
         self.base_iri = base_iri
@@ -500,37 +502,17 @@ class RdflibEngine(Engine):
         return ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
 
     def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
-        from pyparsing import ParseException
         from rdflib import URIRef
-        from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.parserutils import CompValue
 
-        try:
-            prepared = prepareQuery(sparql, base=self.base_iri)
-        except ParseException as exc:
-            raise QueryError(
-                f"malformed query at line {exc.lineno}, column {exc.col}: {exc.msg}"
-            ) from exc
-        except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
-            raise QueryError(f"malformed query: {exc}") from exc
-        self._refuse_on_algebra(prepared)
+        prepared = parse_with_rdflib(sparql, self.base_iri)
+        refuse_on_algebra(prepared, self.graph_set)
         if default_graphs or named_graphs:
             clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in default_graphs]
             clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in named_graphs]
             prepared.algebra["datasetClause"] = clauses
         with refuse_outbound(), no_graph_loading():
             return _rdflib_to_result(self.dataset.query(prepared))
-
-    def _refuse_on_algebra(self, prepared: Any) -> None:
-        """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM
-        only of the dataset's graphs, REGEX/REPLACE patterns that cannot backtrack for ever."""
-        services = service_clauses(prepared)
-        if services:
-            raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
-        default, named = dataset_graphs(prepared)
-        guard.check_graphs(default + named, self.graph_set, "FROM")
-        for pattern in regex_patterns(prepared):
-            guard.check_pattern(pattern, "in the parsed query")
 
     def _solutions(self, sparql: str) -> Iterator[Row]:
         result = self.dataset.query(sparql_prologue() + sparql)
@@ -546,6 +528,118 @@ class RdflibEngine(Engine):
         pattern = (to_rdflib(s), to_rdflib(p), to_rdflib(o), context)
         for s2, p2, o2, _ in self.dataset.quads(pattern):
             yield (from_rdflib(s2), from_rdflib(p2), from_rdflib(o2))
+
+
+def refuse_on_algebra(prepared: Any, known_graphs: frozenset[str]) -> None:
+    """The guard's rules once more, on rdflib's own parse of the query: no SERVICE, FROM
+    only of the dataset's graphs, REGEX/REPLACE patterns that cannot backtrack for ever."""
+    services = service_clauses(prepared)
+    if services:
+        raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
+    default, named = dataset_graphs(prepared)
+    guard.check_graphs(default + named, known_graphs, "FROM")
+    for pattern in regex_patterns(prepared):
+        guard.check_pattern(pattern, "in the parsed query")
+
+
+def parse_with_rdflib(sparql: str, base_iri: str | None) -> Any:
+    """rdflib's parse of a query (its algebra), QueryError when it does not parse."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(sparql, base=base_iri)
+    except ParseException as exc:
+        raise QueryError(
+            f"malformed query at line {exc.lineno}, column {exc.col}: {exc.msg}"
+        ) from exc
+    except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
+        raise QueryError(f"malformed query: {exc}") from exc
+
+
+class UpstreamEngine(Engine):
+    """A SPARQL endpoint elsewhere (`serve --upstream`): the same interface, every query
+    answered by that store over HTTP (graph/remote.py, the only place that connects).
+
+    Queries reach it only after the guard and a second decision on rdflib's parse of the
+    query (no SERVICE, whatever the spelling, so the upstream is never asked to fetch
+    anything; FROM only of the upstream's graphs). The server relays from its own worker
+    processes (``remote``): the evaluation children, which cannot open sockets, are not
+    used. The default graph must be the union of the named graphs there (for `oxigraph
+    serve`, --union-default-graph; the README says what other stores need)."""
+
+    name = "upstream"
+    remote = True
+
+    def __init__(self, remote: Any, base_iri: str | None = None) -> None:
+        super().__init__(base_iri)
+        self.remote = remote
+
+    @classmethod
+    def from_path(cls, path: Path | str, base_iri: str | None = None) -> Engine:
+        raise QueryError("an upstream engine reads no file")
+
+    @classmethod
+    def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> Engine:
+        raise QueryError("an upstream engine holds no dataset")
+
+    def _ask_upstream(
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[str, bytes]:
+        fields = [("query", sparql)]
+        fields += [("default-graph-uri", g) for g in default_graphs]
+        fields += [("named-graph-uri", g) for g in named_graphs]
+        return self.remote.request(
+            "POST",
+            self.remote.url,
+            urlencode(fields).encode("utf-8"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+
+    def _answer(
+        self, sparql: str, form: str | None, default: Sequence[str] = (), named: Sequence[str] = ()
+    ) -> Result:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            _, body = self._ask_upstream(sparql, "application/n-triples", default, named)
+            quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            return Result(_TripleList(quads))
+        _, body = self._ask_upstream(sparql, "application/sparql-results+json", default, named)
+        return Result(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+
+    def graphs(self) -> list[str]:
+        rows = self._answer("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "SELECT").rows()
+        return sorted(str(r["g"]) for r in rows if r["g"] is not None and r["g"].is_iri)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        rows = self._answer("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT").rows()
+        return [ox.Quad(*(to_oxigraph(r[k]) for k in ("s", "p", "o", "g"))) for r in rows]
+
+    def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
+        refuse_on_algebra(parse_with_rdflib(sparql, self.base_iri), self.graph_set)
+        return self._answer(sparql, info.form, default_graphs, named_graphs)
+
+    def _solutions(self, sparql: str) -> Iterator[Row]:
+        result = self._answer(sparql_prologue() + sparql, "SELECT")
+        for row in result.rows():
+            yield {name: term for name, term in row.items() if term is not None}
+
+    def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
+        terms = [
+            str(to_oxigraph(t)) if t is not None else f"?{v}"
+            for t, v in ((s, "s"), (p, "p"), (o, "o"))
+        ]
+        where = f"GRAPH {str(to_oxigraph(graph)) if graph is not None else '?g'}"
+        query = f"SELECT * WHERE {{ {where} {{ {' '.join(terms)} }} }}"
+        for row in self._answer(query, "SELECT").rows():
+            yield (
+                row.get("s") or to_term(to_oxigraph(s)),
+                row.get("p") or to_term(to_oxigraph(p)),
+                row.get("o") or to_term(to_oxigraph(o)),
+            )
 
 
 def _rdflib_to_result(result: Any) -> Result:
@@ -586,6 +680,17 @@ def recorded_stats(path: Path) -> dict[str, Any] | None:
 
 
 ENGINES: dict[str, type[Engine]] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
+
+
+def upstream_engine(
+    url: str, headers: dict[str, str], timeout: float, base_iri: str | None = None
+) -> UpstreamEngine:
+    """An engine over the SPARQL endpoint at ``url`` (checked to answer now)."""
+    from policykg.graph.remote import Remote
+
+    engine = UpstreamEngine(Remote(url, headers, timeout), base_iri)
+    engine.graph_set  # noqa: B018 (asked now: an unreachable store is said before serving)
+    return engine
 
 
 def open_engine(

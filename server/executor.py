@@ -321,6 +321,9 @@ class QueryRunner:
         the request's arrival; by default `timeout` seconds from now. The wait for a free
         child is part of it.
         """
+        if self.engine.remote is not None:
+            # an upstream store answers: this process relays (its children have no network)
+            return _unwrap(_outcome(_answer, self.engine, job, self.max_result_bytes), job.sparql)
         self._ensure_started()
         if deadline is None:
             deadline = time.monotonic() + self.timeout

@@ -25,7 +25,7 @@ from policykg.graph.errors import InputError
 from .app import create_app
 from .config import Config
 from .dataset import checked_dataset, checked_store
-from .engine import OxigraphEngine
+from .engine import OxigraphEngine, upstream_engine
 
 # Seconds gunicorn gives a sync worker beyond the longest request timeout of the Config,
 # in the documented gunicorn command (behind a buffering proxy), so that the service's own
@@ -106,15 +106,24 @@ def serve(
     workers: int = 2,
     front: str = "granian",
     store: Path | None = None,
+    upstream: tuple[str, dict[str, str]] | None = None,
 ) -> None:
     """Build or load, validate, then serve until interrupted. With ``store``, the on-disk
-    store is served (its changed graphs validated first) and nothing is loaded."""
+    store is served (its changed graphs validated first) and nothing is loaded; with
+    ``upstream`` (URL, headers), that SPARQL endpoint answers (what it holds is validated
+    where it was built: nothing is validated here)."""
     say = progress or (lambda _m: None)
     check_address_free(host, port)
     config: dict[str, Any] = {"PUBLIC_URL": f"http://{_url_host(host)}:{port}/"}
     if engine:
         config["ENGINE"] = engine
-    if store is not None:
+    if upstream is not None:
+        url, headers = upstream
+        say(f"answering queries with {url} …")
+        settings = Config.from_sources(config)
+        remote = upstream_engine(url, headers, settings.query_timeout, settings.base_iri)
+        app = create_app(config, engine=remote)
+    elif store is not None:
         checked_store(store, allow_nonconforming, say)
         config["STORE"] = str(store)
         app = create_app(config, engine=OxigraphEngine.from_store(store))
