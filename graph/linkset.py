@@ -41,22 +41,27 @@ def wikidata_links(union: Graph) -> int:
 def implemented_documents(data: Graph) -> list[URIRef]:
     """Documents that others implement and that implement nothing themselves, in IRI order."""
     docs = set(data.subjects(RDF.type, PKG.PolicyDocument))
-    targets = {
-        o
-        for s, o in data.subject_objects(ELI.ensures_implementation_of)
-        if isinstance(o, URIRef) and s in docs and o in docs
-    }
-    return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
+    links = list(data.subject_objects(ELI.ensures_implementation_of))
+    implementing = {s for s, _ in links}
+    targets = {o for s, o in links if isinstance(o, URIRef) and s in docs and o in docs}
+    return sorted(t for t in targets if t not in implementing)
 
 
-def implementation_links(union: Graph, document: URIRef) -> int:
-    """How many eli:ensures_implementation_of links point at a document or anything inside it."""
-    prefix = f"{document}/"
-    return sum(
-        1
-        for o in union.objects(None, ELI.ensures_implementation_of)
-        if o == document or str(o).startswith(prefix)
-    )
+def implementation_counts(union: Graph, documents: list[URIRef]) -> dict[URIRef, int]:
+    """For each document, how many eli:ensures_implementation_of links point at it or at
+    anything inside it (one pass over the links: an object is matched by its prefixes)."""
+    counts = dict.fromkeys(documents, 0)
+    wanted = {str(d): d for d in documents}
+    for o in union.objects(None, ELI.ensures_implementation_of):
+        text = str(o)
+        cut = len(text)
+        while cut > 0:
+            document = wanted.get(text[:cut])
+            if document is not None:
+                counts[document] += 1
+                break  # documents do not nest: one prefix is the document
+            cut = text.rfind("/", 0, cut)
+    return counts
 
 
 def linkset_graph(data: Graph, size: int | None = None) -> Graph:
@@ -85,7 +90,9 @@ def linkset_graph(data: Graph, size: int | None = None) -> Graph:
         "places matched to Wikidata items",
     )
 
-    for doc in implemented_documents(union):
+    implemented = implemented_documents(union)
+    counts = implementation_counts(union, implemented)
+    for doc in implemented:
         number = union.value(doc, ELI.id_local)
         key = str(doc)[len(str(PKID)) :]  # doc/{issuerCode}/{year}/{serial}
         target = PKID[f"dataset/{key}"]
@@ -101,7 +108,7 @@ def linkset_graph(data: Graph, size: int | None = None) -> Graph:
             PKID[f"dataset/linkset/{key}"],
             target,
             ELI.ensures_implementation_of,
-            implementation_links(union, doc),
+            counts[doc],
             f"documents and items implementing {number or doc}",
         )
     return g
