@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from . import iris
 from .agencies import AgencyResolver, Jurisdiction
@@ -59,7 +60,7 @@ class DocumentCounts:
     agencies and places are sets, counted once over the whole build)."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    agencies: set[object] = field(default_factory=set)
+    agencies: set[Node] = field(default_factory=set)
     places: set[tuple[str, str]] = field(default_factory=set)
 
     def add(self, other: DocumentCounts) -> None:
@@ -112,7 +113,7 @@ def document_counts(doc: Document, triples: Iterable[Triple]) -> DocumentCounts:
         for m in [*doc.entities.mentions, *(x for e in holders for x in e.mentions)]
         if m.kind == "place"
     }
-    agencies = {o for _, p, o in triples if p == PKG.agent}
+    agencies: set[Node] = {o for _, p, o in triples if p == PKG.agent}
     return DocumentCounts(counts, agencies, places)
 
 

@@ -41,7 +41,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -599,7 +599,8 @@ def nquads_lines(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> l
     """The triples as the sorted, distinct N-Quads lines of named graph ``graph``, written
     exactly as :func:`serialize_dataset` writes them (rdflib's own row writer), without
     putting them in a store first."""
-    return sorted({_nq_row(t, graph).encode("utf-8", "replace") for t in triples})
+    row = cast(Callable[[tuple[Node, Node, Node], URIRef], str], _nq_row)  # untyped in rdflib
+    return sorted({row(t, graph).encode("utf-8", "replace") for t in triples})
 
 
 def triple_line(quad_line: bytes) -> bytes:

@@ -88,7 +88,9 @@ class RemoteError(InputError):
     http_status = 502
 
 
-def auth_headers(url: str, header: tuple[str, ...] = (), netrc_file: Path | None = None) -> dict:
+def auth_headers(
+    url: str, header: tuple[str, ...] = (), netrc_file: Path | None = None
+) -> dict[str, str]:
     """The headers to send: each ``Name: value`` given, else Basic authentication from the
     netrc entry of the URL's host (the file named, or ~/.netrc when it exists)."""
     headers: dict[str, str] = {}

@@ -21,6 +21,7 @@ from types import TracebackType
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from . import iris
 from .errors import InputError, RDFSyntaxError
@@ -158,7 +159,7 @@ class StoreWriter:
         links = Dataset()
         graph = links.graph(URIRef("urn:x-policykg:links"))
         for quad in self._link_quads():
-            graph.add(tuple(_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))
+            graph.add(rdflib_triple(quad))
         lines = nquads_lines(linkset_graph(links, size=size), LINKSET)
         self.store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
 
@@ -183,7 +184,7 @@ class StoreWriter:
         return found
 
 
-def _rdflib(term: object) -> object:
+def rdflib_term(term: object) -> Node:
     """An rdflib term for a pyoxigraph one."""
     from rdflib import BNode, Literal
 
@@ -195,6 +196,11 @@ def _rdflib(term: object) -> object:
     if term.language:
         return Literal(term.value, lang=term.language)
     return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def rdflib_triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
+    """A quad's triple in rdflib terms."""
+    return rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)
 
 
 def open_for_writing(path: Path) -> StoreWriter:
@@ -242,5 +248,5 @@ def as_graph(store: ox.Store, name: str) -> Graph:
     """One named graph of a store as an rdflib Graph."""
     graph = Graph(identifier=URIRef(name))
     for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(name)):
-        graph.add(tuple(_rdflib(t) for t in (quad.subject, quad.predicate, quad.object)))
+        graph.add(rdflib_triple(quad))
     return graph

@@ -131,7 +131,7 @@ def _record_from_json(data: dict[str, Any]) -> ResultRecord:
     return ResultRecord(
         messages=dict(data["messages"]),
         shape_labels=dict(data["shape_labels"]),
-        path_triples=[tuple(from_n3(t) for t in triple) for triple in data["path_triples"]],
+        path_triples=[(_node(s), _node(p), _node(o)) for s, p, o in data["path_triples"]],
         **terms,
         **texts,
     )

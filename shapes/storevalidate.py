@@ -21,12 +21,18 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from policykg.graph.namespaces import PKG, bind_prefixes
 from policykg.graph.pipeline import version
-from policykg.graph.store import as_graph, graph_hash, open_read_only, stored_hashes
+from policykg.graph.store import (
+    as_graph,
+    graph_hash,
+    open_read_only,
+    rdflib_term,
+    stored_hashes,
+)
 
 from .ledger import Ledger, Record, context_hash
 from .loading import bundled_shapes, bundled_shapes_path, load_shapes
@@ -49,17 +55,6 @@ def to_oxigraph(node: Node) -> Any:
     if isinstance(node, BNode):
         return ox.BlankNode(str(node))
     return None
-
-
-def to_rdflib(term: Any) -> Node:
-    """An rdflib term for a pyoxigraph one."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 class StoreSubjectIndex:
@@ -97,7 +92,7 @@ class StoreSubjectIndex:
         if term is None:
             return []
         return [
-            (node, to_rdflib(q.predicate), to_rdflib(q.object))
+            (node, rdflib_term(q.predicate), rdflib_term(q.object))
             for q in self.store.quads_for_pattern(term, None, None, None)
             if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in self.skip
         ]
@@ -147,6 +142,13 @@ def _in_workers(names: list[str], jobs: int) -> Iterator[tuple[str, list[ResultR
         yield from pool.map(_validate_unit, names)
 
 
+def graphs_holding(store: ox.Store, query: str) -> list[str]:
+    """The graph names a SELECT ?g query over the store finds, sorted."""
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return sorted(str(row["g"].value) for row in solutions)
+
+
 def shapes_bytes(shapes: str | Path | None) -> bytes:
     """The shapes file's bytes (for the context hash)."""
     if shapes is None:
@@ -166,8 +168,8 @@ def validate_store(
     when it can be written."""
     say = progress or (lambda _m: None)
     store = open_read_only(path)
-    documents = sorted(str(r["g"].value) for r in store.query(_DOCUMENT_GRAPHS))
-    schema = sorted(str(r["g"].value) for r in store.query(_SCHEMA_GRAPHS))
+    documents = graphs_holding(store, _DOCUMENT_GRAPHS)
+    schema = graphs_holding(store, _SCHEMA_GRAPHS)
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     rest = [g for g in graphs if g not in documents and g not in schema]
     hashes = stored_hashes(path)
@@ -176,9 +178,7 @@ def validate_store(
             quads = store.quads_for_pattern(None, None, None, ox.NamedNode(name))
             hashes[name] = graph_hash(quads)
     shapes_graph = load_shapes(shapes) if shapes is not None else bundled_shapes()
-    context = context_hash(
-        {g: hashes[g] for g in rest + schema}, shapes_bytes(shapes), version()
-    )
+    context = context_hash({g: hashes[g] for g in rest + schema}, shapes_bytes(shapes), version())
     ledger = Ledger() if revalidate else Ledger.read(Path(path))
     contents = {g: hashes[g] for g in documents}
     contents[REFERENCE] = context
