@@ -27,6 +27,7 @@ from rdflib.term import Node
 from policykg.graph.namespaces import PKG, bind_prefixes
 from policykg.graph.pipeline import version
 from policykg.graph.store import (
+    LINKSET,
     as_graph,
     graph_hash,
     open_read_only,
@@ -178,10 +179,14 @@ def validate_store(
             quads = store.quads_for_pattern(None, None, None, ox.NamedNode(name))
             hashes[name] = graph_hash(quads)
     shapes_graph = load_shapes(shapes) if shapes is not None else bundled_shapes()
-    context = context_hash({g: hashes[g] for g in rest + schema}, shapes_bytes(shapes), version())
+    # what a document's validation reads besides its graph: the reference graphs (not the
+    # linkset, which describes the dataset and changes with any document), the shapes
+    reference = {g: hashes[g] for g in rest + schema if g != str(LINKSET)}
+    context = context_hash(reference, shapes_bytes(shapes), version())
     ledger = Ledger() if revalidate else Ledger.read(Path(path))
     contents = {g: hashes[g] for g in documents}
-    contents[REFERENCE] = context
+    everything = {g: hashes[g] for g in rest + schema}
+    contents[REFERENCE] = context_hash(everything, shapes_bytes(shapes), version())
     stale = [u for u in [*documents, REFERENCE] if not ledger.current(u, contents[u], context)]
     say(
         f"SHACL: {len(documents) + 1 - len(stale):,} units unchanged since their validation, "
