@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -40,6 +40,7 @@ import pyoxigraph as ox
 from policykg.graph.errors import QueryError, QueryRefused
 from policykg.graph.namespaces import PREFIXES, sparql_prologue
 from policykg.graph.rdfio import read_dataset, read_store, store_of
+from policykg.graph.remote import Remote
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 from policykg.shapes.sandbox import no_graph_loading
 
@@ -63,6 +64,9 @@ class Term(str):
     """
 
     __slots__ = ("kind", "datatype", "lang")
+    kind: str
+    datatype: str | None
+    lang: str | None
 
     def __new__(
         cls, value: str, kind: str, datatype: str | None = None, lang: str | None = None
@@ -97,7 +101,8 @@ class Term(str):
         except ValueError:
             return None
 
-    def __reduce__(self):  # picklable across the evaluation pipe
+    def __reduce__(self) -> tuple[type[Term], tuple[str, str, str | None, str | None]]:
+        # picklable across the evaluation pipe
         return (Term, (str(self), self.kind, self.datatype, self.lang))
 
 
@@ -118,6 +123,19 @@ def to_term(node: Any) -> Term | None:
     return Term(str(node), "triple")
 
 
+def term_of(node: Any) -> Term:
+    """A Term from a pyoxigraph term that is there (a triple's, a bound variable's)."""
+    term = to_term(node)
+    if term is None:
+        raise QueryError("a term was expected where none is")
+    return term
+
+
+def terms_of(triple: Any) -> tuple[Term, Term, Term]:
+    """A pyoxigraph triple (or quad) as three Terms."""
+    return term_of(triple.subject), term_of(triple.predicate), term_of(triple.object)
+
+
 def from_rdflib(node: Any) -> Term:
     """A Term from an rdflib term, as pyoxigraph would give it."""
     from rdflib import BNode, Literal
@@ -133,10 +151,9 @@ def to_oxigraph(term: str | None) -> Any:
     """A pyoxigraph term for a Term, or an IRI for any other string (None stays None)."""
     if term is None:
         return None
-    kind = getattr(term, "kind", "iri")
-    if kind == "bnode":
+    if isinstance(term, Term) and term.kind == "bnode":
         return ox.BlankNode(str(term))
-    if kind == "literal":
+    if isinstance(term, Term) and term.kind == "literal":
         if term.lang:
             return ox.Literal(str(term), language=term.lang)
         return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD + "string"))
@@ -149,10 +166,9 @@ def to_rdflib(term: str | None) -> Any:
 
     if term is None:
         return None
-    kind = getattr(term, "kind", "iri")
-    if kind == "bnode":
+    if isinstance(term, Term) and term.kind == "bnode":
         return BNode(str(term))
-    if kind == "literal":
+    if isinstance(term, Term) and term.kind == "literal":
         if term.lang:
             return Literal(str(term), lang=term.lang)
         datatype = term.datatype
@@ -192,7 +208,7 @@ class Result:
 
     def triples(self) -> list[tuple[Term, Term, Term]]:
         """CONSTRUCT/DESCRIBE triples as (subject, predicate, object) Terms."""
-        return [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in self.native]
+        return [terms_of(t) for t in self.native]
 
     def serialize(self, media_type: str, max_bytes: int = sys.maxsize) -> bytes:
         """The whole answer in `media_type`; ResultTooLarge past `max_bytes`."""
@@ -225,7 +241,7 @@ class Engine(ABC):
 
     name = "abstract"
     check_regex = False  # True for engines whose regex backtracks
-    remote: Any = None  # an engine that asks another store over the network
+    remote: Remote | None = None  # the store over the network that answers, if any
 
     def __init__(self, base_iri: str | None = None) -> None:
         self.base_iri = base_iri
@@ -334,7 +350,7 @@ class Engine(ABC):
         the union of the graphs read as the RDF merge, a set: a solution repeated because
         two graphs hold the same triple comes once. Unbound variables are left out."""
         rows: list[Row] = []
-        seen: set[frozenset[tuple[str, tuple]]] = set()
+        seen: set[frozenset[tuple[str, tuple[str, str, str | None, str | None]]]] = set()
         for row in self._solutions(sparql):
             key = frozenset((name, term.key) for name, term in row.items())
             if key not in seen:
@@ -347,7 +363,7 @@ class Engine(ABC):
     ) -> Iterator[Triple]:
         """The distinct triples matching a pattern, in one named graph or in all of them.
         A pattern's term is a Term, or a plain string for an IRI; None matches anything."""
-        seen: set[tuple] = set()
+        seen: set[tuple[tuple[str, str, str | None, str | None], ...]] = set()
         for triple in self._matches(s, p, o, graph):
             key = tuple(t.key for t in triple)
             if key not in seen:
@@ -360,14 +376,14 @@ class Engine(ABC):
 
     @cached_property
     def _stats(self) -> Stats:
-        counts = {str(r["g"]): int(r["n"]) for r in self.select_rows(_GRAPH_COUNTS)}
+        counts = {str(r["g"]): int(r["n"] or 0) for r in self.select_rows(_GRAPH_COUNTS)}
         row = self.select_rows(_STATS_QUERY)[0]
         return Stats(
             triples=sum(counts.values()),
             graphs=counts,
-            entities=int(row["entities"]),
-            classes=int(row["classes"]),
-            properties=int(row["properties"]),
+            entities=int(row["entities"] or 0),
+            classes=int(row["classes"] or 0),
+            properties=int(row["properties"] or 0),
         )
 
     def stats(self) -> Stats:
@@ -426,7 +442,13 @@ class OxigraphEngine(Engine):
     def quads(self) -> Iterable[ox.Quad]:
         return self.store.quads_for_pattern(None, None, None, None)
 
-    def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
         kwargs: dict[str, Any] = {"base_iri": self.base_iri}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -447,14 +469,16 @@ class OxigraphEngine(Engine):
         solutions = self.store.query(
             sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True
         )
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("a SELECT query was expected")
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            yield {name: to_term(solution[name]) for name in names if solution[name] is not None}
+            yield {name: term_of(solution[name]) for name in names if solution[name] is not None}
 
     def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
         pattern = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(graph))
         for quad in self.store.quads_for_pattern(*pattern):
-            yield (to_term(quad.subject), to_term(quad.predicate), to_term(quad.object))
+            yield terms_of(quad)
 
 
 class RdflibEngine(Engine):
@@ -501,7 +525,13 @@ class RdflibEngine(Engine):
         nquads = self.dataset.serialize(format="application/n-quads", encoding="utf-8")
         return ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
 
-    def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
         from rdflib import URIRef
         from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -517,7 +547,7 @@ class RdflibEngine(Engine):
     def _solutions(self, sparql: str) -> Iterator[Row]:
         result = self.dataset.query(sparql_prologue() + sparql)
         names = [str(v) for v in result.vars or []]
-        for row in result:
+        for row in cast(Iterable[Any], result):
             yield {name: from_rdflib(row[name]) for name in names if row[name] is not None}
 
     def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
@@ -569,11 +599,10 @@ class UpstreamEngine(Engine):
     serve`, --union-default-graph; the README says what other stores need)."""
 
     name = "upstream"
-    remote = True
 
-    def __init__(self, remote: Any, base_iri: str | None = None) -> None:
+    def __init__(self, remote: Remote, base_iri: str | None = None) -> None:
         super().__init__(base_iri)
-        self.remote = remote
+        self.remote: Remote = remote
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> Engine:
@@ -618,7 +647,13 @@ class UpstreamEngine(Engine):
         rows = self._answer("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT").rows()
         return [ox.Quad(*(to_oxigraph(r[k]) for k in ("s", "p", "o", "g"))) for r in rows]
 
-    def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
         refuse_on_algebra(parse_with_rdflib(sparql, self.base_iri), self.graph_set)
         return self._answer(sparql, info.form, default_graphs, named_graphs)
 
@@ -636,9 +671,9 @@ class UpstreamEngine(Engine):
         query = f"SELECT * WHERE {{ {where} {{ {' '.join(terms)} }} }}"
         for row in self._answer(query, "SELECT").rows():
             yield (
-                row.get("s") or to_term(to_oxigraph(s)),
-                row.get("p") or to_term(to_oxigraph(p)),
-                row.get("o") or to_term(to_oxigraph(o)),
+                row.get("s") or term_of(to_oxigraph(s)),
+                row.get("p") or term_of(to_oxigraph(p)),
+                row.get("o") or term_of(to_oxigraph(o)),
             )
 
 
@@ -651,7 +686,7 @@ def _rdflib_to_result(result: Any) -> Result:
     return Result(_TripleList(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
 
 
-class _TripleList(list):
+class _TripleList(list[Any]):
     """A materialised CONSTRUCT/DESCRIBE answer (iterable of pyoxigraph Triples)."""
 
     def __init__(self, quads: Iterable[Any]) -> None:
@@ -686,8 +721,6 @@ def upstream_engine(
     url: str, headers: dict[str, str], timeout: float, base_iri: str | None = None
 ) -> UpstreamEngine:
     """An engine over the SPARQL endpoint at ``url`` (checked to answer now)."""
-    from policykg.graph.remote import Remote
-
     engine = UpstreamEngine(Remote(url, headers, timeout), base_iri)
     engine.graph_set  # noqa: B018 (asked now: an unreachable store is said before serving)
     return engine
