@@ -212,10 +212,11 @@ def bench_size(corpus: Path, size: int, work: Path, jobs: int, runs: int) -> dic
     )
     say(f"build {seconds:.1f} s, {rss / 2**20:.0f} MB")
 
-    seconds, rss, _ = timed(
+    seconds, rss, text = timed(
         [POLICYKG, "validate", "--store", str(store), "--revalidate", "--jobs", str(jobs)]
     )
     out["validate_s"], out["validate_rss_mb"] = seconds, rss / 2**20
+    out["verdict"] = next(ln for ln in text.splitlines() if ln.startswith("policykg validate"))
     say(f"validate {seconds:.1f} s")
     changed = folder / files[-1].name
     changed.write_text(
@@ -228,7 +229,8 @@ def bench_size(corpus: Path, size: int, work: Path, jobs: int, runs: int) -> dic
 
     port = free_port()
     server = Server(
-        [POLICYKG, "serve", "--store", str(store), "--port", str(port)],
+        # generated documents are not all read right: serve what the shapes find anyway
+        [POLICYKG, "serve", "--store", str(store), "--port", str(port), "--allow-nonconforming"],
         port,
         "/healthz",
         {"POLICYKG_ANSWER_CACHE_BYTES": "0", "POLICYKG_QUERY_TIMEOUT": "600"},
@@ -327,6 +329,11 @@ def table(results: list[dict], jobs: int) -> str:
             f"{r['build_rss_mb']:.0f} | {r['validate_s']:.1f} | {r['revalidate_one_s']:.1f} | "
             f"{r['serve_ready_s']:.1f} | {r['push_s']:.1f} |"
         )
+    lines += [
+        "",
+        "Validation verdicts (generated text is not always read right; the shapes say where):",
+    ]
+    lines += [f"- {r['documents']:,} documents: {r['verdict']}" for r in results]
     lines += [
         "",
         "Queries over HTTP, answer cache off, median ms (rows); `one doc`: the same query "
