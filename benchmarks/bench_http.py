@@ -4,8 +4,8 @@ One run, the same data (the bundled corpus's graph as N-Quads, or --data FILE) a
 ten competency-question queries (server/queries/cq*.rq) on all three servers:
 
 - policykg under each documented production command, default engine (pyoxigraph):
-  granian --interface wsgi --workers 2 --blocking-threads 1 (the front `policykg
-  serve` runs), as configured by default (repeated queries are answered from its
+  `policykg serve --workers 2` (granian, each worker with the request threads its
+  Config asks for), as configured by default (repeated queries are answered from its
   answer cache, as they are here) and with the answer cache off (every request
   evaluated); and gunicorn -w 2 --preload --timeout 30, as configured by default;
 - oxigraph serve-read-only --union-default-graph over a RocksDB store built with
@@ -76,22 +76,20 @@ def gunicorn(port: int) -> list[str]:
     ]
 
 
-def granian(port: int) -> list[str]:
-    """The documented production command under granian."""
+def granian(port: int, data: Path) -> list[str]:
+    """The documented production command: `policykg serve` (granian, 2 workers, each with
+    the request threads its Config asks for)."""
     return [
-        str(BIN / "granian"),
-        "--interface",
-        "wsgi",
+        str(BIN / "policykg"),
+        "serve",
+        "--data",
+        str(data),
         "--workers",
         "2",
-        "--blocking-threads",
-        "1",
-        "--no-ws",
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
-        "policykg.server.wsgi:app",
     ]
 
 
@@ -335,8 +333,8 @@ def main() -> int:
         env = dict(os.environ, POLICYKG_DATA=str(data))
         env_no_cache = dict(env, POLICYKG_ANSWER_CACHE_BYTES="0")
         commands = {
-            POLICYKG: (granian(ports[POLICYKG]), "/sparql", env),
-            POLICYKG_NO_CACHE: (granian(ports[POLICYKG_NO_CACHE]), "/sparql", env_no_cache),
+            POLICYKG: (granian(ports[POLICYKG], data), "/sparql", env),
+            POLICYKG_NO_CACHE: (granian(ports[POLICYKG_NO_CACHE], data), "/sparql", env_no_cache),
             POLICYKG_GUNICORN: (gunicorn(ports[POLICYKG_GUNICORN]), "/sparql", env),
             "oxigraph serve": (
                 [

@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from policykg.graph.confine import READER_MEMORY, reader_limits
 from policykg.graph.errors import InputError, PolicyKGError
 from policykg.graph.source import MAX_SOURCE_BYTES, source_size_limit
 
@@ -144,6 +145,14 @@ class StageBar:
     help="Largest text file accepted (real documents are under 100 KB).",
 )
 @click.option(
+    "--max-reader-memory",
+    type=click.IntRange(16),
+    default=READER_MEMORY // (1024 * 1024),
+    show_default=True,
+    help="MiB of memory the reader of one PDF, Word file or web page may use "
+    "(a file that needs more is refused: a decompression bomb).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Stop at the first file that cannot be built and write nothing "
@@ -158,6 +167,7 @@ def build_command(
     jobs: int | None,
     quiet: bool,
     max_input_bytes: int,
+    max_reader_memory: int,
     strict: bool,
 ) -> None:
     """Build the graph of TEXT_FILES (default: the bundled corpus) into --output and/or
@@ -186,7 +196,10 @@ def build_command(
     started = time.perf_counter()
     bar = None if quiet else StageBar()
     try:
-        with source_size_limit(max_input_bytes):
+        with (
+            source_size_limit(max_input_bytes),
+            reader_limits(max_reader_memory * 1024 * 1024),
+        ):
             result = stream_build(
                 list(text_files) or None,
                 output,

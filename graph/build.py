@@ -111,6 +111,7 @@ class DocumentBuilder:
         for item in self.doc.items_without_part:
             self.add_item(item, self.iri)
         self.add_paragraphs(self.iri, self.doc.paragraphs)
+        self.add_paragraphs(self.iri, self.doc.notice_paragraphs, iris.notice_iri(self.iri))
         self.add_mentions(self.iri, self.doc.entities.mentions)
         quality = reading_quality(self.doc, len(self.ctx.new_agencies))
         self.add_quality(quality)
@@ -258,11 +259,14 @@ class DocumentBuilder:
             self.add_clause(m, measure.clause)
         self.add_entities(m, measure.entities)
 
-    def add_paragraphs(self, parent: URIRef, paragraphs: list[Paragraph]) -> None:
+    def add_paragraphs(
+        self, parent: URIRef, paragraphs: list[Paragraph], numbered_under: URIRef | None = None
+    ) -> None:
         """The paragraphs of a part, item or document that are no measures, with what
-        extraction found in them (a goal's targets, a closing paragraph's deadline)."""
+        extraction found in them (a goal's targets, a closing paragraph's deadline); their
+        IRIs are numbered under ``numbered_under`` when it is given, else under the parent."""
         for paragraph in paragraphs:
-            node = iris.paragraph_iri(parent, paragraph.ordinal)
+            node = iris.paragraph_iri(numbered_under or parent, paragraph.ordinal)
             self.add(node, RDF.type, PKG.Paragraph)
             self.add(node, ELI.is_part_of, parent)
             self.add(node, PKG.ordinal, integer(paragraph.ordinal))

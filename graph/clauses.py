@@ -154,8 +154,9 @@ _MAX_NAME = 40
 _PLACE_VARIANTS = re.compile(rf"[（(][{PLACE_SUFFIXES}、，,]+[）)]$")
 # Words for a level of division alone: the members of a collective such as 各区、县级市.
 _LEVEL_WORDS = re.compile(r"^(?:县级市|自治县|县|市|区|旗|州|盟|乡镇|乡|镇|街道)$")
-# Leading words of a segment that say how, not who (由省商务厅牵头负责).
-_LEADING_WORDS = re.compile(r"^(?:由|分别由|均由)")
+# Leading words of a segment that say how or where, not who: 由省商务厅牵头负责, and a scope
+# before 由 (技工院校内由人力资源社会保障行政部门负责). No agency's name holds 由.
+_LEADING_WORDS = re.compile(r"^[^由、，,；;]{0,15}?(?:分别|均|统一)?由")
 
 # --- rules a document states about its clauses -----------------------------------------
 # "The first listed leads": a statement that the first-listed (列第一位, 排在首位, 第一个,

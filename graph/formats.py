@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policykg.graph.confine import run_confined
 from policykg.graph.derived import Derived
 from policykg.graph.errors import SourceFileError
 from policykg.graph.model import SourceText
@@ -137,6 +138,7 @@ def read_published(raw: bytes, name: str) -> SourceText | None:
     """The SourceText of a web page, PDF or Word file; None for text (the caller reads it).
 
     Formats policykg does not read raise SourceFileError saying what to give instead.
+    The reader runs in a child process with capped memory and CPU time (graph/confine.py).
     """
     kind = sniff(raw)
     if kind == TEXT:
@@ -144,7 +146,7 @@ def read_published(raw: bytes, name: str) -> SourceText | None:
     reader = _READERS.get(kind)
     if reader is None:
         raise _refusal(kind, name)
-    derived = reader(raw, name)
+    derived = run_confined(name, reader, raw, name)
     return SourceText(
         text=derived.text,
         file_name=name,

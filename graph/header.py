@@ -45,6 +45,7 @@ class FrontMatter:
 
     document: Document
     labelled: list[tuple[Span, str | None]] = field(default_factory=list)
+    notice: list[Span] = field(default_factory=list)  # the notice's own sentences
 
 
 def parse_date(m: re.Match[str]) -> date | None:
@@ -132,28 +133,34 @@ def read_front_matter(
     release: Span | None = None
     issuer: Span | None = None
     issued: date | None = None
+    used = {0} if notice else set()  # lines that are one of the header's elements
     for k, line in enumerate(lines):
         if k in skip:
             header_end = max(header_end, k)
         elif number is None and (dn := parse_document_number(line.text)):
             number = (dn, line)
             header_end = max(header_end, k)
+            used.add(k)
         elif (
             addressees is None and 0 < k <= max(header_end, 0) + 1 and is_addressee_line(line.text)
         ):
             addressees = line
             header_end = max(header_end, k)
+            used.add(k)
         elif release is None and (rm := RELEASE.match(line.text)):
             release = Span(line.begin + rm.start(1), line.begin + rm.end(1), rm.group(1))
             header_end = max(header_end, k)
+            used.add(k)
         elif issued is None and (dm := date_line(line.text)):
             issued = parse_date(dm)
             header_end = max(header_end, k)
+            used.add(k)
             if dm.group("who"):
                 who = dm.group("who").rstrip()
                 issuer = Span(line.begin, line.begin + len(who), who)
             elif k > 0 and is_agency_name(lines[k - 1].text):
                 issuer = lines[k - 1].span()
+                used.add(k - 1)
     title_index = next(
         (
             k
@@ -185,7 +192,10 @@ def read_front_matter(
     if addressees:
         doc.addressees = _addressees(source.text, addressees)
     rest = [line for k, line in enumerate(lines[body_start:], body_start) if k not in skip]
-    return _preamble(doc, rest, kinds)
+    front = _preamble(doc, rest, kinds)
+    if notice:  # the notice's sentences (现将《…》印发给你们…) are kept, not dropped
+        front.notice = [lines[k].span() for k in range(1, title_index or 0) if k not in used | skip]
+    return front
 
 
 def _preamble(doc: Document, lines: list[Line], kinds: Mapping[str, str]) -> FrontMatter:

@@ -90,6 +90,11 @@ def paragraph_iri(parent: URIRef, ordinal: int) -> URIRef:
     return URIRef(f"{parent}/paragraph/{ordinal}")
 
 
+def notice_iri(document: URIRef) -> URIRef:
+    """The notice that issues the document: its paragraphs are numbered under it."""
+    return URIRef(f"{document}/notice")
+
+
 def child_iri(parent: URIRef, kind: str, ordinal: int) -> URIRef:
     """A responsibility, time bound or quantity of a measure, by its ordinal."""
     return URIRef(f"{parent}/{kind}/{ordinal}")

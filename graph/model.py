@@ -182,7 +182,8 @@ class Paragraph:
 
     ``role`` says why it is not a measure: "content" (text of a part or item that states
     no measure: an introduction, a principle, a goal), "closing" (a closing paragraph of
-    the document after its last part or item), "attachment" (text of an attachment, 附件)
+    the document after its last part or item), "attachment" (text of an attachment, 附件),
+    "notice" (the sentences of the notice that issues the document: 现将《…》印发给你们…)
     or "unplaced" (text that fits no element of the layout; counted as not understood).
     ``section`` is the section-kind concept IRI of the heading it stands under (goals,
     principles …), when that heading names one.
@@ -242,6 +243,7 @@ class Document:
     parts: list[Part] = field(default_factory=list)
     items_without_part: list[Item] = field(default_factory=list)  # documents with no parts
     paragraphs: list[Paragraph] = field(default_factory=list)  # outside any part
+    notice_paragraphs: list[Paragraph] = field(default_factory=list)  # the 印发 notice's text
     items_restart: bool = False  # items numbered afresh in every part
     body: Span | None = None  # from the first part or item to the end of the last one
     printed_by: Span | None = None

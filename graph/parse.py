@@ -148,6 +148,8 @@ class _Parser:
         doc = front.document
         for span, section in front.labelled:
             self._paragraph(doc.paragraphs, span, "content", section)
+        for span in front.notice:
+            self._paragraph(doc.notice_paragraphs, span, "notice", None)
         self._body(doc, self.lines[first:], layout)
         if doc.issuer is None:
             doc.issuer = issuer_in_title(doc.notice_title or doc.title)

@@ -122,7 +122,7 @@ def read_lines(raw: bytes, name: str) -> tuple[list[list[Line]], str | None, int
             lines = page_lines(n, device.get_result())
             unmapped += sum(line.text.count("(cid:") for line in lines)
             pages.append(lines)
-    except SourceFileError:
+    except (SourceFileError, MemoryError):  # a bomb is refused by graph/confine.py
         raise
     except PDFPasswordIncorrect as e:
         raise SourceFileError(

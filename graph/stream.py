@@ -20,6 +20,7 @@ any process at once, through this module's own accounting).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import multiprocessing
 import os
@@ -36,6 +37,7 @@ from typing import Any
 from rdflib import Dataset, URIRef
 
 from . import iris
+from .confine import Limits, current_limits, reader_limits
 from .corpus import CitationResolver, CorpusIndex, IndexEntry, index_entry, refuse_duplicate
 from .errors import PolicyKGError
 from .formats import expand_folders
@@ -114,10 +116,12 @@ def _parsed(source: Source) -> Document:
 
 @dataclass
 class _State:
-    """What every worker needs, set in the parent before the workers are forked."""
+    """What every worker needs, set in the parent before the workers are forked (the
+    limits on inputs too: a context variable is the parent's thread's own)."""
 
     ref: Reference
     max_bytes: int
+    limits: Limits
     runs: Path | None = None
     index: CorpusIndex | None = None
     resolver: CitationResolver | None = None
@@ -137,9 +141,20 @@ class DocumentReport:
     hash: str  # of the graph's content (graph/store.py)
 
 
+@contextlib.contextmanager
+def _input_limits(state: _State) -> Iterator[None]:
+    """The parent's limits on input files, in this process."""
+    limits = state.limits
+    with (
+        source_size_limit(state.max_bytes),
+        reader_limits(limits.memory_bytes, limits.cpu_seconds),
+    ):
+        yield
+
+
 def _index_one(source: Source) -> IndexEntry | PolicyKGError:
     state = _STATE[0]
-    with source_size_limit(state.max_bytes):
+    with _input_limits(state):
         try:
             return index_entry(_parsed(source))
         except PolicyKGError as err:
@@ -150,7 +165,7 @@ def _build_one(job: tuple[int, Source]) -> DocumentReport:
     number, source = job
     state = _STATE[0]
     assert state.index is not None and state.resolver is not None and state.runs is not None
-    with source_size_limit(state.max_bytes):
+    with _input_limits(state):
         doc = _parsed(source)
     built = build_document(doc, state.index, state.resolver, state.ref, lambda _m: None)
     del doc
@@ -227,7 +242,7 @@ def stream_build(
 
     t0 = time.perf_counter()
     sources = sources_of(paths, say)
-    _STATE[:] = [_State(ref, current_source_limit())]
+    _STATE[:] = [_State(ref, current_source_limit(), current_limits())]
     failures: list[tuple[str, str]] = []
     entries: list[IndexEntry] = []
     kept: list[Source] = []
@@ -255,9 +270,8 @@ def stream_build(
         runs = Path(folder)
         t0 = time.perf_counter()
         index = CorpusIndex(entries)
-        _STATE[:] = [
-            _State(ref, current_source_limit(), runs, index, CitationResolver(entries, ref))
-        ]
+        resolver = CitationResolver(entries, ref)
+        _STATE[:] = [_State(ref, current_source_limit(), current_limits(), runs, index, resolver)]
         reports = list(_in_workers(_build_one, list(enumerate(kept)), jobs, "build", bar))
         _STATE.clear()
         timings["extraction"] = time.perf_counter() - t0

@@ -14,6 +14,9 @@ from collections import OrderedDict
 
 from .executor import Answer, QueryJob
 
+# (query, default graphs, named graphs, media type)
+_Key = tuple[str, tuple[str, ...], tuple[str, ...], str]
+
 
 class AnswerCache:
     """Answers by (query, default graphs, named graphs, media type), least recently used out."""
@@ -21,11 +24,11 @@ class AnswerCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.size = 0
-        self._entries: OrderedDict[tuple, Answer] = OrderedDict()
+        self._entries: OrderedDict[_Key, Answer] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
-    def key(job: QueryJob) -> tuple:
+    def key(job: QueryJob) -> _Key:
         return (job.sparql, tuple(job.default_graphs), tuple(job.named_graphs), job.media_type)
 
     def get(self, job: QueryJob) -> Answer | None:

@@ -104,7 +104,11 @@ def create_app(
     engine.stats()  # counted once here, so that gunicorn workers inherit it (--preload)
     warn_if_unavailable()  # the evaluation children run in the network sandbox
     runner = QueryRunner(
-        engine, settings.query_timeout, settings.max_result_bytes, settings.query_workers
+        engine,
+        settings.query_timeout,
+        settings.max_result_bytes,
+        settings.query_workers,
+        settings.query_memory,
     )
     app.extensions["policykg"] = Service(
         engine=engine,
@@ -115,7 +119,8 @@ def create_app(
         queries=Admission(settings.query_workers + settings.query_queue, settings.client_queries),
         validations=Admission(settings.validate_workers, 1, what="validations"),
     )
-    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)
+    # Flask's documented way to wrap the app in WSGI middleware; mypy sees a method replaced
+    app.wsgi_app = BodyLimit(app.wsgi_app, settings.max_content_length)  # type: ignore[method-assign]
     _register_blueprints(app)
     _register_errors(app)
     app.before_request(_arrived)

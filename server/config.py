@@ -44,6 +44,7 @@ class Config:
     max_result_bytes: int = 64 * 1024 * 1024  # serialised answer size; larger ones: 403
     max_incoming: int = 300  # links to a resource a page or a description shows at most
     query_workers: int = 4  # evaluation child processes per server process
+    query_memory: int = 2 * 1024 * 1024 * 1024  # bytes an evaluation child may grow by
     query_queue: int = 8  # queries waiting for an evaluation child per process (503 beyond)
     client_queries: int = 2  # queries in flight per client address and process (429 beyond)
     validate_workers: int = 2  # /validate uploads checked at once per process (503 beyond)
@@ -110,6 +111,7 @@ class Config:
             "max_result_bytes",
             "max_incoming",
             "query_workers",
+            "query_memory",
             "client_queries",
             "validate_workers",
         ):

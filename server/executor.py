@@ -52,7 +52,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from policykg.graph.errors import EngineCrashed, PolicyKGError, QueryTimeout
+from policykg.graph.confine import limit_address_space
+from policykg.graph.errors import EngineCrashed, PolicyKGError, QueryTimeout, ResultTooLarge
 
 from .engine import Engine
 from .guard import QueryInfo
@@ -121,13 +122,23 @@ def _receive(fd: int, deadline: float | None = None) -> Any:
 
 def _outcome(work: Callable[..., Any], *args: Any) -> tuple[str, Any]:
     """("ok", work(*args)), or ("error", the exception) to be raised by the parent: a
-    PolicyKGError as it is (errors pickle whole), any other failure as EngineCrashed."""
+    PolicyKGError as it is (errors pickle whole), running out of memory as ResultTooLarge,
+    any other failure as EngineCrashed."""
     try:
         return ("ok", work(*args))
     except PolicyKGError as exc:
         return ("error", exc)
+    except MemoryError:
+        return ("error", _out_of_memory())
     except Exception as exc:  # an engine fault: reported as 500, the child lives on
         return ("error", EngineCrashed(f"{type(exc).__name__}: {exc}"))
+
+
+def _out_of_memory() -> ResultTooLarge:
+    return ResultTooLarge(
+        "evaluating the query needed more memory than the server allows (QUERY_MEMORY)",
+        hint="narrow the query, or add a LIMIT to a query that sorts or groups",
+    )
 
 
 def _unwrap(reply: tuple[str, Any], what: str) -> Any:
@@ -234,6 +245,15 @@ class _Child:
             return False
         return pid == 0
 
+    def aborted(self) -> bool:
+        """Whether the child ended by abort(), as an allocator that cannot fail ends a
+        process past its memory limit (it is then reaped)."""
+        try:
+            pid, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return False
+        return pid == self.pid and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGABRT
+
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
@@ -251,12 +271,18 @@ class QueryRunner:
     """Answers QueryJobs in pre-forked children, within `timeout` seconds each."""
 
     def __init__(
-        self, engine: Engine, timeout: float, max_result_bytes: int, workers: int = 1
+        self,
+        engine: Engine,
+        timeout: float,
+        max_result_bytes: int,
+        workers: int = 1,
+        memory_bytes: int | None = None,
     ) -> None:
         self.engine = engine
         self.timeout = timeout
         self.max_result_bytes = max_result_bytes
         self.workers = workers
+        self.memory_bytes = memory_bytes  # growth allowed to each child; None: unlimited
         self._lock = threading.Lock()
         self._owner: int | None = None
         self._idle: queue.Queue[_Child] = queue.Queue()
@@ -265,6 +291,7 @@ class QueryRunner:
 
     def _spawn(self) -> _Child:
         """A new child, forked from this process's forking thread (see the module notes)."""
+        assert self._forker is not None, "started (_ensure_started) and not closed (_replace)"
         return self._forker.submit(self._fork_child).result()
 
     def _fork_child(self) -> _Child:
@@ -280,6 +307,8 @@ class QueryRunner:
                 for fd in inherited:
                     os.close(fd)
                 _become_child((job_r, reply_w))
+                if self.memory_bytes is not None:
+                    limit_address_space(self.memory_bytes)
                 _serve_jobs(self.engine, job_r, reply_w, self.max_result_bytes)
             except BaseException:
                 status = 1
@@ -312,7 +341,8 @@ class QueryRunner:
         with self._lock:
             if child in self._children:
                 self._children.remove(child)
-            self._idle.put(self._spawn())
+            if self._forker is not None:  # None once close() ran while this query was out
+                self._idle.put(self._spawn())
 
     def run(self, job: QueryJob, deadline: float | None = None) -> Answer:
         """The complete answer to `job`, or QueryTimeout (503) / a PolicyKGError.
@@ -340,10 +370,14 @@ class QueryRunner:
             ) from None
         except (EOFError, OSError) as exc:
             log.error("evaluation child %d died: %r; query %.200r", child.pid, exc, job.sparql)
+            aborted = child.aborted()
             self._replace(child)
+            if aborted and self.memory_bytes is not None:
+                raise _out_of_memory() from None
             raise EngineCrashed("the query engine failed while answering this query") from None
         self._idle.put(child)
-        return _unwrap(reply, job.sparql)
+        answer: Answer = _unwrap(reply, job.sparql)
+        return answer
 
     def _idle_child(self, deadline: float) -> _Child:
         """A live idle child, waiting for one until the deadline (QueryTimeout then)."""

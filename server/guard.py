@@ -49,7 +49,9 @@ import hashlib
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urljoin
 
 from policykg.graph.errors import QueryError, QueryRefused
@@ -169,7 +171,7 @@ def _position(text: str, offset: int) -> str:
 def _decode_escapes(text: str) -> str:
     """The query with SPARQL 1.1 codepoint escapes applied."""
 
-    def decode(m: re.Match) -> str:
+    def decode(m: re.Match[str]) -> str:
         code = int(m.group(1) or m.group(2), 16)
         return chr(code) if code <= 0x10FFFF else m.group()
 
@@ -241,7 +243,7 @@ class Tokenizer:
             return "expr"  # SELECT (… AS ?x), GROUP BY (…), ORDER BY (…)
         return "list"
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Token]:
         text, position, end = self.text, 0, len(self.text)
         while position < end:
             token = None
@@ -251,6 +253,7 @@ class Tokenizer:
                     token = Token("iri", m.group(), position)
             if token is None:
                 m = _TOKEN.match(text, position)
+                assert m is not None  # its last branch matches any one character
                 token = Token(m.lastgroup or "other", m.group(), position)
             position += len(token.value)
             if token.kind in ("ws", "comment"):
@@ -302,9 +305,9 @@ class _Scan:
 
     def run(self) -> QueryInfo:
         chain = [0]  # elements in a row at each open level
-        expect: str | tuple | None = None  # what the previous keyword wants next
+        expect: str | tuple[str, str] | None = None  # what the previous keyword wants next
         from_named = False
-        regex_calls: list[list] = []  # [call depth, argument index, pattern or None, offset]
+        regex_calls: list[list[Any]] = []  # [call depth, argument index, pattern or None, offset]
         after_service_like: Token | None = None  # a prefixed name SERVICE…:x, see below
         for token in Tokenizer(self.text):
             kind, value, start = token.kind, token.value, token.start
@@ -409,7 +412,7 @@ class _Scan:
                 f"{word} is a SPARQL Update keyword; this service answers queries only ({where})"
             )
 
-    def _regex_argument(self, call: list, token: Token) -> None:
+    def _regex_argument(self, call: list[Any], token: Token) -> None:
         """Follow the arguments of a REGEX/REPLACE call: the second must be a safe literal."""
         if token.value == "," and token.kind == "punct":
             call[1] += 1

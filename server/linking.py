@@ -72,7 +72,8 @@ def links() -> Links:
     if has_app_context():
         service = current_app.extensions.get("policykg")
         if service is not None:
-            return service.links
+            served: Links = service.links
+            return served
     return DEFAULT_LINKS
 
 

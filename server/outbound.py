@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import Any
 
 _blocked = threading.local()
 _hook_installed = False
@@ -25,7 +26,7 @@ _OUTBOUND_EVENTS = {
 }
 
 
-def _audit(event: str, args: tuple) -> None:
+def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event in _OUTBOUND_EVENTS and getattr(_blocked, "on", False):
         raise PermissionError(f"outbound request refused ({event})")
 

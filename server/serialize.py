@@ -34,7 +34,8 @@ class CappedWriter(io.RawIOBase):
     """A byte sink that refuses to grow past a cap (pyoxigraph writes into it)."""
 
     def __init__(self, cap: int) -> None:
-        self.cap, self.parts, self.size = cap, [], 0
+        self.cap, self.size = cap, 0
+        self.parts: list[bytes] = []
 
     def writable(self) -> bool:
         return True
@@ -85,9 +86,12 @@ def write_rdf(
         stream = iter(statements)
         head = list(itertools.islice(stream, PREFIX_SCAN))
         prefixes = used_prefixes(head, known) if len(head) < PREFIX_SCAN else known
-        ox.serialize(itertools.chain(head, stream), out, format=fmt, prefixes=prefixes)
+        # pyoxigraph's stubs are narrower than its writer: it takes any object with write()
+        # and, for a dataset format, triples and quads mixed in one iterable.
+        chained = itertools.chain(head, stream)
+        ox.serialize(chained, out, format=fmt, prefixes=prefixes)  # type: ignore[arg-type]
     else:
-        ox.serialize(statements, out, format=fmt)
+        ox.serialize(statements, out, format=fmt)  # type: ignore[arg-type]
     return out.getvalue()
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from policykg.graph.errors import InputError, NotFound, UnsupportedMediaType
@@ -26,6 +27,9 @@ from .guard import check_graphs
 from .negotiation import GRAPH, content_type, negotiate, offer_for
 from .service_description import DUMPS, description_body
 
+if TYPE_CHECKING:
+    from .app import Service
+
 sparql_bp = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
@@ -35,9 +39,10 @@ UPDATE = "application/sparql-update"
 MAX_REMEMBERED_FORM_BYTES = 8192
 
 
-def service():
+def service() -> Service:
     """The running service's state (engine, config, runner) stored by create_app."""
-    return current_app.extensions["policykg"]
+    state: Service = current_app.extensions["policykg"]
+    return state
 
 
 def _decode(data: bytes, what: str) -> str:
@@ -75,7 +80,7 @@ def _check_charset() -> None:
         raise UnsupportedMediaType(f"charset {charset} is not accepted; send UTF-8")
 
 
-def _protocol_params() -> MultiDict:
+def _protocol_params() -> MultiDict[str, str]:
     """All protocol parameters of the request (URL and body), checked against the spec."""
     params = MultiDict(_parse_pairs(request.query_string, "the URL query string"))
     body = request.get_data(cache=True)
@@ -167,7 +172,7 @@ def service_description() -> Response:
 def healthz() -> Response:
     """Liveness and a few facts, as JSON."""
     state = service()
-    return current_app.json.response(
+    return jsonify(
         status="ok",
         engine=state.engine.name,
         triples=state.engine.stats().triples,

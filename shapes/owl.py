@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, NamespaceManager
 from rdflib.term import Node
 
 from policykg.graph.errors import OwlCheckError
@@ -49,7 +49,7 @@ class Conflict:
     label: str | None
     message_en: str
     message_zh: str
-    classes: tuple[URIRef, ...] = ()
+    classes: tuple[Node, ...] = ()
     graph: URIRef | None = None
 
 
@@ -288,7 +288,8 @@ def disjoint_pairs(ontology: Graph) -> set[frozenset[Node]]:
     """Pairs of classes the ontology declares disjoint."""
     pairs = {frozenset((a, b)) for a, b in ontology.subject_objects(OWL.disjointWith)}
     for axiom in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(ontology.items(ontology.value(axiom, OWL.members)))
+        head = ontology.value(axiom, OWL.members)
+        members = list(ontology.items(head)) if head is not None else []
         pairs.update(frozenset(p) for p in itertools.combinations(members, 2))
     return pairs
 
@@ -303,7 +304,7 @@ def typed_classes(ontology: Graph, data: Graph) -> dict[Node, dict[Node, tuple[s
         if p == RDF.type:
             found[s][o] = ASSERTED  # an asserted type explains better than a domain or range
             continue
-        short = data.namespace_manager.normalizeUri(p)
+        short = qname(data.namespace_manager, p)
         if p in domains:
             found[s].setdefault(domains[p], (f"{short} 的定义域", f"domain of {short}"))
         if p in ranges and p in object_props and not isinstance(o, Literal):
@@ -325,7 +326,7 @@ def explain(ontology: Graph, graphs: list[Graph]) -> list[Conflict]:
         expanded: dict[Node, tuple[str, str]] = {}
         for cls, why in sorted(classes.items(), key=lambda item: item[1] != ASSERTED):
             for sup in supers.get(cls, {cls}):
-                via = "" if sup == cls else f" ⊑ {ns.normalizeUri(cls)}"
+                via = "" if sup == cls else f" ⊑ {qname(ns, cls)}"
                 expanded.setdefault(sup, (why[0] + via, why[1] + via))
         for a, b in itertools.combinations(sorted(expanded, key=str), 2):
             if frozenset((a, b)) in pairs:
@@ -339,7 +340,7 @@ def disjoint_conflict(
 ) -> Conflict:
     """A node that is an instance of two disjoint classes."""
     ns = data.namespace_manager
-    qa, qb = ns.normalizeUri(a), ns.normalizeUri(b)
+    qa, qb = qname(ns, a), qname(ns, b)
     label = node_label(data, node)
     name = f"<{node}>" + (f" “{label}”" if label else "")
     return Conflict(
@@ -350,6 +351,16 @@ def disjoint_conflict(
         f"{name} 同时属于 {qa}（{why[a][0]}）和 {qb}（{why[b][0]}），而本体声明这两个类不相交。",
         (a, b),
     )
+
+
+def qname(ns: NamespaceManager, term: Node) -> str:
+    """A term as a prefixed name, or <…> (rdflib's terms are strings; its stubs' Node is not)."""
+    return ns.normalizeUri(term) if isinstance(term, str) else f"<{term}>"
+
+
+def distinct_value(value: Node) -> tuple[object, str | None]:
+    """What tells two values apart: a literal's value and language, another node itself."""
+    return (value.toPython(), value.language) if isinstance(value, Literal) else (value, None)
 
 
 def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
@@ -363,10 +374,10 @@ def functional_conflicts(ontology: Graph, data: Graph) -> list[Conflict]:
         for s, o in data.subject_objects(prop):
             values[s].add(o)
         for node, found in values.items():
-            if len(found) > 1 and len({(v.toPython(), v.language) for v in found}) > 1:
+            if len(found) > 1 and len({distinct_value(v) for v in found}) > 1:
                 label = node_label(data, node)
                 shown = ", ".join(sorted(repr(str(v)) for v in found))
-                q = ns.normalizeUri(prop)
+                q = qname(ns, prop)
                 conflicts.append(
                     Conflict(
                         node,

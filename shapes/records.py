@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from policykg.graph.namespaces import ELI, NIF, PKG, SH, bind_prefixes
 
@@ -43,7 +43,7 @@ class ResultRecord:
     """One validation result, ready to be rendered in either language."""
 
     severity: str  # Violation | Warning | Info
-    shape: URIRef
+    shape: IdentifiedNode  # a blank node for an inline property shape (sh:property [ … ])
     constraint: URIRef | None
     messages: dict[str, str]  # language → message
     shape_labels: dict[str, str]
@@ -53,17 +53,17 @@ class ResultRecord:
     path_text: str | None = None
     value: Node | None = None
     value_label: str | None = None
-    measure: URIRef | None = None
+    measure: IdentifiedNode | None = None
     sentence: str | None = None
     path_triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> tuple[object, ...]:
         """What makes two results the same (results of different units are merged on it)."""
         return (self.shape, self.focus, self.path_text, self.value, self.constraint)
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, str, str, str]:
         return (
             SEVERITY_ORDER.get(self.severity, 9),
             str(self.shape),
@@ -104,13 +104,14 @@ def node_label(graph: Graph, node: Node | None) -> str | None:
     return None
 
 
-def enclosing_measure(graph: Graph, node: Node | None) -> URIRef | None:
+def enclosing_measure(graph: Graph, node: Node | None) -> IdentifiedNode | None:
     """The measure a node belongs to (itself, its responsibility, time bound, span ...)."""
     frontier = [node] if node is not None and not isinstance(node, Literal) else []
     for _ in range(3):
-        next_frontier = []
+        next_frontier: list[Node] = []
         for current in frontier:
-            if (current, RDF.type, PKG.Measure) in graph:
+            # only a subject (an IRI or a blank node) has a type
+            if isinstance(current, IdentifiedNode) and (current, RDF.type, PKG.Measure) in graph:
                 return current
             for prop in MEASURE_LINKS:
                 next_frontier.extend(graph.subjects(prop, current))
@@ -118,7 +119,7 @@ def enclosing_measure(graph: Graph, node: Node | None) -> URIRef | None:
     return None
 
 
-def source_sentence(graph: Graph, measure: URIRef) -> str | None:
+def source_sentence(graph: Graph, measure: IdentifiedNode) -> str | None:
     """The measure's sentence as in the source, with its responsibility clause."""
     span = graph.value(measure, PROV.wasDerivedFrom)
     text = graph.value(span, NIF.anchorOf) if span is not None else None
@@ -179,6 +180,9 @@ def record_from_report(report: Graph, result: Node, shapes: Graph, data: Graph) 
     """
     shape = report.value(result, SH.sourceShape)
     focus = report.value(result, SH.focusNode)
+    constraint = report.value(result, SH.sourceConstraintComponent)
+    if not isinstance(shape, IdentifiedNode) or focus is None:
+        raise ValueError(f"{result!r} is a validation result without a source shape or focus")
     value = report.value(result, SH.value)
     path = report.value(result, SH.resultPath)
     # the shape's own messages when it has them: pySHACL reports one language only for
@@ -190,7 +194,7 @@ def record_from_report(report: Graph, result: Node, shapes: Graph, data: Graph) 
     return ResultRecord(
         severity=local_name(report.value(result, SH.resultSeverity)),
         shape=shape,
-        constraint=report.value(result, SH.sourceConstraintComponent),
+        constraint=constraint if isinstance(constraint, URIRef) else None,
         messages=messages,
         shape_labels=by_language(list(shapes.objects(shape, RDFS.label))),
         focus=focus,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
+from rdflib.term import IdentifiedNode
 
 from policykg.graph.errors import InputError
 
@@ -33,7 +34,7 @@ class ValidationResult:
         """The results of one severity (Violation, Warning, Info)."""
         return [r for r in self.results if r.severity == severity]
 
-    def shapes_reported(self, severity: str | None = None) -> set[URIRef]:
+    def shapes_reported(self, severity: str | None = None) -> set[IdentifiedNode]:
         """The source shapes of the results (of one severity, when given)."""
         return {r.shape for r in self.results if severity is None or r.severity == severity}
 

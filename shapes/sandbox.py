@@ -20,8 +20,8 @@ import rdflib.plugins.sparql
 from rdflib import Graph
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.query import Processor, Result
+from rdflib.term import Identifier
 
 from policykg.graph.errors import QueryError, QueryRefused
 
@@ -42,10 +42,10 @@ class PreparedQueryGraph(Graph):
     def query(
         self,
         query_object: str | Query,
-        processor: str = "sparql",
-        result: str = "sparql",
+        processor: str | Processor = "sparql",
+        result: str | type[Result] = "sparql",
         initNs: Mapping[str, Any] | None = None,  # noqa: N803 - rdflib's names
-        initBindings: Mapping[str, Node] | None = None,  # noqa: N803
+        initBindings: Mapping[str, Identifier] | None = None,  # noqa: N803
         use_store_provided: bool = True,
         **kwargs: Any,
     ) -> Result:

@@ -31,7 +31,7 @@ import pyshacl
 from pyshacl.errors import ReportableRuntimeError
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from policykg.graph.errors import InputError
 from policykg.graph.namespaces import ELI, ONTOLOGY_IRI, PKG, SH, bind_prefixes
@@ -103,19 +103,19 @@ class SubjectIndex:
     not what every other document holds.
     """
 
-    def __init__(self, dataset: Dataset, skip: set[URIRef]) -> None:
+    def __init__(self, dataset: Dataset, skip: set[IdentifiedNode]) -> None:
         self.dataset = dataset
         self.skip = skip  # graphs every unit holds anyway (the schema)
-        self.graphs: dict[Node, set[URIRef]] = defaultdict(set)
+        self.graphs: dict[Node, set[IdentifiedNode]] = defaultdict(set)
         for graph in dataset.graphs():
             for subject in graph.subjects(unique=True):
                 self.graphs[subject].add(graph.identifier)
         self._merged: dict[Node, list[tuple[Node, Node, Node]]] = {}
 
-    def __contains__(self, node: Node) -> bool:
+    def __contains__(self, node: object) -> bool:
         return node in self.graphs
 
-    def elsewhere(self, node: Node, own: set[URIRef]) -> bool:
+    def elsewhere(self, node: Node, own: set[IdentifiedNode]) -> bool:
         """Whether a graph other than ``own`` and the schema describes the node."""
         found = self.graphs.get(node)
         if not found:
@@ -225,7 +225,7 @@ def validate_dataset(
     has_ontology = any((URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) in g for g in schema)
     context = schema_context(schema if has_ontology else [*schema, bundled_ontology()])
     index = SubjectIndex(dataset, {g.identifier for g in schema})
-    records: dict[tuple, ResultRecord] = {}
+    records: dict[tuple[object, ...], ResultRecord] = {}
     label_graph = union_view(dataset)
     for unit in units:
         data = unit_data_graph(unit, context, index)

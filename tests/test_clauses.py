@@ -239,6 +239,9 @@ def test_a_paragraph_with_clauses_and_other_brackets():
         ("省商务厅、省财政厅负责", [("省商务厅", "shared"), ("省财政厅", "shared")]),
         ("省统计局等部门负责", [("省统计局", "shared")]),  # open list: not alone
         ("由省商务厅牵头负责", [("省商务厅", "lead")]),
+        # a scope before 由 says where, not who (国发〔2019〕4号)
+        ("技工院校内由人力资源社会保障行政部门负责", [("人力资源社会保障行政部门", "sole")]),
+        ("其中农村地区由省农业农村厅负责", [("省农业农村厅", "sole")]),
         (
             "责任单位：省商务厅牵头，省财政厅、省税务局配合",
             [("省商务厅", "lead"), ("省财政厅", "support"), ("省税务局", "support")],

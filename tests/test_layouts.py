@@ -201,6 +201,43 @@ def test_real_04_and_05_without_notice_wrapper(real):
     assert closing[0].span.text.startswith("各地区、各部门要充分认识")
 
 
+def test_the_sentences_of_a_notice_wrapper_are_kept_as_notice_paragraphs(real):
+    [issued] = real["01"].notice_paragraphs
+    assert issued.role == "notice" and issued.ordinal == 1
+    assert issued.span.text == (
+        "《“无废城市”建设试点工作方案》已经国务院同意，现印发给你们，请认真贯彻执行。"
+    )
+    assert real["01"].source.text[issued.span.begin : issued.span.end] == issued.span.text
+    # a forwarding notice's instructions: every sentence between addressees and signature
+    forwarded = real["06"].notice_paragraphs
+    assert len(forwarded) == 3 and forwarded[1].span.text.startswith("各试点城市要按照《方案》")
+    # documents that are their own notice, or have none, have no notice paragraphs
+    assert real["02"].notice_paragraphs == [] and real["04"].notice_paragraphs == []
+
+
+def test_notice_paragraphs_are_in_the_graph(built):
+    query = """
+    PREFIX pkg: <https://w3id.org/policykg/ontology#>
+    PREFIX eli: <http://data.europa.eu/eli/ontology#>
+    PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+    PREFIX prov: <http://www.w3.org/ns/prov#>
+    SELECT ?p ?doc ?text WHERE {
+      ?p pkg:paragraphRole pkg:paragraph-notice ; eli:is_part_of ?doc ;
+         prov:wasDerivedFrom/nif:anchorOf ?text .
+    }"""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(path=str(built), format=ox.RdfFormat.N_QUADS)
+    found = {
+        (r["p"].value, r["text"].value) for r in store.query(query, use_default_graph_as_union=True)
+    }
+    assert (
+        PKID + "doc/国办发/2018/128/notice/paragraph/1",
+        "《“无废城市”建设试点工作方案》已经国务院同意，现印发给你们，请认真贯彻执行。",
+    ) in found
+
+
 @pytest.mark.slow
 def test_goal_targets_and_deadlines_of_real_documents_are_the_documents(built):
     bounds = of(rows(built, "cq05-time-bounds.rq"), "doc/国办发/2018/128")

@@ -121,7 +121,7 @@ def test_concepts_are_individuals_not_classes(ontology):
         ("comparators", {"eq", "min", "max", "approx"}),
         ("time-bound-types", {"deadline", "period", "recurring"}),
         ("document-types", {"implementation-plan", "opinion", "measures", "action-plan", "notice"}),
-        ("paragraph-roles", {"content", "closing", "attachment", "unplaced"}),
+        ("paragraph-roles", {"content", "closing", "attachment", "notice", "unplaced"}),
         (
             "agency-kinds",
             {

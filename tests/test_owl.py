@@ -70,6 +70,22 @@ def test_functional_property_with_two_values_is_explained():
     assert any(c.node == item and "pkg:ordinal" in c.message_en for c in outcome.conflicts)
 
 
+def test_functional_property_with_an_iri_value_is_explained():
+    """A functional datatype property given a literal and an IRI: the clash is named (the
+    explanation compared every value as a literal and failed on the IRI)."""
+    from policykg.shapes.loading import bundled_ontology
+    from policykg.shapes.owl import explain
+
+    dataset = read_dataset([DATA / "minimal.trig"])
+    g = dataset.graph(DOC_GRAPH)
+    item = sorted(g.subjects(RDF.type, PKG.Item), key=str)[0]
+    g.add((item, PKG.ordinal, URIRef("http://example.org/not-a-number")))
+    conflicts = [c for c in explain(bundled_ontology(), [g]) if c.node == item]
+    assert len(conflicts) == 1
+    assert "pkg:ordinal" in conflicts[0].message_en
+    assert "http://example.org/not-a-number" in conflicts[0].message_en
+
+
 def test_inconsistency_makes_validate_fail_with_a_readable_report(tmp_path):
     dataset = read_dataset([DATA / "minimal.trig"])
     g = dataset.graph(DOC_GRAPH)

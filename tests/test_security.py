@@ -994,3 +994,20 @@ def test_bad_admission_and_address_settings_are_refused_at_start(setting, value)
 
     with pytest.raises(ConfigError, match=setting):
         Config.from_mapping({setting: value})
+
+
+def test_a_query_past_the_evaluation_memory_limit_is_refused_and_the_next_is_answered(app_for):
+    """QUERY_MEMORY caps each evaluation child's growth (RLIMIT_AS): a query that would
+    take gigabytes (a concatenation over a cross product) gets 403 naming the limit, the
+    child is replaced, and the next query is answered."""
+    client = app_for(QUERY_MEMORY=64 * 1024 * 1024, QUERY_TIMEOUT=30).test_client()
+    greedy = (
+        "SELECT (STRLEN(GROUP_CONCAT(CONCAT(STR(?a), STR(?d), STR(?g)))) AS ?x) "
+        "WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    )
+    json_results = {"Accept": "application/sparql-results+json"}
+    refused = client.get("/sparql", query_string={"query": greedy}, headers=json_results)
+    assert refused.status_code == 403
+    assert "QUERY_MEMORY" in refused.get_data(as_text=True)
+    after = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers=json_results)
+    assert after.status_code == 200 and after.get_json()["boolean"] is True

@@ -84,3 +84,24 @@ def test_a_file_outside_the_package_is_refused(checkout):
     result = run_tool(checkout, "script.py")
     assert result.returncode != 0
     assert "none of setup.cfg's package folders" in result.stderr
+
+
+def test_strict_options_hold_outside_the_modules_listed_as_lax(checkout):
+    """An untyped function is an error in cli/, shapes/ and the strict server modules, and
+    passes in a module pyproject.toml still lists as not yet strict (server/pages.py)."""
+    strict = ("cli/main.py", "shapes/records.py", "server/guard.py", "server/sparql.py")
+    lax = "server/pages.py"
+    originals = {name: (checkout / name).read_text(encoding="utf-8") for name in (*strict, lax)}
+    try:
+        for name, text in originals.items():
+            (checkout / name).write_text(
+                text + "\n\ndef _untyped(x):\n    return x\n", encoding="utf-8"
+            )
+        result = run_tool(checkout)
+    finally:
+        for name, text in originals.items():
+            (checkout / name).write_text(text, encoding="utf-8")
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    assert result.returncode == 1, result.stdout
+    assert sorted(error.split(":")[0] for error in errors) == sorted(strict), errors
+    assert all("Function is missing a type annotation" in error for error in errors)
