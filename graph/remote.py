@@ -28,6 +28,7 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from .errors import InputError, RDFSyntaxError
+from .store import graphs_of
 
 Progress = Callable[[str], None]
 
@@ -122,11 +123,6 @@ def _netrc_entry(host: str, path: Path | None) -> tuple[str, str] | None:
 
 
 # -- push -------------------------------------------------------------------------------------
-
-
-def graphs_of(store: ox.Store) -> list[str]:
-    """The named graphs of a store, sorted."""
-    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
 
 
 def _staged(graph_file: Path) -> Iterator[ox.Store]:

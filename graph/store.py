@@ -32,6 +32,8 @@ from .rdfio import TRIG, nquads_lines
 PLACES = iris.reference_graph_iri("places")
 # the counts the server shows, recorded after a load (server/engine.py); removed by a writer
 STATS_FILE = "policykg-stats.json"
+# present when the store's default graph holds the union of its named graphs
+UNION_FILE = "policykg-union"
 # each named graph's content hash, kept by the writer (shapes/ledger.py compares them)
 HASHES_FILE = "policykg-graphs.json"
 _BLANK = re.compile(r"_:[A-Za-z0-9_\-.]+")
@@ -67,6 +69,16 @@ def stored_hashes(folder: Path) -> dict[str, str]:
 LINKSET = iris.reference_graph_iri("linkset")
 
 
+def graphs_of(store: ox.Store) -> list[str]:
+    """The names of a store's named graphs, sorted."""
+    return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+
+
+def has_stored_union(path: Path) -> bool:
+    """Whether the store's default graph holds the union of its named graphs."""
+    return (Path(path) / UNION_FILE).is_file()
+
+
 def open_read_only(path: Path) -> ox.Store:
     """An existing store, read-only (InputError when the folder holds none)."""
     if not (Path(path) / "CURRENT").is_file():
@@ -95,6 +107,7 @@ class StoreWriter:
             )
         self.path = path
         (path / STATS_FILE).unlink(missing_ok=True)
+        (path / UNION_FILE).unlink(missing_ok=True)
         self.hashes = stored_hashes(path)
         try:
             self.store = ox.Store(str(path))
@@ -127,6 +140,7 @@ class StoreWriter:
         """Load an N-Quads file whose named graphs are ``graphs``, each replacing the graph
         of its name (the places graph is added to), then count the links again.
         ``hashes``: the content hashes of graphs the caller knows already."""
+        self.store.clear_graph(ox.DefaultGraph())
         for name in graphs:
             node = ox.NamedNode(str(name))
             if name != PLACES and self.store.contains_named_graph(node):
@@ -136,9 +150,21 @@ class StoreWriter:
         except SyntaxError as exc:
             raise RDFSyntaxError(f"{nquads}: {exc.msg}", line=exc.lineno) from None
         self.update_linkset()
+        self.store_union()
         known = hashes or {}
         for name in [*graphs, LINKSET]:
             self.hashes[str(name)] = known.get(str(name)) or self.hash_of(str(name))
+
+    def store_union(self) -> None:
+        """Make the default graph the union of the named graphs, each triple once (the RDF
+        merge). Queries then read the union as one graph: over the named graphs, a triple
+        that many documents hold (an instant, an agency) is met once per graph, and joins
+        on it grow with the square of the documents."""
+        self.store.clear_graph(ox.DefaultGraph())
+        for name in graphs_of(self.store):
+            quads = self.store.quads_for_pattern(None, None, None, ox.NamedNode(name))
+            self.store.bulk_extend([ox.Quad(q.subject, q.predicate, q.object) for q in quads])
+        (self.path / UNION_FILE).write_text("the default graph is the union\n", encoding="utf-8")
 
     def hash_of(self, name: str) -> str:
         """The content hash of one graph of the store."""
@@ -233,12 +259,14 @@ def load_file(graph_file: Path, store: Path) -> tuple[int, list[str]]:
             f"{graph_file}: {message}", line=exc.lineno, column=exc.offset
         ) from None
     with StoreWriter(store) as writer:
+        writer.store.clear_graph(ox.DefaultGraph())
         for name in sorted(names):
             node = ox.NamedNode(name)
             if name != str(PLACES) and writer.store.contains_named_graph(node):
                 writer.store.remove_graph(node)
         writer.store.bulk_load(path=str(graph_file), format=rdf_format.oxigraph, base_iri=base)
         writer.update_linkset()
+        writer.store_union()
         for name in [*names, str(LINKSET)]:
             writer.hashes[name] = writer.hash_of(name)
         return len(writer.store), sorted(names)

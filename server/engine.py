@@ -408,6 +408,8 @@ class OxigraphEngine(Engine):
         self._store = store
         self.path = path
         self._opened_in = os.getpid()
+        # the default graph holds the union itself (graph/store.py): read it as it is
+        self.union_stored = False
 
     @property
     def store(self) -> ox.Store:
@@ -425,8 +427,11 @@ class OxigraphEngine(Engine):
     @classmethod
     def from_store(cls, path: Path, base_iri: str | None = None) -> OxigraphEngine:
         """An engine over an on-disk store folder, opened read-only."""
+        from policykg.graph.store import has_stored_union
+
         engine = cls(None, base_iri, Path(path))
         engine.store  # noqa: B018 (opened now: an error is said before serving)
+        engine.union_stored = has_stored_union(Path(path))
         recorded = recorded_stats(Path(path))
         if recorded is not None:
             engine.__dict__["_stats"] = Stats(**recorded)
@@ -440,7 +445,13 @@ class OxigraphEngine(Engine):
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def quads(self) -> Iterable[ox.Quad]:
-        return self.store.quads_for_pattern(None, None, None, None)
+        return self._named(self.store.quads_for_pattern(None, None, None, None))
+
+    def _named(self, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+        """The quads of the named graphs (not the stored union's copies)."""
+        if not self.union_stored:
+            return quads
+        return (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def _evaluate(
         self,
@@ -453,7 +464,7 @@ class OxigraphEngine(Engine):
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif not info.has_dataset_clause:
+        elif not info.has_dataset_clause and not self.union_stored:
             # with the union flag set, pyoxigraph 0.5 ignores FROM: set it only without one
             kwargs["use_default_graph_as_union"] = True
         try:
@@ -467,7 +478,7 @@ class OxigraphEngine(Engine):
 
     def _solutions(self, sparql: str) -> Iterator[Row]:
         solutions = self.store.query(
-            sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True
+            sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=not self.union_stored
         )
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError("a SELECT query was expected")
@@ -477,7 +488,7 @@ class OxigraphEngine(Engine):
 
     def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
         pattern = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(graph))
-        for quad in self.store.quads_for_pattern(*pattern):
+        for quad in self._named(self.store.quads_for_pattern(*pattern)):
             yield terms_of(quad)
 
 
