@@ -27,7 +27,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from .errors import InputError, RDFSyntaxError
+from .errors import InputError, RDFSyntaxError, RemoteError
 from .store import graphs_of
 
 Progress = Callable[[str], None]
@@ -81,12 +81,6 @@ class Remote:
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise RemoteError(f"{self.url} cannot be reached: {reason}") from None
-
-
-class RemoteError(InputError):
-    """The external store refused or could not be reached."""
-
-    http_status = 502
 
 
 def auth_headers(
