@@ -216,7 +216,7 @@ def test_rdflib_service_past_both_checks_still_makes_no_request(engines, listene
     port, hits = listener
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
     info = guard.QueryInfo(form="SELECT")  # as if the guard had missed it
-    monkeypatch.setattr(engine_module, "refuse_on_algebra", lambda _query, _graphs: None)
+    monkeypatch.setattr(engine_module, "refuse_on_algebra", lambda _query, _graphs=None: None)
     with pytest.raises(PermissionError, match="outbound request refused"):
         rdflib_engine._evaluate(query, info, [], [])
     assert hits == []
