@@ -88,9 +88,55 @@ def main() -> None:
     """policykg turns Chinese government policy documents into a knowledge graph."""
 
 
+class StageBar:
+    """A progress bar on stderr for each stage of a build (index, build), as ticks come."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.shown = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.shown = stage, 0
+            self.bar = click.progressbar(
+                length=total, label=f"  {stage:<5}", file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 @main.command("build")
 @click.argument("text_files", nargs=-1, type=EXISTING_FILE)
-@output_option("Graph file to write: .nq, .trig, .ttl, .nt or .jsonld.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Graph file to write: .nq, .trig, .ttl, .nt or .jsonld (.nq and .nt are written "
+    "as they are built; the others are assembled in memory).",
+)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="An Oxigraph store folder to write into (created if missing); each document "
+    "replaces its own named graph there.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes (default: the CPU count). The output is the same for any count.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 @click.option(
     "--max-input-bytes",
@@ -124,55 +170,91 @@ def main() -> None:
 @offline
 def build_command(
     text_files: tuple[Path, ...],
-    output: Path,
+    output: Path | None,
+    store: Path | None,
+    jobs: int | None,
     quiet: bool,
     max_input_bytes: int,
     max_reader_memory: int,
     strict: bool,
     license_iri: str,
 ) -> None:
-    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output.
+    """Build the graph of TEXT_FILES (default: the bundled corpus) into --output and/or
+    --store, document by document in --jobs processes.
 
     Exits 0 when every file was built and read without a break in its numbering; 2 when
     a file could not be built (the others are written unless --strict); 1 when the graph
     was written but a document's numbering breaks (fix the text and build again).
     """
-    from policykg.graph.pipeline import build
-    from policykg.graph.rdfio import check_destination, check_not_an_input, write_dataset
+    from policykg.graph.rdfio import check_destination, check_not_an_input
+    from policykg.graph.stream import stream_build
 
-    check_destination(output)  # refuse an unknown extension or folder before any work
-    check_not_an_input(output, text_files)
     if not license_iri.startswith(("http://", "https://")):
         raise InputError(
             f"--license must be the IRI of a licence, not {license_iri!r}",
             hint=f"e.g. --license {DEFAULT_LICENSE}",
         )
-    started = time.perf_counter()
-    with source_size_limit(max_input_bytes), reader_limits(max_reader_memory * 1024 * 1024):
-        result = build(
-            list(text_files) or None,
-            progress=None if quiet else progress,
-            strict=strict,
-            license_iri=license_iri,
+    if output is None and store is None:
+        raise InputError(
+            "nothing to write: give --output FILE, --store DIR or both",
+            hint="e.g. policykg build plans/ --output out/policykg.nq",
         )
-    size = write_dataset(result.dataset, output)
-    for warning in capped(result.warnings):
+    if output is not None:
+        check_destination(output)  # refuse an unknown extension or folder before any work
+        check_not_an_input(output, text_files)
+    loader = None
+    if store is not None:
+        from policykg.graph.store import open_for_writing
+
+        loader = open_for_writing(store)
+    started = time.perf_counter()
+    bar = None if quiet else StageBar()
+    try:
+        with (
+            source_size_limit(max_input_bytes),
+            reader_limits(max_reader_memory * 1024 * 1024),
+        ):
+            result = stream_build(
+                list(text_files) or None,
+                output,
+                jobs=jobs,
+                strict=strict,
+                progress=None if quiet else progress,
+                tick=bar,
+                merged=loader.replace_graphs if loader is not None else None,
+                license_iri=license_iri,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
+        if loader is not None:
+            loader.close()
+    if store is not None:
+        from policykg.server.engine import record_stats
+
+        record_stats(store)
+    for warning in capped(result.outcome.warnings):
         click.echo(f"warning: {warning}", err=True)
     summary = result.summary()
-    click.echo(f"wrote {output} ({size:,} bytes) in {time.perf_counter() - started:.2f} s")
+    took = time.perf_counter() - started
+    if output is not None:
+        click.echo(f"wrote {output} ({result.size:,} bytes) in {took:.2f} s")
+    if store is not None:
+        click.echo(f"stored {len(result.graphs):,} named graphs in {store} in {took:.2f} s")
     width = max(map(len, summary))
     for name, count in summary.items():
         click.echo(f"  {name:<{width}}  {count:>7,}")
     click.echo(
-        f"  extraction {result.timings['extraction'] * 1000:.0f} ms, "
-        f"reference data {result.timings['reference'] * 1000:.0f} ms, "
-        f"RDF {result.timings['rdf'] * 1000:.0f} ms"
+        f"  reference data {result.timings['reference'] * 1000:.0f} ms, "
+        f"index {result.timings['index'] * 1000:.0f} ms, "
+        f"documents {result.timings['extraction'] * 1000:.0f} ms, "
+        f"merge {result.timings['rdf'] * 1000:.0f} ms"
     )
     click.echo("reading quality:")
-    for name, quality in result.quality.items():
+    for name, quality in result.outcome.quality.items():
         problems = "; ".join(en for _, en in quality.problems())
         click.echo(f"  {name}: {quality}" + (f" — CHECK: {problems}" if problems else ""))
-    sys.exit(build_exit_code(result.failures, result.numbering_breaks))
+    sys.exit(build_exit_code(result.failures, result.outcome.numbering_breaks))
 
 
 # Warnings printed per file before the rest are only counted.
@@ -217,6 +299,77 @@ def build_exit_code(failures: list[tuple[str, str]], breaks: list[str]) -> int:
         )
         return 1
     return 0
+
+
+@main.command("load")
+@click.argument("graph_file", type=READABLE_FILE)
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The Oxigraph store folder (created if missing).",
+)
+@reports_errors
+@offline
+def load_command(graph_file: Path, store: Path) -> None:
+    """Bulk-load GRAPH_FILE (N-Quads or TriG) into the on-disk store --store; each of its
+    named graphs replaces the store's graph of that name."""
+    from policykg.graph.store import load_file
+    from policykg.server.engine import record_stats
+
+    started = time.perf_counter()
+    quads, graphs = load_file(graph_file, store)
+    record_stats(store)
+    click.echo(
+        f"loaded {len(graphs):,} named graphs from {graph_file} into {store} "
+        f"({quads:,} quads in the store) in {time.perf_counter() - started:.2f} s"
+    )
+
+
+def remote_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--header and --netrc: how `push` and `serve --upstream` authenticate."""
+    command = click.option(
+        "--netrc",
+        "netrc_file",
+        type=READABLE_FILE,
+        help="A netrc file with the store host's login (default: ~/.netrc when present).",
+    )(command)
+    return click.option(
+        "--header",
+        "-H",
+        multiple=True,
+        help="A header sent with every request, e.g. 'Authorization: Bearer …' (repeatable).",
+    )(command)
+
+
+@main.command("push")
+@click.argument("graph_file", type=READABLE_FILE)
+@click.option(
+    "--endpoint",
+    required=True,
+    help="The store's SPARQL 1.1 Graph Store endpoint (oxigraph serve: http://host:7878/store).",
+)
+@remote_options
+@click.option("--timeout", type=click.FloatRange(1), default=120.0, show_default=True)
+@reports_errors
+def push_command(
+    graph_file: Path,
+    endpoint: str,
+    header: tuple[str, ...],
+    netrc_file: Path | None,
+    timeout: float,
+) -> None:
+    """Write each named graph of GRAPH_FILE (N-Quads or TriG) to an external store with the
+    Graph Store HTTP Protocol (PUT: a graph pushed again replaces its namesake).
+
+    The only connections made are to --endpoint (no redirects followed, no proxies)."""
+    from policykg.graph.remote import Remote, auth_headers, push
+
+    remote = Remote(endpoint, auth_headers(endpoint, header, netrc_file), timeout)
+    graphs, triples, seconds = push(graph_file, remote, progress)
+    click.echo(
+        f"pushed {graphs:,} named graphs ({triples:,} triples) to {endpoint} in {seconds:.1f} s"
+    )
 
 
 @main.command("query")
@@ -271,12 +424,38 @@ def run_query_file(
     "--format", "fmt", type=click.Choice(["text", "ttl", "json"]), default="text", show_default=True
 )
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check.")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Validate an on-disk store with SHACL: only the graphs changed since their last "
+    "validation (the records are kept in the store's folder).",
+)
+@click.option("--revalidate", is_flag=True, help="With --store: validate every graph again.")
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 256), default=None, help="With --store: processes."
+)
 @reports_errors
 @offline
 def validate_command(
-    graph_files: tuple[Path, ...], shapes: Path | None, fmt: str, no_owl: bool
+    graph_files: tuple[Path, ...],
+    shapes: Path | None,
+    fmt: str,
+    no_owl: bool,
+    store: Path | None,
+    revalidate: bool,
+    jobs: int | None,
 ) -> None:
-    """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL."""
+    """Validate GRAPH_FILES (default: the bundled graph) with SHACL and OWL, or the store
+    --store with SHACL."""
+    if store is not None:
+        if graph_files:
+            raise InputError("give GRAPH_FILES or --store, not both")
+        from policykg.shapes.storevalidate import validate_store
+
+        result = validate_store(store, shapes, jobs, revalidate, progress)
+        text = result.render(fmt)
+        click.echo(text, nl=not text.endswith("\n"))
+        sys.exit(0 if result.conforms else 1)
     code, text = run_validate(list(graph_files), shapes, fmt, owl=not no_owl, progress=progress)
     click.echo(text, nl=not text.endswith("\n"))
     sys.exit(code)
@@ -327,6 +506,17 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 
 @main.command("serve")
 @click.option("--data", type=READABLE_FILE, help="Graph file (default: build the bundled corpus).")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Serve an on-disk store (policykg load / build --store) instead of --data.",
+)
+@click.option(
+    "--upstream",
+    help="Answer every query with this SPARQL endpoint instead of local data "
+    "(its default graph must be the union of its named graphs).",
+)
+@remote_options
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None)
@@ -349,6 +539,10 @@ def export_command(view: str, data: Path | None, output: Path) -> None:
 @reports_errors
 def serve_command(
     data: Path | None,
+    store: Path | None,
+    upstream: str | None,
+    header: tuple[str, ...],
+    netrc_file: Path | None,
     host: str,
     port: int,
     engine: str | None,
@@ -359,8 +553,24 @@ def serve_command(
     """Build (or load), validate and serve the graph over SPARQL and linked-data pages."""
     from policykg.server.serve import serve
 
+    if store is not None and (data is not None or engine not in (None, "oxigraph")):
+        raise InputError(
+            "--store is served alone, by the oxigraph engine",
+            hint="give either --data FILE or --store DIR",
+        )
+    if upstream is not None and (data is not None or store is not None or engine):
+        raise InputError(
+            "--upstream answers every query: no --data, --store or --engine with it",
+        )
+    remote = None
+    if upstream is not None:
+        from policykg.graph.remote import auth_headers
+
+        remote = (upstream, auth_headers(upstream, header, netrc_file))
     serve(
         data=data,
+        store=store,
+        upstream=remote,
         host=host,
         port=port,
         engine=engine,

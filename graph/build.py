@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, TIME
 
 from . import iris
@@ -450,13 +450,3 @@ class DocumentBuilder:
                 ),
             )
         return node
-
-
-def add_document_graph(
-    dataset: Dataset, doc: Document, ctx: BuildContext
-) -> tuple[Graph, ReadingQuality]:
-    """Add the document's named graph to the dataset; the graph and the reading quality."""
-    graph = dataset.graph(iris.document_graph_iri(doc))
-    triples, quality = DocumentBuilder(doc, ctx).build()
-    graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph, quality

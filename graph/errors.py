@@ -16,6 +16,7 @@ exception object itself back to the server process.
 | NotConforming | 1 | 422 |
 | TooManyRequests | 2 | 429 |
 | EngineCrashed, OwlCheckError | 2 | 500 |
+| RemoteError (the external store of push / serve --upstream refused or is unreachable) | 2 | 502 |
 | QueryTimeout, ServiceBusy | 3 | 503 |
 
 Exit code 1 means "does not conform" and belongs to NotConforming alone.
@@ -206,3 +207,12 @@ class DeclarationRefused(ValueError):
 
 class SandboxUnavailable(RuntimeError):
     """seccomp cannot be used on this system (the reason is the message)."""
+
+
+# -- the external store: exit 2, 502 --------------------------------------------------------
+
+
+class RemoteError(InputError):
+    """The external store (`push`, `serve --upstream`) refused a request or is unreachable."""
+
+    http_status = 502

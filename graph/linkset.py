@@ -11,6 +11,9 @@ its statistics, by graph/publishing.py.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
@@ -19,6 +22,9 @@ from .namespaces import ELI, PKG, PKID, VOID, WD, bind_prefixes
 from .rdfio import union_view
 
 DATASET = PKID["dataset"]
+# what the linkset reads off the documents' graphs (graph/stream.py keeps only these)
+LINK_PREDICATES = frozenset((ELI.ensures_implementation_of, PKG.correspondsTo, SKOS.exactMatch))
+DOCUMENT_PREDICATES = frozenset((DCTERMS.title, ELI.id_local, DCTERMS.source))
 WIKIDATA = PKID["dataset/wikidata"]
 
 
@@ -30,20 +36,29 @@ def wikidata_links(union: Graph) -> int:
 def implemented_documents(data: Graph) -> list[URIRef]:
     """Documents that others implement and that implement nothing themselves, in IRI order."""
     docs = set(data.subjects(RDF.type, PKG.PolicyDocument))
-    targets = {
-        o
-        for s, o in data.subject_objects(ELI.ensures_implementation_of)
-        if isinstance(o, URIRef) and s in docs and o in docs
-    }
-    return sorted(t for t in targets if (t, ELI.ensures_implementation_of, None) not in data)
+    links = list(data.subject_objects(ELI.ensures_implementation_of))
+    implementing = {s for s, _ in links}
+    targets = {o for s, o in links if isinstance(o, URIRef) and s in docs and o in docs}
+    return sorted(t for t in targets if t not in implementing)
 
 
-def implementation_links(union: Graph, document: URIRef, predicate: URIRef) -> int:
-    """How many links by ``predicate`` point at a document or anything inside it."""
-    prefix = f"{document}/"
-    return sum(
-        1 for o in union.objects(None, predicate) if o == document or str(o).startswith(prefix)
-    )
+def implementation_counts(
+    union: Graph, documents: list[URIRef], predicate: URIRef
+) -> dict[URIRef, int]:
+    """For each document, how many links by ``predicate`` point at it or at anything inside
+    it (one pass over the links: an object is matched by its prefixes)."""
+    counts = dict.fromkeys(documents, 0)
+    wanted = {str(d): d for d in documents}
+    for o in union.objects(None, predicate):
+        text = str(o)
+        cut = len(text)
+        while cut > 0:
+            document = wanted.get(text[:cut])
+            if document is not None:
+                counts[document] += 1
+                break  # documents do not nest: one prefix is the document
+            cut = text.rfind("/", 0, cut)
+    return counts
 
 
 def linkset_graph(data: Graph) -> Graph:
@@ -66,7 +81,10 @@ def linkset_graph(data: Graph) -> Graph:
         "places matched to Wikidata items",
     )
 
-    for doc in implemented_documents(union):
+    implemented = implemented_documents(union)
+    stated = implementation_counts(union, implemented, ELI.ensures_implementation_of)
+    computed = implementation_counts(union, implemented, PKG.correspondsTo)
+    for doc in implemented:
         number = union.value(doc, ELI.id_local)
         key = str(doc)[len(str(PKID)) :]  # doc/{issuerCode}/{year}/{serial}
         target = PKID[f"dataset/{key}"]
@@ -82,7 +100,7 @@ def linkset_graph(data: Graph) -> Graph:
             PKID[f"dataset/linkset/{key}"],
             target,
             ELI.ensures_implementation_of,
-            implementation_links(union, doc, ELI.ensures_implementation_of),
+            stated[doc],
             f"documents implementing {number or doc}, as their texts state",
         )
         _linkset(
@@ -90,7 +108,7 @@ def linkset_graph(data: Graph) -> Graph:
             PKID[f"dataset/linkset/{key}/crosswalk"],
             target,
             PKG.correspondsTo,
-            implementation_links(union, doc, PKG.correspondsTo),
+            computed[doc],
             f"items corresponding to the items of {number or doc} (the computed crosswalk)",
         )
     return g
@@ -107,3 +125,17 @@ def _linkset(
     g.add((node, VOID.linkPredicate, predicate))
     g.add((node, VOID.triples, integer(count)))
     g.add((DATASET, VOID.subset, node))
+
+
+def link_triples(
+    triples: Iterable[tuple[Any, Any, Any]], documents: set[URIRef]
+) -> list[tuple[Any, Any, Any]]:
+    """The triples of a graph the linkset is computed from: the links, and the type, titles,
+    numbers and sources of documents."""
+    return [
+        (s, p, o)
+        for s, p, o in triples
+        if p in LINK_PREDICATES
+        or (o == PKG.PolicyDocument and p == RDF.type)
+        or (s in documents and p in DOCUMENT_PREDICATES)
+    ]

@@ -8,30 +8,31 @@ document's node when it is in the dataset or in the reference data.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
-from rdflib.namespace import DCTERMS, RDF, SKOS
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import SKOS
+from rdflib.term import Node
 
 from . import iris
 from .agencies import AgencyResolver, Jurisdiction
-from .build import BuildContext, add_document_graph
-from .citations import find_citations
-from .crosswalk import crosswalk, crosswalk_triples, target_items_from_graph
+from .build import BuildContext, DocumentBuilder, Triple
+from .corpus import CitationResolver, CorpusIndex, entries_of, index_entry, refuse_duplicate
+from .crosswalk import crosswalk, crosswalk_triples
 from .errors import InputError, PolicyKGError
 from .extract import ExtractionContext, extract_entities
 from .formats import expand_folders
 from .linkset import linkset_graph
 from .mentions import find_places
-from .model import Citation, Document, Entities, Warning_
+from .model import Document, Entities, Warning_
 from .namespaces import ELI, PKG, bind_prefixes
 from .parse import parse_document
 from .publishing import DEFAULT_LICENSE, describe_dataset
 from .quality import ReadingQuality
-from .rdfio import union_view
 from .reference import Reference, load_reference
 from .source import read_source, read_source_text
 
@@ -55,6 +56,69 @@ def bundled_corpus() -> list[tuple[str, str]]:
 
 
 @dataclass
+class DocumentCounts:
+    """What one built document adds to the build's summary (summed over the documents;
+    agencies and places are sets, counted once over the whole build)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    agencies: set[Node] = field(default_factory=set)
+    places: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, other: DocumentCounts) -> None:
+        self.counts.update(other.counts)
+        self.agencies |= other.agencies
+        self.places |= other.places
+
+    def summary(self, triples: int) -> dict[str, int]:
+        """The build's report: counts of what the dataset holds."""
+        names = (
+            "documents",
+            "parts",
+            "items",
+            "measures",
+            "paragraphs",
+            "unplaced paragraphs",
+            "responsibilities",
+        )
+        later = ("time bounds", "quantities", "citations")
+        return {
+            **{name: self.counts[name] for name in names},
+            "agencies": len(self.agencies),
+            **{name: self.counts[name] for name in later},
+            "places": len(self.places),
+            "triples": triples,
+        }
+
+
+def document_counts(doc: Document, triples: Iterable[Triple]) -> DocumentCounts:
+    """The summary figures of one document and its graph's triples."""
+    measures = doc.measures
+    paragraphs = doc.all_paragraphs
+    holders = [*(m.entities for m in measures), *(p.entities for p in paragraphs)]
+    counts: Counter[str] = Counter(
+        {
+            "documents": 1,
+            "parts": len(doc.parts),
+            "items": len(doc.items),
+            "measures": len(measures),
+            "paragraphs": len(paragraphs),
+            "unplaced paragraphs": sum(1 for p in paragraphs if p.role == "unplaced"),
+            "responsibilities": sum(len(m.clause.responsibilities) for m in measures if m.clause),
+            "time bounds": sum(len(e.time_bounds) for e in holders),
+            "quantities": sum(len(e.quantities) for e in holders),
+            "citations": sum(len(e.citations) for e in holders) + len(doc.basis),
+        }
+    )
+    places = {
+        (doc.title.text, m.key)
+        for m in [*doc.entities.mentions, *(x for e in holders for x in e.mentions)]
+        if m.kind == "place"
+    }
+    agencies: set[Node] = {o for _, p, o in triples if p == PKG.agent}
+    return DocumentCounts(counts, agencies, places)
+
+
+@dataclass
 class BuildResult:
     """A built dataset with what the build learnt on the way.
 
@@ -70,35 +134,11 @@ class BuildResult:
     failures: list[tuple[str, str]] = field(default_factory=list)
     quality: dict[str, ReadingQuality] = field(default_factory=dict)
     numbering_breaks: list[str] = field(default_factory=list)
+    counts: DocumentCounts = field(default_factory=DocumentCounts)
 
     def summary(self) -> dict[str, int]:
         """Counts of what the dataset holds, for the build's report."""
-        docs = self.documents
-        measures = [m for d in docs for m in d.measures]
-        paragraphs = [p for d in docs for p in d.all_paragraphs]
-        holders = [*(m.entities for m in measures), *(p.entities for p in paragraphs)]
-        agencies = {o for _, _, o, _ in self.dataset.quads((None, PKG.agent, None, None))}
-        places = {
-            (d.title.text, m.key)
-            for d in docs
-            for m in [*d.entities.mentions, *(x for e in holders for x in e.mentions)]
-            if m.kind == "place"
-        }
-        return {
-            "documents": len(docs),
-            "parts": sum(len(d.parts) for d in docs),
-            "items": sum(len(d.items) for d in docs),
-            "measures": len(measures),
-            "paragraphs": len(paragraphs),
-            "unplaced paragraphs": sum(1 for p in paragraphs if p.role == "unplaced"),
-            "responsibilities": sum(len(m.clause.responsibilities) for m in measures if m.clause),
-            "agencies": len(agencies),
-            "time bounds": sum(len(e.time_bounds) for e in holders),
-            "quantities": sum(len(e.quantities) for e in holders),
-            "citations": sum(len(e.citations) for e in holders) + sum(len(d.basis) for d in docs),
-            "places": len(places),
-            "triples": sum(len(g) for g in self.dataset.graphs()),  # the file's statements
-        }
+        return self.counts.summary(sum(len(g) for g in self.dataset.graphs()))
 
 
 def read_documents(
@@ -120,7 +160,7 @@ def read_documents(
     for path in expand_folders([Path(p) for p in paths], note or (lambda _msg: None)):
         try:
             doc = parse_document(read_source(path))
-            refuse_duplicate(doc, seen)
+            refuse_duplicate(index_entry(doc), seen)
         except PolicyKGError as err:
             if failures is None:
                 raise
@@ -128,19 +168,6 @@ def read_documents(
             continue
         docs.append(doc)
     return docs
-
-
-def refuse_duplicate(doc: Document, seen: dict[URIRef, str]) -> None:
-    """Two files of one document (its number, or its title) would merge into one graph:
-    the second is refused. ``seen`` maps the documents read so far to their files."""
-    iri = iris.parsed_document_iri(doc)
-    if iri in seen:
-        what = doc.number.text if doc.number else doc.title.text
-        raise InputError(
-            f"{seen[iri]} and {doc.source.file_name} are the same document ({what})",
-            hint="give each document once",
-        )
-    seen[iri] = doc.source.file_name
 
 
 def extract_document(doc: Document, ref: Reference, where: Jurisdiction) -> None:
@@ -193,46 +220,6 @@ def counties_named(
     return {iri for iri in mentioned | jurisdictions if iri is not None}
 
 
-class CitationResolver:
-    """Finds the node of a cited document among the dataset's and the reference data's."""
-
-    def __init__(self, docs: Iterable[Document], ref: Reference) -> None:
-        self.by_title: dict[str, URIRef] = {}
-        self.known: set[URIRef] = set()
-        for graph in ref.graphs().values():
-            for d in graph.subjects(RDF.type, PKG.PolicyDocument):
-                if not isinstance(d, URIRef):
-                    continue
-                self.known.add(d)
-                for title in graph.objects(d, DCTERMS.title):
-                    self.by_title[normalise_title(str(title))] = d
-        for doc in docs:
-            iri = iris.parsed_document_iri(doc)
-            self.known.add(iri)
-            for span in filter(None, (doc.title, doc.notice_title)):
-                self.by_title[normalise_title(span.text)] = iri
-            self.by_title.update((normalise_title(c.title), iri) for c in notice_citations(doc))
-
-    def __call__(self, citation: Citation) -> URIRef | None:
-        if citation.number is not None:
-            iri = iris.document_iri(citation.number, citation.title)
-            if iri in self.known:
-                return iri
-        return self.by_title.get(normalise_title(citation.title))
-
-
-def notice_citations(doc: Document) -> list[Citation]:
-    """The plan's own title as the covering notice cites it (《…》已经…同意)."""
-    if doc.notice_title is None:
-        return []
-    return find_citations(doc.notice_title.text, doc.notice_title.begin)
-
-
-def normalise_title(title: str) -> str:
-    """A title as compared: without spaces and 《》."""
-    return "".join(title.split()).strip("《》")
-
-
 def jurisdiction_of(doc: Document, ref: Reference) -> Jurisdiction:
     """The place whose short agency names (省…, 市…, 县…) the document uses.
 
@@ -276,6 +263,99 @@ def _jurisdiction_at(code: str, ref: Reference) -> Jurisdiction:
     return Jurisdiction(code, province, city, county)
 
 
+@dataclass
+class DocumentBuild:
+    """One document built: its graph's triples, what it adds to the summary, and what the
+    build says about it."""
+
+    file_name: str
+    graph: URIRef
+    triples: list[Triple]
+    quality: ReadingQuality
+    counts: DocumentCounts
+    counties: set[str]  # the county-level places its graph needs from the gazetteer
+    warnings: list[str]  # of the reading, in the text's order
+    agency_warnings: list[str]
+    crosswalk_warnings: list[str]
+    numbering_breaks: list[str]
+
+
+def build_document(
+    doc: Document,
+    index: CorpusIndex,
+    resolver: CitationResolver,
+    ref: Reference,
+    say: Progress,
+) -> DocumentBuild:
+    """Extract, build and crosswalk one parsed document: its named graph as the build of
+    the whole corpus makes it, knowing of the others only their index entries."""
+    where = jurisdiction_of(doc, ref)
+    say(
+        f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} "
+        f"measures, {len(doc.all_paragraphs)} paragraphs"
+    )
+    extract_document(doc, ref, where)
+    name = doc.source.file_name
+    ctx = BuildContext(
+        agencies=AgencyResolver(ref, where),
+        resolve_citation=resolver,
+        jurisdiction=where,
+        version=version(),
+    )
+    triples, quality = DocumentBuilder(doc, ctx).build()
+    labels = {s: o for s, p, o in triples if p == SKOS.prefLabel}
+    agency_warnings = [
+        f"{name}: agency not in any register: {labels.get(a) or a} ({kind})"
+        for a, kind in sorted(ctx.new_agencies.items())
+    ]
+    say(f"built {name}: {len(set(triples))} triples")
+    crosswalk_warnings = link_items(doc, triples, index, ref, say)
+    return DocumentBuild(
+        file_name=name,
+        graph=iris.document_graph_iri(doc),
+        triples=triples,
+        quality=quality,
+        counts=document_counts(doc, triples),
+        counties=counties_named([doc], [where], ref),
+        warnings=[f"{name}: {w}" for w in doc.warnings],
+        agency_warnings=agency_warnings,
+        crosswalk_warnings=crosswalk_warnings,
+        numbering_breaks=[f"{name}: {w}" for w in doc.warnings if w.kind == "numbering"],
+    )
+
+
+def link_items(
+    doc: Document, triples: list[Triple], index: CorpusIndex, ref: Reference, say: Progress
+) -> list[str]:
+    """Crosswalk the document's items to the items of each document it implements, adding
+    the links to its triples; the warnings about weak links."""
+    plan = iris.parsed_document_iri(doc)
+    bases = sorted(
+        {o for s, p, o in triples if s == plan and p == ELI.ensures_implementation_of},
+        key=str,
+    )
+    warnings: list[str] = []
+    for basis in bases:
+        if not isinstance(basis, URIRef):
+            continue
+        targets = index.items_of(basis, ref)
+        if not targets:
+            continue
+        links = crosswalk(doc, targets)
+        triples.extend(crosswalk_triples(links, plan))
+        warnings.extend(f"{doc.source.file_name}: {lk}" for lk in links if lk.weak)
+        say(f"crosswalk {doc.source.file_name} → {basis}: {len(links)} items linked")
+    return warnings
+
+
+def reference_graphs(ref: Reference, counties: Iterable[str]) -> dict[URIRef, Graph]:
+    """The reference data's named graphs a build carries (only the counties it needs)."""
+    return {
+        iris.reference_graph_iri(name): graph
+        for name, graph in ref.graphs(counties=set(counties)).items()
+    }
+
+
 def build(
     paths: Sequence[Path] | None = None,
     progress: Progress | None = None,
@@ -283,7 +363,8 @@ def build(
     strict: bool = True,
     license_iri: str = DEFAULT_LICENSE,
 ) -> BuildResult:
-    """Build the dataset of the given files and folders (the bundled corpus when there are none).
+    """Build the dataset of the given files and folders (the bundled corpus when there are
+    none), in memory: every document is kept (graph/stream.py builds large corpora).
 
     Strict, the first file that cannot be built stops the build with its error. Not
     strict, such files (and a second file of a document already read) are left out and
@@ -303,55 +384,68 @@ def build(
     for _, reason in failures:
         say(f"not built: {reason.splitlines()[0]}")
     if not docs:
-        raise _nothing_built(failures)
-    places = [jurisdiction_of(doc, ref) for doc in docs]
-    for doc, where in zip(docs, places, strict=True):
-        say(
-            f"parsed {doc.source.file_name}: {len(doc.items)} items, {len(doc.measures)} "
-            f"measures, {len(doc.all_paragraphs)} paragraphs"
-        )
-        extract_document(doc, ref, where)
+        raise nothing_built(failures)
+    index = CorpusIndex(entries_of(docs))
+    resolver = CitationResolver(index.entries, ref)
+    built = [build_document(doc, index, resolver, ref, say) for doc in docs]
     timings["extraction"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     dataset = Dataset()
     bind_prefixes(dataset.namespace_manager)
-    for name, graph in ref.graphs(counties=counties_named(docs, places, ref)).items():
-        target = dataset.graph(iris.reference_graph_iri(name))
+    counties = set().union(*(b.counties for b in built))
+    for name, graph in reference_graphs(ref, counties).items():
+        target = dataset.graph(name)
         target.addN((s, p, o, target) for s, p, o in graph)
-    resolver = CitationResolver(docs, ref)
-    warnings = [f"{doc.source.file_name}: {w}" for doc in docs for w in doc.warnings]
-    breaks = [
-        f"{doc.source.file_name}: {w}"
-        for doc in docs
-        for w in doc.warnings
-        if w.kind == "numbering"
-    ]
-    quality: dict[str, ReadingQuality] = {}
-    release = version()
-    for doc, where in zip(docs, places, strict=True):
-        ctx = BuildContext(
-            agencies=AgencyResolver(ref, where),
-            resolve_citation=resolver,
-            jurisdiction=where,
-            version=release,
-        )
-        graph, quality[doc.source.file_name] = add_document_graph(dataset, doc, ctx)
-        warnings.extend(
-            f"{doc.source.file_name}: agency not in any register: "
-            f"{dataset.value(a, SKOS.prefLabel) or a} ({kind})"
-            for a, kind in sorted(ctx.new_agencies.items())
-        )
-        say(f"built {doc.source.file_name}: {len(graph)} triples")
-    warnings.extend(link_items(dataset, docs, ref, say))
+    for b in built:
+        target = dataset.graph(b.graph)
+        target.addN((s, p, o, target) for s, p, o in b.triples)
     linkset = dataset.graph(iris.reference_graph_iri("linkset"))
     linkset.addN((s, p, o, linkset) for s, p, o in linkset_graph(dataset))
-    describe_dataset(dataset, release, license_iri)  # last: it counts everything else
+    describe_dataset(dataset, version(), license_iri)  # last: it counts everything else
     timings["rdf"] = time.perf_counter() - t0
-    return BuildResult(dataset, docs, warnings, timings, failures, quality, breaks)
+    outcome = merged_outcome(built)
+    return BuildResult(
+        dataset,
+        docs,
+        outcome.warnings,
+        timings,
+        failures,
+        outcome.quality,
+        outcome.numbering_breaks,
+        outcome.counts,
+    )
 
 
-def _nothing_built(failures: list[tuple[str, str]]) -> InputError:
+@dataclass
+class Outcome:
+    """What the build says about its documents, merged in file order."""
+
+    warnings: list[str] = field(default_factory=list)
+    quality: dict[str, ReadingQuality] = field(default_factory=dict)
+    numbering_breaks: list[str] = field(default_factory=list)
+    counts: DocumentCounts = field(default_factory=DocumentCounts)
+
+
+def merged_outcome(built: Iterable[DocumentBuild]) -> Outcome:
+    """The warnings (those of reading, then unregistered agencies, then weak links, each
+    in file order), qualities, numbering breaks and counts of the built documents."""
+    outcome = Outcome()
+    reading: list[str] = []
+    agencies: list[str] = []
+    links: list[str] = []
+    for b in built:
+        reading += b.warnings
+        agencies += b.agency_warnings
+        links += b.crosswalk_warnings
+        outcome.quality[b.file_name] = b.quality
+        outcome.numbering_breaks += b.numbering_breaks
+        outcome.counts.add(b.counts)
+    outcome.warnings = reading + agencies + links
+    return outcome
+
+
+def nothing_built(failures: list[tuple[str, str]]) -> InputError:
     """The error of a build in which no file could be built."""
     if len(failures) == 1:
         message, _, hint = failures[0][1].partition("\n")
@@ -361,30 +455,6 @@ def _nothing_built(failures: list[tuple[str, str]]) -> InputError:
         f"none of the {len(failures)} files could be built ({listed})",
         hint="give text files of policy documents (see each file's reason)",
     )
-
-
-def link_items(
-    dataset: Dataset, docs: Sequence[Document], ref: Reference, say: Progress
-) -> list[str]:
-    """Crosswalk each document's items to the items of the document it implements."""
-    warnings: list[str] = []
-    union = union_view(dataset)
-    for doc in docs:
-        plan = iris.parsed_document_iri(doc)
-        graph = dataset.graph(iris.document_graph_iri(doc))
-        for basis in graph.objects(plan, ELI.ensures_implementation_of):
-            if not isinstance(basis, URIRef):
-                continue
-            targets = target_items_from_graph(union, basis)
-            if not targets:
-                continue
-            links = crosswalk(doc, targets)
-            for s, p, o in crosswalk_triples(links, plan):
-                graph.add((s, p, o))
-            weak = [lk for lk in links if lk.weak]
-            warnings.extend(f"{doc.source.file_name}: {lk}" for lk in weak)
-            say(f"crosswalk {doc.source.file_name} → {basis}: {len(links)} items linked")
-    return warnings
 
 
 def build_dataset(paths: Sequence[Path] | None = None) -> Dataset:

@@ -22,6 +22,7 @@ predicates.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterable
@@ -42,6 +43,11 @@ DATASET = PKID["dataset"]
 DESCRIPTION_GRAPH = iris.reference_graph_iri("dataset")
 PUBLISHER = PKID["publisher"]
 RDF_TYPE = str(RDF.type)
+_RDF_TYPE = ox.NamedNode(RDF_TYPE)
+_SOURCE = ox.NamedNode(str(PKG.source))
+_SOURCE_TEXT = ox.NamedNode(str(PKG.SourceText))
+_DATE_PROPERTIES = (ox.NamedNode(str(ELI.date_document)), ox.NamedNode(str(ELI.date_publication)))
+_XSD_DATE = ox.NamedNode(str(XSD.date))
 TITLE_EN = "policykg: Chinese government policy documents"
 IANA = "https://www.iana.org/assignments/media-types/"
 DESCRIPTION_ZH = (
@@ -150,21 +156,23 @@ def source_date_epoch() -> datetime | None:
     return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
 
 
-def build_date(dataset: Dataset) -> date | None:
+def stated_build_date(store: ox.Store) -> date | None:
     """The date the description states: SOURCE_DATE_EPOCH's (reproducible builds), else the
-    newest issue or publication date of the documents built; None when neither is known."""
+    newest issue or publication date of the documents built (in a graph that holds a
+    source text); None when neither is known."""
     epoch = source_date_epoch()
     if epoch is not None:
         return epoch.date()
-    dates = [
-        o.toPython()
-        for graph in dataset.graphs()
-        if (None, PKG.source, None) in graph
-        for prop in (ELI.date_document, ELI.date_publication)
-        for o in graph.objects(None, prop)
-        if isinstance(o, Literal) and o.datatype == XSD.date
-    ]
-    found = [d for d in dates if isinstance(d, date)]
+    with_sources = {q.graph_name for q in store.quads_for_pattern(None, _SOURCE, None, None)}
+    found: list[date] = []
+    for prop in _DATE_PROPERTIES:
+        for quad in store.quads_for_pattern(None, prop, None, None):
+            o = quad.object
+            if not isinstance(o, ox.Literal) or o.datatype != _XSD_DATE:
+                continue
+            if quad.graph_name in with_sources:
+                with contextlib.suppress(ValueError):
+                    found.append(date.fromisoformat(o.value))
     return max(found) if found else None
 
 
@@ -182,36 +190,41 @@ class BuildFacts:
 
 def describe_dataset(dataset: Dataset, release: str, license_iri: str = DEFAULT_LICENSE) -> Graph:
     """Add the dataset's description graph to ``dataset`` (replacing one made before) and
-    return it. Its statistics count the description graph too: the graph is made with
-    zero counts, counted with the rest, and made again with the counts (the same
-    statements, only the numbers differ)."""
+    return it (see :func:`describe_store`)."""
     dataset.remove_graph(dataset.graph(DESCRIPTION_GRAPH))
-    store = store_of(dataset)
-    facts = BuildFacts(
-        release=release,
-        license_iri=license_iri,
-        version=content_digest(store),
-        when=build_date(dataset),
-        ended=source_date_epoch(),
-        sources=tuple(sorted(source_texts(dataset))),
-    )
-    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
-    zero = Statistics(graphs=dict.fromkeys(sorted(names | {str(DESCRIPTION_GRAPH)}), 0))
-    draft = description_graph(facts, zero)
-    stats = statistics([*store, *_quads_in(draft, str(DESCRIPTION_GRAPH))])
-    final = description_graph(facts, stats)
+    final = describe_store(store_of(dataset), release, license_iri)
     target = dataset.graph(DESCRIPTION_GRAPH)
     target.addN((s, p, o, target) for s, p, o in final)
     return final
 
 
-def source_texts(dataset: Dataset) -> set[URIRef]:
+def describe_store(store: ox.Store, release: str, license_iri: str = DEFAULT_LICENSE) -> Graph:
+    """The description graph of the dataset a store holds (without a description graph).
+    Its statistics count the description graph too: the graph is made with zero counts,
+    counted with the rest, and made again with the counts (the same statements, only the
+    numbers differ). The streaming build (graph/stream.py) describes its merged output
+    with it, the in-memory build its dataset, so both give the same bytes."""
+    facts = BuildFacts(
+        release=release,
+        license_iri=license_iri,
+        version=content_digest(store),
+        when=stated_build_date(store),
+        ended=source_date_epoch(),
+        sources=tuple(sorted(source_texts(store))),
+    )
+    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    zero = Statistics(graphs=dict.fromkeys(sorted(names | {str(DESCRIPTION_GRAPH)}), 0))
+    draft = description_graph(facts, zero)
+    stats = statistics([*store, *_quads_in(draft, str(DESCRIPTION_GRAPH))])
+    return description_graph(facts, stats)
+
+
+def source_texts(store: ox.Store) -> set[URIRef]:
     """The source texts of the documents built."""
     return {
-        s
-        for graph in dataset.graphs()
-        for s in graph.subjects(RDF.type, PKG.SourceText)
-        if isinstance(s, URIRef)
+        URIRef(q.subject.value)
+        for q in store.quads_for_pattern(None, _RDF_TYPE, _SOURCE_TEXT, None)
+        if isinstance(q.subject, ox.NamedNode)
     }
 
 

@@ -35,15 +35,16 @@ read-only view (:func:`union_view`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, BinaryIO, cast
 from xml.sax import SAXParseException, handler
 from xml.sax.xmlreader import InputSource, XMLReader
 
@@ -57,6 +58,8 @@ from rdflib.plugins.parsers import rdfxml, trix
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.nquads import NQuadsParser
 from rdflib.plugins.parsers.ntriples import NTGraphSink, W3CNTriplesParser
+from rdflib.plugins.serializers.nquads import _nq_row
+from rdflib.term import Node
 from rdflib.util import SUFFIX_FORMAT_MAP
 
 from .errors import DeclarationRefused, InputError, RDFSyntaxError
@@ -69,7 +72,8 @@ N_QUADS = "application/n-quads"
 JSON_LD = "application/ld+json"
 TRIX = "application/trix"
 # pyoxigraph reads these without any way for the text to reach outside the file
-_SELF_CONTAINED = {N_TRIPLES, N_QUADS, "text/turtle", "application/trig", "text/n3"}
+TRIG = "application/trig"
+_SELF_CONTAINED = {N_TRIPLES, N_QUADS, "text/turtle", TRIG, "text/n3"}
 _TURTLE_DIRECTIVE = re.compile(r"^\s*(@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE | re.MULTILINE)
 
 
@@ -312,14 +316,19 @@ def parse_file(path: Path, dataset: Dataset) -> Dataset:
     return dataset
 
 
-def read_text(path: Path) -> str:
-    """The file's text as UTF-8, refusing missing, empty and undecodable files."""
+def check_readable(path: Path) -> None:
+    """InputError for a folder or a missing file where an RDF file is expected."""
     if path.is_dir():
         raise InputError(
             f"{path}: is a folder, not an RDF file", hint="name the RDF files inside it"
         )
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+
+
+def read_text(path: Path) -> str:
+    """The file's text as UTF-8, refusing missing, empty and undecodable files."""
+    check_readable(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -552,6 +561,15 @@ def check_not_an_input(output: Path, inputs: Iterable[Path]) -> None:
 
 def write_bytes(data: bytes, path: Path) -> int:
     """Write ``data`` to ``path`` through a temporary file, so no partial file is left."""
+    with atomic_output(path) as out:
+        out.write(data)
+    return len(data)
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator[BinaryIO]:
+    """A binary file written in the folder of ``path`` that becomes ``path`` only when the
+    block ends without an error (no partial file is ever left)."""
     check_destination(path)
     path = path.resolve()
     try:
@@ -563,7 +581,7 @@ def write_bytes(data: bytes, path: Path) -> int:
         ) from None
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            yield out
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide the graph from others
         os.replace(tmp, path)
     except OSError as exc:
@@ -575,7 +593,19 @@ def write_bytes(data: bytes, path: Path) -> int:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return len(data)
+
+
+def nquads_lines(triples: Iterable[tuple[Node, Node, Node]], graph: URIRef) -> list[bytes]:
+    """The triples as the sorted, distinct N-Quads lines of named graph ``graph``, written
+    exactly as :func:`serialize_dataset` writes them (rdflib's own row writer), without
+    putting them in a store first."""
+    row = cast(Callable[[tuple[Node, Node, Node], URIRef], str], _nq_row)  # untyped in rdflib
+    return sorted({row(t, graph).encode("utf-8", "replace") for t in triples})
+
+
+def triple_line(quad_line: bytes) -> bytes:
+    """An N-Quads line of a named graph as the N-Triples line of its triple."""
+    return quad_line[: quad_line.rindex(b" <")] + b" .\n"
 
 
 def _umask() -> int:

@@ -54,6 +54,11 @@ def source_size_limit(max_bytes: int) -> Iterator[None]:
         _max_source_bytes.reset(token)
 
 
+def current_source_limit() -> int:
+    """The largest text input accepted here and now (see source_size_limit)."""
+    return _max_source_bytes.get()
+
+
 def read_source(path: str | Path) -> SourceText:
     """Read a file as a :class:`SourceText`; raise SourceFileError if it cannot be used.
 

@@ -39,8 +39,8 @@ from .admission import Admission
 from .answers import AnswerCache
 from .bodies import BodyLimit, body_too_large
 from .config import Config
-from .dataset import checked_dataset
-from .engine import ENGINES, Engine
+from .dataset import checked_dataset, checked_store
+from .engine import ENGINES, Engine, OxigraphEngine
 from .executor import QueryRunner
 from .linking import Links
 from .sandbox import warn_if_unavailable
@@ -98,6 +98,9 @@ def create_app(
     app = Flask(__name__, instance_path=os.path.abspath("instance"))
     app.config.update(config or {})  # Flask's own settings (TESTING …)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
+    if engine is None and settings.store is not None:
+        checked_store(settings.store, settings.allow_nonconforming, app.logger.info)
+        engine = OxigraphEngine.from_store(settings.store)
     if engine is None:
         if dataset is None:
             dataset = checked_dataset(settings.data, settings.allow_nonconforming, app.logger.info)
@@ -204,6 +207,7 @@ _TITLES = {
     422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    502: "Bad Gateway",
     503: "Service Unavailable",
 }
 

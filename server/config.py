@@ -34,6 +34,7 @@ class Config:
     """Everything the server needs to know, checked once."""
 
     data: Path | None = None  # the RDF file to serve; None: build the bundled corpus
+    store: Path | None = None  # an on-disk store to serve instead (policykg load / build)
     allow_nonconforming: bool = False  # serve DATA even when it does not conform
     engine: str = "oxigraph"
     query_timeout: float = 10.0  # seconds; a query still running then is killed: 503
@@ -96,6 +97,10 @@ class Config:
             raise ConfigError(f"ENGINE must be one of {', '.join(ENGINES)}, not {self.engine!r}")
         if self.data is not None and not Path(self.data).is_file():
             raise ConfigError(f"DATA file not found: {self.data}")
+        if self.store is not None and not (Path(self.store) / "CURRENT").is_file():
+            raise ConfigError(f"STORE is not a policykg store folder: {self.store}")
+        if self.store is not None and (self.data is not None or self.engine != "oxigraph"):
+            raise ConfigError("STORE is served by the oxigraph engine alone, without DATA")
         for name in ("query_timeout", "validate_timeout"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
@@ -137,8 +142,9 @@ def _normalised(values: dict[str, Any]) -> dict[str, Any]:
     """Given values in the form the fields hold: DATA a Path, timeouts floats, PUBLIC_URL
     and BASE_IRI ending with /, a blank CLIENT_ADDRESS_HEADER none."""
     out = dict(values)
-    if out.get("data") is not None:
-        out["data"] = Path(out["data"])
+    for name in ("data", "store"):
+        if out.get(name) is not None:
+            out[name] = Path(out[name])
     for name in ("query_timeout", "validate_timeout"):
         value = out.get(name)
         if isinstance(value, int) and not isinstance(value, bool):

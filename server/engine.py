@@ -24,13 +24,17 @@ is read through a union view, never modified.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -38,7 +42,8 @@ from policykg.graph.errors import QueryError, QueryRefused
 from policykg.graph.namespaces import BASE, PREFIXES, sparql_prologue
 from policykg.graph.publishing import Statistics, content_digest, statistics
 from policykg.graph.rdfio import read_dataset, read_store, store_of
-from policykg.shapes.algebra import regex_patterns, service_clauses
+from policykg.graph.remote import Remote
+from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 from policykg.shapes.sandbox import no_graph_loading
 
 from . import guard
@@ -62,6 +67,9 @@ class Term(str):
     """
 
     __slots__ = ("kind", "datatype", "lang")
+    kind: str
+    datatype: str | None
+    lang: str | None
 
     def __new__(
         cls, value: str, kind: str, datatype: str | None = None, lang: str | None = None
@@ -96,7 +104,8 @@ class Term(str):
         except ValueError:
             return None
 
-    def __reduce__(self):  # picklable across the evaluation pipe
+    def __reduce__(self) -> tuple[type[Term], tuple[str, str, str | None, str | None]]:
+        # picklable across the evaluation pipe
         return (Term, (str(self), self.kind, self.datatype, self.lang))
 
 
@@ -117,6 +126,19 @@ def to_term(node: Any) -> Term | None:
     return Term(str(node), "triple")
 
 
+def term_of(node: Any) -> Term:
+    """A Term from a pyoxigraph term that is there (a triple's, a bound variable's)."""
+    term = to_term(node)
+    if term is None:
+        raise QueryError("a term was expected where none is")
+    return term
+
+
+def terms_of(triple: Any) -> tuple[Term, Term, Term]:
+    """A pyoxigraph triple (or quad) as three Terms."""
+    return term_of(triple.subject), term_of(triple.predicate), term_of(triple.object)
+
+
 def from_rdflib(node: Any) -> Term:
     """A Term from an rdflib term, as pyoxigraph would give it."""
     from rdflib import BNode, Literal
@@ -132,10 +154,9 @@ def to_oxigraph(term: str | None) -> Any:
     """A pyoxigraph term for a Term, or an IRI for any other string (None stays None)."""
     if term is None:
         return None
-    kind = getattr(term, "kind", "iri")
-    if kind == "bnode":
+    if isinstance(term, Term) and term.kind == "bnode":
         return ox.BlankNode(str(term))
-    if kind == "literal":
+    if isinstance(term, Term) and term.kind == "literal":
         if term.lang:
             return ox.Literal(str(term), language=term.lang)
         return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype or XSD + "string"))
@@ -148,10 +169,9 @@ def to_rdflib(term: str | None) -> Any:
 
     if term is None:
         return None
-    kind = getattr(term, "kind", "iri")
-    if kind == "bnode":
+    if isinstance(term, Term) and term.kind == "bnode":
         return BNode(str(term))
-    if kind == "literal":
+    if isinstance(term, Term) and term.kind == "literal":
         if term.lang:
             return Literal(str(term), lang=term.lang)
         datatype = term.datatype
@@ -191,7 +211,7 @@ class Result:
 
     def triples(self) -> list[tuple[Term, Term, Term]]:
         """CONSTRUCT/DESCRIBE triples as (subject, predicate, object) Terms."""
-        return [(to_term(t.subject), to_term(t.predicate), to_term(t.object)) for t in self.native]
+        return [terms_of(t) for t in self.native]
 
     def serialize(self, media_type: str, max_bytes: int = sys.maxsize) -> bytes:
         """The whole answer in `media_type`; ResultTooLarge past `max_bytes`."""
@@ -210,6 +230,7 @@ class Engine(ABC):
 
     name = "abstract"
     check_regex = False  # True for engines whose regex backtracks
+    remote: Remote | None = None  # the store over the network that answers, if any
 
     def __init__(self, base_iri: str | None = None) -> None:
         self.base_iri = base_iri
@@ -313,7 +334,7 @@ class Engine(ABC):
         the union of the graphs read as the RDF merge, a set: a solution repeated because
         two graphs hold the same triple comes once. Unbound variables are left out."""
         rows: list[Row] = []
-        seen: set[frozenset[tuple[str, tuple]]] = set()
+        seen: set[frozenset[tuple[str, tuple[str, str, str | None, str | None]]]] = set()
         for row in self._solutions(sparql):
             key = frozenset((name, term.key) for name, term in row.items())
             if key not in seen:
@@ -326,7 +347,7 @@ class Engine(ABC):
     ) -> Iterator[Triple]:
         """The distinct triples matching a pattern, in one named graph or in all of them.
         A pattern's term is a Term, or a plain string for an IRI; None matches anything."""
-        seen: set[tuple] = set()
+        seen: set[tuple[tuple[str, str, str | None, str | None], ...]] = set()
         for triple in self._matches(s, p, o, graph):
             key = tuple(t.key for t in triple)
             if key not in seen:
@@ -354,17 +375,50 @@ class Engine(ABC):
 
 
 class OxigraphEngine(Engine):
-    """pyoxigraph's in-memory Store: the fast engine (linear-time regex)."""
+    """pyoxigraph's Store, in memory or on disk: the fast engine (linear-time regex).
+
+    An on-disk store (``from_store``) is opened read-only in each process that uses it
+    (a forked worker or evaluation child opens its own handle), so every process reads
+    the one store and starting costs the same whatever the data; its statistics are
+    those the store's writer recorded (graph/store.py)."""
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, base_iri: str | None = None) -> None:
+    def __init__(
+        self, store: ox.Store | None, base_iri: str | None = None, path: Path | None = None
+    ) -> None:
         super().__init__(base_iri)
-        self.store = store
+        self._store = store
+        self.path = path
+        self._opened_in = os.getpid()
+        # the default graph holds the union itself (graph/store.py): read it as it is
+        self.union_stored = False
+
+    @property
+    def store(self) -> ox.Store:
+        if self.path is not None and (self._store is None or self._opened_in != os.getpid()):
+            from policykg.graph.store import open_read_only
+
+            self._store, self._opened_in = open_read_only(self.path), os.getpid()
+        assert self._store is not None
+        return self._store
 
     @classmethod
     def from_path(cls, path: Path | str, base_iri: str | None = None) -> OxigraphEngine:
         return cls(read_store(path), base_iri)
+
+    @classmethod
+    def from_store(cls, path: Path, base_iri: str | None = None) -> OxigraphEngine:
+        """An engine over an on-disk store folder, opened read-only."""
+        from policykg.graph.store import has_stored_union
+
+        engine = cls(None, base_iri, Path(path))
+        engine.store  # noqa: B018 (opened now: an error is said before serving)
+        engine.union_stored = has_stored_union(Path(path))
+        recorded = recorded_stats(Path(path))
+        if recorded is not None:
+            engine.__dict__["_stats"] = Stats(**recorded)
+        return engine
 
     @classmethod
     def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> OxigraphEngine:
@@ -374,14 +428,26 @@ class OxigraphEngine(Engine):
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def quads(self) -> Iterable[ox.Quad]:
-        return self.store.quads_for_pattern(None, None, None, None)
+        return self._named(self.store.quads_for_pattern(None, None, None, None))
 
-    def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
+    def _named(self, quads: Iterable[ox.Quad]) -> Iterable[ox.Quad]:
+        """The quads of the named graphs (not the stored union's copies)."""
+        if not self.union_stored:
+            return quads
+        return (q for q in quads if not isinstance(q.graph_name, ox.DefaultGraph))
+
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
         kwargs: dict[str, Any] = {"base_iri": self.base_iri}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        elif not info.has_dataset_clause:
+        elif not info.has_dataset_clause and not self.union_stored:
             # with the union flag set, pyoxigraph 0.5 ignores FROM: set it only without one
             kwargs["use_default_graph_as_union"] = True
         try:
@@ -395,16 +461,18 @@ class OxigraphEngine(Engine):
 
     def _solutions(self, sparql: str) -> Iterator[Row]:
         solutions = self.store.query(
-            sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=True
+            sparql, prefixes=dict(PREFIXES), use_default_graph_as_union=not self.union_stored
         )
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("a SELECT query was expected")
         names = [v.value for v in solutions.variables]
         for solution in solutions:
-            yield {name: to_term(solution[name]) for name in names if solution[name] is not None}
+            yield {name: term_of(solution[name]) for name in names if solution[name] is not None}
 
     def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
         pattern = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(graph))
-        for quad in self.store.quads_for_pattern(*pattern):
-            yield (to_term(quad.subject), to_term(quad.predicate), to_term(quad.object))
+        for quad in self._named(self.store.quads_for_pattern(*pattern)):
+            yield terms_of(quad)
 
 
 class RdflibEngine(Engine):
@@ -451,19 +519,18 @@ class RdflibEngine(Engine):
         nquads = self.dataset.serialize(format="application/n-quads", encoding="utf-8")
         return ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
 
-    def _evaluate(self, sparql, info, default_graphs, named_graphs) -> Result:
-        from pyparsing import ParseException
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
         from rdflib import URIRef
-        from rdflib.plugins.sparql import prepareQuery
         from rdflib.plugins.sparql.parserutils import CompValue
 
-        try:
-            prepared = prepareQuery(sparql, base=self.base_iri)
-        except ParseException as exc:
-            raise _malformed(sparql, f"{exc.msg} (line:{exc.lineno}, col:{exc.col})") from None
-        except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
-            raise _malformed(sparql, str(exc)) from None
-        self._refuse_on_algebra(prepared)
+        prepared = parse_with_rdflib(sparql, self.base_iri)
+        refuse_on_algebra(prepared)
         if default_graphs or named_graphs:
             clauses = [CompValue("DatasetClause", default=URIRef(g)) for g in default_graphs]
             clauses += [CompValue("DatasetClause", named=URIRef(g)) for g in named_graphs]
@@ -471,20 +538,10 @@ class RdflibEngine(Engine):
         with refuse_outbound(), no_graph_loading():
             return _rdflib_to_result(self.dataset.query(prepared))
 
-    def _refuse_on_algebra(self, prepared: Any) -> None:
-        """The guard's rules once more, on rdflib's own parse of the query: no SERVICE,
-        REGEX/REPLACE patterns that cannot backtrack for ever (FROM graphs outside the
-        dataset are empty: graph loading is off while rdflib evaluates)."""
-        services = service_clauses(prepared)
-        if services:
-            raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
-        for pattern in regex_patterns(prepared):
-            guard.check_pattern(pattern, "in the parsed query")
-
     def _solutions(self, sparql: str) -> Iterator[Row]:
         result = self.dataset.query(sparql_prologue() + sparql)
         names = [str(v) for v in result.vars or []]
-        for row in result:
+        for row in cast(Iterable[Any], result):
             yield {name: from_rdflib(row[name]) for name in names if row[name] is not None}
 
     def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
@@ -503,6 +560,130 @@ def _malformed(sparql: str, engine_message: str) -> QueryError:
     return QueryError(f"malformed query: {explained.message}", hint=explained.hint)
 
 
+def refuse_on_algebra(prepared: Any, known_graphs: frozenset[str] | None = None) -> None:
+    """The guard's rules once more, on rdflib's own parse of the query: no SERVICE,
+    REGEX/REPLACE patterns that cannot backtrack for ever, and, for a store elsewhere
+    (``known_graphs``), FROM only of its graphs. A local engine reads a FROM graph it does
+    not hold as empty (graph loading is off while rdflib evaluates); a store elsewhere is
+    not trusted to do the same, so such a FROM is refused before it is asked."""
+    services = service_clauses(prepared)
+    if services:
+        raise QueryRefused(f"{guard.REFUSED['SERVICE']} (<{services[0]}>)")
+    if known_graphs is not None:
+        default, named = dataset_graphs(prepared)
+        for iri in default + named:
+            if iri not in known_graphs:
+                raise QueryRefused(
+                    f"FROM names <{iri}>, which is not a graph in this dataset",
+                    hint="graphs are never fetched; the service description lists the graphs",
+                )
+    for pattern in regex_patterns(prepared):
+        guard.check_pattern(pattern, "in the parsed query")
+
+
+def parse_with_rdflib(sparql: str, base_iri: str | None) -> Any:
+    """rdflib's parse of a query (its algebra), QueryError when it does not parse."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    try:
+        return prepareQuery(sparql, base=base_iri)
+    except ParseException as exc:
+        raise _malformed(sparql, f"{exc.msg} (line:{exc.lineno}, col:{exc.col})") from None
+    except Exception as exc:  # rdflib raises a bare Exception for an unknown prefix
+        raise _malformed(sparql, str(exc)) from None
+
+
+class UpstreamEngine(Engine):
+    """A SPARQL endpoint elsewhere (`serve --upstream`): the same interface, every query
+    answered by that store over HTTP (graph/remote.py, the only place that connects).
+
+    Queries reach it only after the guard and a second decision on rdflib's parse of the
+    query (no SERVICE, whatever the spelling, so the upstream is never asked to fetch
+    anything; FROM only of the upstream's graphs). The server relays from its own worker
+    processes (``remote``): the evaluation children, which cannot open sockets, are not
+    used. The default graph must be the union of the named graphs there (for `oxigraph
+    serve`, --union-default-graph; the README says what other stores need)."""
+
+    name = "upstream"
+
+    def __init__(self, remote: Remote, base_iri: str | None = None) -> None:
+        super().__init__(base_iri)
+        self.remote: Remote = remote
+
+    @classmethod
+    def from_path(cls, path: Path | str, base_iri: str | None = None) -> Engine:
+        raise QueryError("an upstream engine reads no file")
+
+    @classmethod
+    def from_dataset(cls, dataset: Any, base_iri: str | None = None) -> Engine:
+        raise QueryError("an upstream engine holds no dataset")
+
+    def _ask_upstream(
+        self,
+        sparql: str,
+        accept: str,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> tuple[str, bytes]:
+        fields = [("query", sparql)]
+        fields += [("default-graph-uri", g) for g in default_graphs]
+        fields += [("named-graph-uri", g) for g in named_graphs]
+        return self.remote.request(
+            "POST",
+            self.remote.url,
+            urlencode(fields).encode("utf-8"),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+
+    def _answer(
+        self, sparql: str, form: str | None, default: Sequence[str] = (), named: Sequence[str] = ()
+    ) -> Result:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            _, body = self._ask_upstream(sparql, "application/n-triples", default, named)
+            quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+            return Result(_TripleList(quads))
+        _, body = self._ask_upstream(sparql, "application/sparql-results+json", default, named)
+        return Result(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+
+    def graphs(self) -> list[str]:
+        rows = self._answer("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "SELECT").rows()
+        return sorted(str(r["g"]) for r in rows if r["g"] is not None and r["g"].is_iri)
+
+    def quads(self) -> Iterable[ox.Quad]:
+        rows = self._answer("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "SELECT").rows()
+        return [ox.Quad(*(to_oxigraph(r[k]) for k in ("s", "p", "o", "g"))) for r in rows]
+
+    def _evaluate(
+        self,
+        sparql: str,
+        info: guard.QueryInfo,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+    ) -> Result:
+        refuse_on_algebra(parse_with_rdflib(sparql, self.base_iri), self.graph_set)
+        return self._answer(sparql, info.form, default_graphs, named_graphs)
+
+    def _solutions(self, sparql: str) -> Iterator[Row]:
+        result = self._answer(sparql_prologue() + sparql, "SELECT")
+        for row in result.rows():
+            yield {name: term for name, term in row.items() if term is not None}
+
+    def _matches(self, s: Any, p: Any, o: Any, graph: Any) -> Iterator[Triple]:
+        terms = [
+            str(to_oxigraph(t)) if t is not None else f"?{v}"
+            for t, v in ((s, "s"), (p, "p"), (o, "o"))
+        ]
+        where = f"GRAPH {str(to_oxigraph(graph)) if graph is not None else '?g'}"
+        query = f"SELECT * WHERE {{ {where} {{ {' '.join(terms)} }} }}"
+        for row in self._answer(query, "SELECT").rows():
+            yield (
+                row.get("s") or term_of(to_oxigraph(s)),
+                row.get("p") or term_of(to_oxigraph(p)),
+                row.get("o") or term_of(to_oxigraph(o)),
+            )
+
+
 def _rdflib_to_result(result: Any) -> Result:
     """Carry an rdflib answer over into pyoxigraph result objects (same writers for both)."""
     if result.type in ("SELECT", "ASK"):
@@ -512,14 +693,44 @@ def _rdflib_to_result(result: Any) -> Result:
     return Result(_TripleList(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
 
 
-class _TripleList(list):
+class _TripleList(list[Any]):
     """A materialised CONSTRUCT/DESCRIBE answer (iterable of pyoxigraph Triples)."""
 
     def __init__(self, quads: Iterable[Any]) -> None:
         super().__init__(q.triple for q in quads)
 
 
+def record_stats(path: Path) -> Stats:
+    """Count a store's statistics once, after it was written, into its stats file (read
+    by :meth:`OxigraphEngine.from_store`, so that serving does not count them again)."""
+    from policykg.graph.store import STATS_FILE
+
+    stats = OxigraphEngine.from_store(path).stats()
+    (Path(path) / STATS_FILE).write_text(json.dumps(asdict(stats)), encoding="utf-8")
+    return stats
+
+
+def recorded_stats(path: Path) -> dict[str, Any] | None:
+    """The statistics recorded in a store folder, if its writer has not changed it since."""
+    from policykg.graph.store import STATS_FILE
+
+    try:
+        values = json.loads((Path(path) / STATS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return values if isinstance(values, dict) else None
+
+
 ENGINES: dict[str, type[Engine]] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
+
+
+def upstream_engine(
+    url: str, headers: dict[str, str], timeout: float, base_iri: str | None = None
+) -> UpstreamEngine:
+    """An engine over the SPARQL endpoint at ``url`` (checked to answer now)."""
+    engine = UpstreamEngine(Remote(url, headers, timeout), base_iri)
+    engine.graph_set  # noqa: B018 (asked now: an unreachable store is said before serving)
+    return engine
 
 
 def open_engine(

@@ -50,7 +50,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from policykg.graph.confine import limit_address_space
 from policykg.graph.errors import EngineCrashed, PolicyKGError, QueryTimeout, ResultTooLarge
@@ -351,6 +351,10 @@ class QueryRunner:
         the request's arrival; by default `timeout` seconds from now. The wait for a free
         child is part of it.
         """
+        if self.engine.remote is not None:
+            # an upstream store answers: this process relays (its children have no network)
+            relayed = _outcome(_answer, self.engine, job, self.max_result_bytes)
+            return cast(Answer, _unwrap(relayed, job.sparql))
         self._ensure_started()
         if deadline is None:
             deadline = time.monotonic() + self.timeout

@@ -25,7 +25,8 @@ from policykg.graph.errors import InputError
 
 from .app import create_app
 from .config import ENV_PREFIX, Config
-from .dataset import checked_dataset
+from .dataset import checked_dataset, checked_store
+from .engine import OxigraphEngine, upstream_engine
 
 # Seconds gunicorn gives a sync worker beyond the longest request timeout of the Config,
 # in the documented gunicorn command (behind a buffering proxy), so that the service's own
@@ -105,18 +106,33 @@ def serve(
     progress: Callable[[str], None] | None = None,
     workers: int = 2,
     front: str = "granian",
+    store: Path | None = None,
+    upstream: tuple[str, dict[str, str]] | None = None,
 ) -> None:
-    """Build or load, validate, then serve until interrupted."""
+    """Build or load, validate, then serve until interrupted. With ``store``, the on-disk
+    store is served (its changed graphs validated first) and nothing is loaded; with
+    ``upstream`` (URL, headers), that SPARQL endpoint answers (what it holds is validated
+    where it was built: nothing is validated here)."""
     say = progress or (lambda _m: None)
     check_address_free(host, port)
-    dataset = checked_dataset(data, allow_nonconforming, say)
     config: dict[str, Any] = {}
     if not os.environ.get(f"{ENV_PREFIX}PUBLIC_URL"):
         # behind a proxy or a w3id redirect the operator's POLICYKG_PUBLIC_URL holds
         config["PUBLIC_URL"] = f"http://{_url_host(host)}:{port}/"
     if engine:
         config["ENGINE"] = engine
-    app = create_app(config, dataset=dataset)
+    if upstream is not None:
+        url, headers = upstream
+        say(f"answering queries with {url} …")
+        settings = Config.from_sources(config)
+        remote = upstream_engine(url, headers, settings.query_timeout, settings.base_iri)
+        app = create_app(config, engine=remote)
+    elif store is not None:
+        checked_store(store, allow_nonconforming, say)
+        config["STORE"] = str(store)
+        app = create_app(config, engine=OxigraphEngine.from_store(store))
+    else:
+        app = create_app(config, dataset=checked_dataset(data, allow_nonconforming, say))
     say(
         f"policykg is serving at http://{host}:{port}/  (SPARQL endpoint "
         f"http://{host}:{port}/sparql, query page http://{host}:{port}/query)"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from policykg.cli.main import run_query_file
 from policykg.graph.errors import QueryError, QueryRefused
+from policykg.server import engine as engine_module
 from policykg.server import guard
 from policykg.server.engine import OxigraphEngine, RdflibEngine, open_engine
 
@@ -215,7 +216,7 @@ def test_rdflib_service_past_both_checks_still_makes_no_request(engines, listene
     port, hits = listener
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
     info = guard.QueryInfo(form="SELECT")  # as if the guard had missed it
-    monkeypatch.setattr(type(rdflib_engine), "_refuse_on_algebra", lambda _self, _query: None)
+    monkeypatch.setattr(engine_module, "refuse_on_algebra", lambda _query, _graphs=None: None)
     with pytest.raises(PermissionError, match="outbound request refused"):
         rdflib_engine._evaluate(query, info, [], [])
     assert hits == []

@@ -1,0 +1,178 @@
+"""HTTP to the one external store the operator names: `policykg push` and `serve --upstream`.
+
+These are the only connections policykg ever opens, and only to the URL given: redirects
+are refused (a store that answers with one is an error, never followed), proxies from the
+environment are not used, and authentication is a header the operator gives or the
+entry of the URL's host in a netrc file (the operator's ~/.netrc, or the file named).
+
+`push` writes a dataset file's named graphs one by one with the SPARQL 1.1 Graph Store
+HTTP Protocol: ``PUT {endpoint}?graph={name}`` with the graph as N-Triples, which
+replaces the graph (a second push of a document replaces it, never duplicates it). The
+file is read into a temporary on-disk store first, so memory holds one graph at a time.
+"""
+
+from __future__ import annotations
+
+import netrc
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from base64 import b64encode
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+from urllib.parse import urlencode, urlsplit
+
+import pyoxigraph as ox
+
+from .errors import InputError, RDFSyntaxError, RemoteError
+from .store import graphs_of
+
+Progress = Callable[[str], None]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not an instruction to connect elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise urllib.error.HTTPError(args[1], args[2], "redirect refused", args[4], None)
+
+
+@dataclass
+class Remote:
+    """One HTTP endpoint with its authentication; nothing else is ever contacted."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InputError(
+                f"not an http(s) URL: {self.url!r}",
+                hint="e.g. http://127.0.0.1:7878/store for `oxigraph serve`",
+            )
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+    ) -> tuple[str, bytes]:
+        """(content type, body) of a request to ``url`` (which must be this endpoint's)."""
+        if urlsplit(url)[:2] != urlsplit(self.url)[:2]:
+            raise InputError(f"refused: {url} is not at {self.url}")
+        request = urllib.request.Request(
+            url, data=body, method=method, headers={**self.headers, **(headers or {})}
+        )
+        try:
+            with self._opener.open(request, timeout=timeout or self.timeout) as answer:
+                return answer.headers.get("Content-Type", ""), answer.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:300] if exc.fp else ""
+            message = f"{self.url} answered {exc.code} {exc.reason}: {detail}".strip()
+            raise RemoteError(message) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise RemoteError(f"{self.url} cannot be reached: {reason}") from None
+
+
+def auth_headers(
+    url: str, header: tuple[str, ...] = (), netrc_file: Path | None = None
+) -> dict[str, str]:
+    """The headers to send: each ``Name: value`` given, else Basic authentication from the
+    netrc entry of the URL's host (the file named, or ~/.netrc when it exists)."""
+    headers: dict[str, str] = {}
+    for line in header:
+        name, sep, value = line.partition(":")
+        if not sep or not name.strip():
+            raise InputError(f"not a header: {line!r}", hint="write it as 'Name: value'")
+        headers[name.strip()] = value.strip()
+    if "Authorization" not in headers:
+        entry = _netrc_entry(urlsplit(url).hostname or "", netrc_file)
+        if entry is not None:
+            token = b64encode(f"{entry[0]}:{entry[1]}".encode()).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
+    return headers
+
+
+def _netrc_entry(host: str, path: Path | None) -> tuple[str, str] | None:
+    source = path or Path.home() / ".netrc"
+    if path is None and not source.is_file():
+        return None
+    try:
+        found = netrc.netrc(str(source)).authenticators(host)
+    except (OSError, netrc.NetrcParseError) as exc:
+        raise InputError(f"cannot read the netrc file {source}: {exc}") from None
+    if found is None:
+        return None
+    login, _account, password = found
+    return login or "", password or ""
+
+
+# -- push -------------------------------------------------------------------------------------
+
+
+def _staged(graph_file: Path) -> Iterator[ox.Store]:
+    """The file in a temporary on-disk store (read through before anything is sent)."""
+    from .rdfio import N_QUADS, TRIG, check_readable, format_of_path
+
+    check_readable(graph_file)
+    rdf_format = format_of_path(graph_file)
+    if rdf_format.media_type not in (N_QUADS, TRIG) or rdf_format.oxigraph is None:
+        raise InputError(
+            f"{graph_file}: push sends the named graphs of an N-Quads (.nq) or TriG file",
+            hint="give the dataset file `policykg build` wrote",
+        )
+    with tempfile.TemporaryDirectory(prefix="policykg-push-") as folder:
+        store = ox.Store(folder)
+        try:
+            store.bulk_load(
+                path=str(graph_file),
+                format=rdf_format.oxigraph,
+                base_iri=graph_file.resolve().as_uri(),
+            )
+        except SyntaxError as exc:
+            raise RDFSyntaxError(f"{graph_file}: {exc.msg}", line=exc.lineno) from None
+        yield store
+        del store
+
+
+def push(
+    graph_file: Path, remote: Remote, progress: Progress | None = None, connections: int = 4
+) -> tuple[int, int, float]:
+    """PUT every named graph of the file to the Graph Store endpoint, ``connections`` at a
+    time: (graphs, triples, seconds)."""
+    say = progress or (lambda _m: None)
+    started = time.perf_counter()
+    separator = "&" if "?" in remote.url else "?"
+
+    def send(store: ox.Store, name: str) -> int:
+        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+        remote.request(
+            "PUT",
+            f"{remote.url}{separator}{urlencode({'graph': name})}",
+            body,
+            {"Content-Type": "application/n-triples"},
+        )
+        return len(quads)
+
+    sent = triples = 0
+    for store in _staged(graph_file):
+        names = graphs_of(store)
+        if not names:
+            raise InputError(f"{graph_file}: no named graphs to push")
+        with ThreadPoolExecutor(connections) as pool:
+            for count in pool.map(send, [store] * len(names), names):
+                sent, triples = sent + 1, triples + count
+                if sent % 100 == 0 or sent == len(names):
+                    say(f"pushed {sent:,}/{len(names):,} graphs")
+    return sent, triples, time.perf_counter() - started
