@@ -267,6 +267,39 @@ register_defused_parsers()
 # -- reading ----------------------------------------------------------------------------------
 
 
+def rdflib_term(term: object) -> Node:
+    """The rdflib term of a pyoxigraph term. A literal of xsd:string is a plain literal,
+    as rdflib's parsers make it (RDF 1.1: the same literal), so that triples read through
+    pyoxigraph compare equal to those rdflib reads."""
+    from rdflib import BNode, Literal
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else datatype)
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def dataset_file_format(path: Path, refusal: str) -> RdfFormat:
+    """The format of a readable N-Quads or TriG file (a dataset with its named graphs);
+    InputError saying ``refusal`` for any other file."""
+    check_readable(path)
+    rdf_format = format_of_path(path)
+    if rdf_format.media_type not in (N_QUADS, TRIG) or rdf_format.oxigraph is None:
+        raise InputError(
+            f"{path}: {refusal}",
+            hint="give the dataset file `policykg build` wrote, e.g. out/policykg.nq",
+        )
+    return rdf_format
+
+
 def read_dataset(paths: Iterable[str | Path]) -> Dataset:
     """Every file parsed into one Dataset (named graphs kept, triples into the default
     graph); InputError / RDFSyntaxError on bad input."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 import pyoxigraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, SKOS, XSD
 from rdflib.term import Node
@@ -26,6 +26,7 @@ from rdflib.term import Node
 from policykg.graph.errors import RDFSyntaxError
 from policykg.graph.mentions import Gazetteer, PlaceForm, build_gazetteer
 from policykg.graph.namespaces import ORG, PKG, PKGRAPH, PKID, bind_prefixes
+from policykg.graph.rdfio import rdflib_term
 from policykg.graph.timeexpr import HolidayCalendar, calendar_from_graph
 
 ONTOLOGY_GRAPH = "ontology"
@@ -122,20 +123,8 @@ class _Terms:
     def __call__(self, term: object) -> Node:
         made = self._made.get(term)
         if made is None:
-            made = self._made[term] = self._make(term)
+            made = self._made[term] = rdflib_term(term)
         return made
-
-    @staticmethod
-    def _make(term: object) -> Node:
-        if isinstance(term, pyoxigraph.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, pyoxigraph.BlankNode):
-            return BNode(term.value)
-        assert isinstance(term, pyoxigraph.Literal)
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value, datatype=None if datatype == str(XSD.string) else datatype)
 
 
 def _parse(text: str, name: str) -> list[pyoxigraph.Triple]:

@@ -122,15 +122,11 @@ def _netrc_entry(host: str, path: Path | None) -> tuple[str, str] | None:
 
 def _staged(graph_file: Path) -> Iterator[ox.Store]:
     """The file in a temporary on-disk store (read through before anything is sent)."""
-    from .rdfio import N_QUADS, TRIG, check_readable, format_of_path
+    from .rdfio import dataset_file_format
 
-    check_readable(graph_file)
-    rdf_format = format_of_path(graph_file)
-    if rdf_format.media_type not in (N_QUADS, TRIG) or rdf_format.oxigraph is None:
-        raise InputError(
-            f"{graph_file}: push sends the named graphs of an N-Quads (.nq) or TriG file",
-            hint="give the dataset file `policykg build` wrote",
-        )
+    rdf_format = dataset_file_format(
+        graph_file, "push sends the named graphs of an N-Quads (.nq) or TriG file"
+    )
     with tempfile.TemporaryDirectory(prefix="policykg-push-") as folder:
         store = ox.Store(folder)
         try:

@@ -30,7 +30,7 @@ from .linkset import DOCUMENT_PREDICATES, LINK_PREDICATES, linkset_graph
 from .namespaces import PKG
 from .pipeline import version
 from .publishing import DATASET, DEFAULT_LICENSE, DESCRIPTION_GRAPH, describe_store
-from .rdfio import TRIG, nquads_lines
+from .rdfio import nquads_lines, rdflib_term
 
 PLACES = iris.reference_graph_iri("places")
 # the counts the server shows, recorded after a load (server/engine.py); removed by a writer
@@ -236,20 +236,6 @@ class StoreWriter:
         return found
 
 
-def rdflib_term(term: object) -> Node:
-    """An rdflib term for a pyoxigraph one."""
-    from rdflib import BNode, Literal
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 def rdflib_triple(quad: ox.Quad) -> tuple[Node, Node, Node]:
     """A quad's triple in rdflib terms."""
     return rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)
@@ -264,15 +250,11 @@ def load_file(graph_file: Path, store: Path) -> tuple[int, list[str]]:
     """Bulk-load an N-Quads or TriG file into the store, each named graph replacing its
     namesake; the store's quad count and the graphs loaded. The file is read through once
     before the store is touched, so a file that does not parse changes nothing."""
-    from .rdfio import N_QUADS, check_readable, format_of_path
+    from .rdfio import dataset_file_format
 
-    check_readable(graph_file)
-    rdf_format = format_of_path(graph_file)
-    if rdf_format.media_type not in (N_QUADS, TRIG) or rdf_format.oxigraph is None:
-        raise InputError(
-            f"{graph_file}: a store is loaded from N-Quads (.nq) or TriG (.trig)",
-            hint="give the dataset file `policykg build` wrote, e.g. out/policykg.nq",
-        )
+    rdf_format = dataset_file_format(
+        graph_file, "a store is loaded from N-Quads (.nq) or TriG (.trig)"
+    )
     base = graph_file.resolve().as_uri()
     names: set[str] = set()
     try:

@@ -27,12 +27,12 @@ from rdflib.term import Node
 from policykg.graph.namespaces import PKG, bind_prefixes
 from policykg.graph.pipeline import version
 from policykg.graph.publishing import DESCRIPTION_GRAPH
+from policykg.graph.rdfio import rdflib_term
 from policykg.graph.store import (
     LINKSET,
     as_graph,
     graph_hash,
     open_read_only,
-    rdflib_term,
     stored_hashes,
 )
 
