@@ -8,7 +8,8 @@ entry of the URL's host in a netrc file (the operator's ~/.netrc, or the file na
 `push` writes a dataset file's named graphs one by one with the SPARQL 1.1 Graph Store
 HTTP Protocol: ``PUT {endpoint}?graph={name}`` with the graph as N-Triples, which
 replaces the graph (a second push of a document replaces it, never duplicates it). The
-file is read into a temporary on-disk store first, so memory holds one graph at a time.
+file is parsed through once first (a syntax error sends nothing), each graph written to a
+temporary N-Triples file, so memory holds a small buffer per graph, not the corpus.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from base64 import b64encode
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,6 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from .errors import InputError, RDFSyntaxError, RemoteError
-from .store import graphs_of
 
 Progress = Callable[[str], None]
 
@@ -120,25 +120,50 @@ def _netrc_entry(host: str, path: Path | None) -> tuple[str, str] | None:
 # -- push -------------------------------------------------------------------------------------
 
 
-def _staged(graph_file: Path) -> Iterator[ox.Store]:
-    """The file in a temporary on-disk store (read through before anything is sent)."""
+# a graph's lines are kept in memory up to this many bytes, then appended to its file
+_BUFFER_BYTES = 1 << 16
+
+
+def _split_by_graph(graph_file: Path, folder: Path) -> dict[str, Path]:
+    """Each named graph of the file as an N-Triples file in ``folder`` (by graph name),
+    read through in one pass before anything is sent. Memory holds at most
+    ``_BUFFER_BYTES`` of each graph; quads of the default graph are not pushed."""
     from .rdfio import dataset_file_format
 
     rdf_format = dataset_file_format(
         graph_file, "push sends the named graphs of an N-Quads (.nq) or TriG file"
     )
-    with tempfile.TemporaryDirectory(prefix="policykg-push-") as folder:
-        store = ox.Store(folder)
-        try:
-            store.bulk_load(
-                path=str(graph_file),
-                format=rdf_format.oxigraph,
-                base_iri=graph_file.resolve().as_uri(),
-            )
-        except SyntaxError as exc:
-            raise RDFSyntaxError(f"{graph_file}: {exc.msg}", line=exc.lineno) from None
-        yield store
-        del store
+    files: dict[str, Path] = {}
+    buffers: dict[str, list[str]] = {}
+    sizes: dict[str, int] = {}
+
+    def flush(name: str) -> None:
+        with files[name].open("a", encoding="utf-8") as out:
+            out.writelines(buffers[name])
+        buffers[name], sizes[name] = [], 0
+
+    quads = ox.parse(
+        path=str(graph_file), format=rdf_format.oxigraph, base_iri=graph_file.resolve().as_uri()
+    )
+    try:
+        for quad in quads:
+            graph = quad.graph_name
+            if not isinstance(graph, ox.NamedNode):
+                continue
+            name = graph.value
+            if name not in files:
+                files[name] = folder / f"{len(files)}.nt"
+                buffers[name], sizes[name] = [], 0
+            line = f"{quad.subject} {quad.predicate} {quad.object} .\n"
+            buffers[name].append(line)
+            sizes[name] += len(line)
+            if sizes[name] > _BUFFER_BYTES:
+                flush(name)
+    except SyntaxError as exc:
+        raise RDFSyntaxError(f"{graph_file}: {exc.msg}", line=exc.lineno) from None
+    for name in files:
+        flush(name)
+    return dict(sorted(files.items()))
 
 
 def push(
@@ -150,25 +175,24 @@ def push(
     started = time.perf_counter()
     separator = "&" if "?" in remote.url else "?"
 
-    def send(store: ox.Store, name: str) -> int:
-        quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(name)))
-        body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
+    def send(name: str, path: Path) -> int:
+        body = path.read_bytes()
         remote.request(
             "PUT",
             f"{remote.url}{separator}{urlencode({'graph': name})}",
             body,
             {"Content-Type": "application/n-triples"},
         )
-        return len(quads)
+        return body.count(b"\n")
 
     sent = triples = 0
-    for store in _staged(graph_file):
-        names = graphs_of(store)
-        if not names:
+    with tempfile.TemporaryDirectory(prefix="policykg-push-") as folder:
+        graphs = _split_by_graph(graph_file, Path(folder))
+        if not graphs:
             raise InputError(f"{graph_file}: no named graphs to push")
         with ThreadPoolExecutor(connections) as pool:
-            for count in pool.map(send, [store] * len(names), names):
+            for count in pool.map(send, graphs.keys(), graphs.values()):
                 sent, triples = sent + 1, triples + count
-                if sent % 100 == 0 or sent == len(names):
-                    say(f"pushed {sent:,}/{len(names):,} graphs")
+                if sent % 100 == 0 or sent == len(graphs):
+                    say(f"pushed {sent:,}/{len(graphs):,} graphs")
     return sent, triples, time.perf_counter() - started

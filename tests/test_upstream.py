@@ -83,6 +83,40 @@ def test_push_sends_the_header_given(pushed, tmp_path, runner, listener):
     assert bad.exit_code == 2 and "http" in bad.output
 
 
+def test_the_store_holds_each_graph_of_the_file(pushed, bundled_nq):
+    import pyoxigraph as ox
+
+    counts: dict[str, int] = {}
+    for quad in ox.parse(path=str(bundled_nq), format=ox.RdfFormat.N_QUADS):
+        if isinstance(quad.graph_name, ox.NamedNode):
+            counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
+    assert upstream_counts(pushed) == counts
+
+
+def test_a_file_with_a_syntax_error_sends_nothing(tmp_path, runner, listener):
+    port, hits = listener
+    broken = tmp_path / "broken.nq"
+    good = "<http://e.org/s> <http://e.org/p> <http://e.org/o> <http://e.org/g> .\n"
+    broken.write_text(
+        good * 3 + "<http://example.org/s> <http://example.org/p> .\n", encoding="utf-8"
+    )
+    result = runner("push", str(broken), "--endpoint", f"http://127.0.0.1:{port}/store")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "broken.nq" in result.output and "line 4" in result.output
+    assert not hits  # read through before anything was sent
+
+
+def test_a_file_without_named_graphs_is_refused(tmp_path, runner, listener):
+    port, hits = listener
+    plain = tmp_path / "default.nq"
+    plain.write_text(
+        "<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n", encoding="utf-8"
+    )
+    result = runner("push", str(plain), "--endpoint", f"http://127.0.0.1:{port}/store")
+    assert result.exit_code == 2 and "no named graphs" in result.output
+    assert not hits
+
+
 @pytest.fixture(scope="module")
 def upstream_server(pushed, tmp_path_factory):
     log = tmp_path_factory.mktemp("upstream") / "serve.log"
