@@ -20,6 +20,7 @@ any process at once, through this module's own accounting).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import heapq
 import multiprocessing
@@ -316,12 +317,11 @@ def stream_build(
         # last, as in the in-memory build: the description counts everything else
         description, whole_counts = describe_tally(tally, version(), license_iri)
         del tally
-        described = runs / "description.nq.run"
-        described.write_bytes(b"".join(nquads_lines(description, DESCRIPTION_GRAPH)))
         names.append(DESCRIPTION_GRAPH)
         whole = runs / "dataset.nq"
-        triples = merge_runs([data, described], whole)
+        insert_lines(data, nquads_lines(description, DESCRIPTION_GRAPH), whole)
         data.unlink()
+        triples = whole_counts.statistics.distinct_triples
         quads = whole_counts.statistics.triples  # the file's statements, as the summary counts them
         size = 0
         if output is not None and rdf_format is not None:
@@ -369,6 +369,38 @@ def merge_runs(runs: Sequence[Path], target: Path, tally: Tally | None = None) -
                 triples += 1
                 previous_triple = triple
     return triples
+
+
+def _line_blocks(path: Path, size: int = 1 << 23) -> Iterator[list[bytes]]:
+    """A file's lines, a few megabytes of them at a time."""
+    rest = b""
+    with path.open("rb") as source:
+        while block := source.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut].splitlines(keepends=True)
+    if rest:
+        yield [rest]
+
+
+def insert_lines(data: Path, lines: Sequence[bytes], target: Path, block: int = 1 << 23) -> None:
+    """Write the sorted file ``data`` into ``target`` with the sorted ``lines`` (a few)
+    each in its place, once: the file is copied by blocks, not line by line."""
+    pending = sorted(set(lines), reverse=True)
+    with target.open("wb") as out:
+        for found in _line_blocks(data, block):
+            start = 0
+            while pending and pending[-1] <= found[-1]:
+                line = pending.pop()
+                at = bisect.bisect_left(found, line, start)
+                out.writelines(found[start:at])
+                start = at
+                if found[at] != line:
+                    out.write(line)
+            out.writelines(found[start:])
+        out.writelines(reversed(pending))
 
 
 def write_output(whole: Path, output: Path, rdf_format: Any) -> int:
