@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import socket
@@ -176,11 +177,14 @@ def measure(url: str, query: str, runs: int) -> tuple[float, int]:
 def restricted(query: str, number: str) -> str | None:
     """The query restricted to one document by its number, as a user writes it: the
     document's number as the first pattern of the query's WHERE (a VALUES after the query
-    would only filter the whole answer). None when the query does not select ?number."""
+    would only filter the whole answer), on the variable ?document is bound from. None when
+    the query does not select ?number."""
     head, _, body = query.partition("WHERE {")
     if "?number" not in head or "?document" not in body:
         return None
-    return f'{head}WHERE {{\n  ?document eli:id_local "{number}" .{body}'
+    bound = re.search(r"BIND \((\?\w+) AS \?document\)", body)
+    variable = bound.group(1) if bound else "?document"
+    return f'{head}WHERE {{\n  {variable} eli:id_local "{number}" .{body}'
 
 
 def one_number(corpus: Path, size: int) -> str:
