@@ -12,6 +12,7 @@ computed again from the store after every load.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import tempfile
@@ -213,30 +214,26 @@ class StoreWriter:
             self.described = described
         else:
             self.update_linkset()
-            self.update_description()
-            self.store_union()
+            self.describe_and_unite()
         known = hashes or {}
         for name in [*graphs, LINKSET, DESCRIPTION_GRAPH]:
             self.hashes[str(name)] = known.get(str(name)) or self.hash_of(str(name))
 
-    def store_union(self, sorted_nquads: Path | None = None) -> None:
+    def store_union(self, sorted_nquads: Path) -> None:
         """Make the default graph the union of the named graphs, each triple once (the RDF
-        merge). Queries then read the union as one graph: over the named graphs, a triple
+        merge), from ``sorted_nquads``, a file that holds every named graph of the store,
+        sorted. Queries then read the union as one graph: over the named graphs, a triple
         that many documents hold (an instant, an agency) is met once per graph, and joins
-        on it grow with the square of the documents. Made by the store's own bulk loader
-        from its dump, or from ``sorted_nquads`` when that file holds every named graph of
-        the store, sorted (a pass in Python over millions of quads takes minutes)."""
+        on it grow with the square of the documents."""
+        with sorted_nquads.open("rb") as lines:
+            self._load_union(lines, in_order=True)
+
+    def _load_union(self, quad_lines: Iterable[bytes], in_order: bool) -> None:
         self.store.clear_graph(ox.DefaultGraph())
         with tempfile.TemporaryDirectory(prefix="policykg-union-") as folder:
             triples = Path(folder) / "union.nt"
-            quads = sorted_nquads
-            if quads is None:
-                quads = Path(folder) / "all.nq"
-                self.store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
-            with quads.open("rb") as source, triples.open("wb") as target:
-                target.writelines(union_lines(source, sorted_nquads is not None))
-            if quads != sorted_nquads:
-                quads.unlink()
+            with triples.open("wb") as target:
+                target.writelines(union_lines(quad_lines, in_order))
             self.store.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
         (self.path / UNION_FILE).write_text("the default graph is the union\n", encoding="utf-8")
 
@@ -250,10 +247,12 @@ class StoreWriter:
             json.dumps(dict(sorted(self.hashes.items())), ensure_ascii=False), encoding="utf-8"
         )
 
-    def update_description(self) -> None:
-        """The dataset's description (graph/publishing.py), made again over every graph of
-        the store under the licence the store's description stated (the default when
-        none), so that its counts and version are those of the whole store."""
+    def describe_and_unite(self) -> None:
+        """The dataset's description (graph/publishing.py) made again over every graph of
+        the store, under the licence the store's description stated (the default when
+        none), so that its counts and version are those of the whole store; then the
+        union as the default graph. Both read one dump of the store, written by the
+        store itself (a pass over millions of quads in Python takes minutes)."""
         node = ox.NamedNode(str(DESCRIPTION_GRAPH))
         stated = [
             q.object.value
@@ -264,13 +263,19 @@ class StoreWriter:
         ]
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
-        named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
-        tally = data_tally().add_quads(named)
-        description, self.described = describe_tally(
-            tally, version(), min(stated, default=DEFAULT_LICENSE)
-        )
-        lines = nquads_lines(description, DESCRIPTION_GRAPH)
-        self.store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
+        self.store.clear_graph(ox.DefaultGraph())
+        with tempfile.TemporaryDirectory(prefix="policykg-dump-") as folder:
+            dump = Path(folder) / "all.nq"
+            self.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+            with dump.open("rb") as lines:
+                tally = data_tally().add_lines(lines)
+            description, self.described = describe_tally(
+                tally, version(), min(stated, default=DEFAULT_LICENSE)
+            )
+            described = list(nquads_lines(description, DESCRIPTION_GRAPH))
+            self.store.bulk_load(b"".join(described), format=ox.RdfFormat.N_QUADS)
+            with dump.open("rb") as lines:
+                self._load_union(itertools.chain(lines, described), in_order=False)
 
     def update_linkset(self) -> None:
         """The linkset graph, computed again over every graph of the store."""
@@ -343,8 +348,7 @@ def load_file(graph_file: Path, store: Path) -> tuple[int, list[str]]:
                 writer.store.remove_graph(node)
         writer.store.bulk_load(path=str(graph_file), format=rdf_format.oxigraph, base_iri=base)
         writer.update_linkset()
-        writer.update_description()
-        writer.store_union()
+        writer.describe_and_unite()
         for name in [*names, str(LINKSET), str(DESCRIPTION_GRAPH)]:
             writer.hashes[name] = writer.hash_of(name)
         return len(writer.store), sorted(names)
