@@ -229,10 +229,6 @@ def build_command(
             bar.close()
         if loader is not None:
             loader.close()
-    if store is not None:
-        from policykg.server.engine import record_stats
-
-        record_stats(store)
     for warning in capped(result.outcome.warnings):
         click.echo(f"warning: {warning}", err=True)
     summary = result.summary()
@@ -315,11 +311,9 @@ def load_command(graph_file: Path, store: Path) -> None:
     """Bulk-load GRAPH_FILE (N-Quads or TriG) into the on-disk store --store; each of its
     named graphs replaces the store's graph of that name."""
     from policykg.graph.store import load_file
-    from policykg.server.engine import record_stats
 
     started = time.perf_counter()
     quads, graphs = load_file(graph_file, store)
-    record_stats(store)
     click.echo(
         f"loaded {len(graphs):,} named graphs from {graph_file} into {store} "
         f"({quads:,} quads in the store) in {time.perf_counter() - started:.2f} s"

@@ -26,8 +26,8 @@ from policykg.graph.mentions import (
     local_gazetteer,
 )
 from policykg.graph.model import Citation, Document, DocumentNumber, Entities
-from policykg.graph.quantities import find_quantities, link_periods
-from policykg.graph.reference import load_holiday_calendar
+from policykg.graph.quantities import UnitTable, find_quantities, link_periods
+from policykg.graph.reference import load_holiday_calendar, load_units
 from policykg.graph.timeexpr import HolidayCalendar, find_time_bounds
 
 
@@ -57,13 +57,14 @@ def reference_date(doc: Document) -> date | None:
 @dataclass(eq=False)
 class ExtractionContext:
     """What extraction needs besides the text: the reference date (the document's date),
-    the holiday calendar, the gazetteer (surface form → place key), the term map
-    (surface form → [(kind, concept IRI)]), the short names the document gives the
-    titles it cites (《方案》 → the 《…》 it was defined for) and its own number (a header
-    or signature paragraph that prints it cites nothing)."""
+    the holiday calendar, the units quantities are written with, the gazetteer (surface
+    form → place key), the term map (surface form → [(kind, concept IRI)]), the short
+    names the document gives the titles it cites (《方案》 → the 《…》 it was defined for)
+    and its own number (a header or signature paragraph that prints it cites nothing)."""
 
     reference: date | None
     holidays: HolidayCalendar = field(default_factory=load_holiday_calendar)
+    units: UnitTable = field(default_factory=load_units)
     gazetteer: Mapping[str, str] = field(default_factory=dict)
     terms: Mapping[str, list[tuple[str, str]]] = field(default_factory=dict)
     aliases: Mapping[str, Citation] = field(default_factory=dict)
@@ -103,7 +104,9 @@ def extract_entities(text: str, offset: int, context: ExtractionContext) -> Enti
     span is absolute. Time bounds and quantities are in text order, quantities' ``period``
     and ``whole`` index into those lists; mentions are in text order."""
     time_bounds = find_time_bounds(text, offset, context.reference, context.holidays)
-    quantities = link_periods(find_quantities(text, offset), time_bounds, text, offset)
+    quantities = link_periods(
+        find_quantities(text, offset, context.units), time_bounds, text, offset, context.units
+    )
     mentions = (
         find_programmes(text, offset)
         + find_places(text, offset, context.gazetteer, context.place_matcher)

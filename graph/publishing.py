@@ -12,8 +12,9 @@ Everything here is deterministic, so that building twice gives the same bytes: t
 dates are SOURCE_DATE_EPOCH's when it is set, else the newest date the source documents
 state (their issue or publication date); the version is a digest of the data's content.
 
-The statistics and the digest are computed over pyoxigraph quads by the same functions
-the server uses, so the numbers the file states are those the server counts:
+The statistics and the digest are those of graph/tally.py, computed in one pass over the
+statements (a built file's lines, an engine's or a store's quads) as the server computes
+them, so the numbers the file states are those the server counts:
 ``void:triples`` is the number of statements in the dump (one per named graph holding a
 triple), ``void:entities`` the IRIs under the dataset's URI space that are subjects,
 ``void:classes`` the distinct objects of rdf:type, ``void:properties`` the distinct
@@ -23,10 +24,9 @@ predicates.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pyoxigraph as ox
@@ -36,7 +36,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from . import iris
 from .literals import integer
 from .namespaces import BASE, DCAT, ELI, FOAF, PKG, PKID, VOID
-from .rdfio import store_of
+from .rdfio import nquads_lines, store_of
+from .tally import Statistics, Tally
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 DATASET = PKID["dataset"]
@@ -81,73 +82,24 @@ RIGHTS_EN = (
 )
 
 
-@dataclass
-class Statistics:
-    """What VoID counts of a dataset (see the module's docstring for the definitions)."""
-
-    triples: int = 0
-    graphs: dict[str, int] = field(default_factory=dict)
-    distinct_triples: int = 0
-    entities: int = 0
-    classes: int = 0
-    properties: int = 0
-    distinct_subjects: int = 0
-    distinct_objects: int = 0
-
-
 def statistics(quads: Iterable[ox.Quad], uri_space: str = str(PKID)) -> Statistics:
     """The VoID statistics of a dataset's quads; ``uri_space`` bounds its entities."""
-    graphs: dict[str, int] = {}
-    distinct: set[tuple[object, object, object]] = set()
-    subjects: set[object] = set()
-    objects: set[object] = set()
-    predicates: set[str] = set()
-    classes: set[object] = set()
-    for quad in quads:
-        graph = quad.graph_name
-        name = graph.value if isinstance(graph, ox.NamedNode) else ""
-        graphs[name] = graphs.get(name, 0) + 1
-        s, p, o = quad.subject, quad.predicate, quad.object
-        distinct.add((s, p, o))
-        subjects.add(s)
-        objects.add(o)
-        predicates.add(p.value)
-        if p.value == RDF_TYPE:
-            classes.add(o)
-    entities = {
-        s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space)
-    }
-    return Statistics(
-        triples=sum(graphs.values()),
-        graphs=dict(sorted(graphs.items())),
-        distinct_triples=len(distinct),
-        entities=len(entities),
-        classes=len(classes),
-        properties=len(predicates),
-        distinct_subjects=len(subjects),
-        distinct_objects=len(objects),
-    )
+    return Tally(uri_space, str(DESCRIPTION_GRAPH)).add_quads(quads).statistics()
 
 
 def content_digest(quads: Iterable[ox.Quad], leave_out: str = str(DESCRIPTION_GRAPH)) -> str:
-    """A digest of the dataset's statements (the description graph left out): SHA-256 of
-    the sorted N-Quads lines with blank nodes unlabelled, since a store relabels them.
-    The same data gives the same digest whichever engine or file holds it."""
-    lines = sorted(
-        _unlabelled(quad)
-        for quad in quads
-        if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == leave_out)
-    )
-    digest = hashlib.sha256()
-    for line in lines:
-        digest.update(line.encode("utf-8"))
-        digest.update(b"\n")
-    return "sha256-" + digest.hexdigest()[:16]
+    """A digest of the dataset's statements (the description graph left out), the same
+    whichever engine or file holds them and in whatever order (graph/tally.py)."""
+    return Tally(str(PKID), leave_out).add_quads(quads).digest()
 
 
-def _unlabelled(quad: ox.Quad) -> str:
-    terms = (quad.subject, quad.predicate, quad.object, quad.graph_name)
-    return " ".join("_:" if isinstance(t, ox.BlankNode) else str(t) for t in terms)
+def data_tally(uri_space: str = str(PKID)) -> Tally:
+    """An empty tally that keeps what the description reads besides the counts: the
+    documents' dates, the graphs holding a source text, the source texts."""
+    keep: dict[str, str | None] = {p.value: None for p in _DATE_PROPERTIES}
+    keep[_SOURCE.value] = None
+    keep[RDF_TYPE] = _SOURCE_TEXT.value
+    return Tally(uri_space, str(DESCRIPTION_GRAPH), keep)
 
 
 def source_date_epoch() -> datetime | None:
@@ -156,23 +108,23 @@ def source_date_epoch() -> datetime | None:
     return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
 
 
-def stated_build_date(store: ox.Store) -> date | None:
+def stated_build_date(kept: Iterable[ox.Quad]) -> date | None:
     """The date the description states: SOURCE_DATE_EPOCH's (reproducible builds), else the
     newest issue or publication date of the documents built (in a graph that holds a
-    source text); None when neither is known."""
+    source text); None when neither is known. ``kept``: the statements of a data tally."""
     epoch = source_date_epoch()
     if epoch is not None:
         return epoch.date()
-    with_sources = {q.graph_name for q in store.quads_for_pattern(None, _SOURCE, None, None)}
+    kept = list(kept)
+    with_sources = {q.graph_name for q in kept if q.predicate == _SOURCE}
     found: list[date] = []
-    for prop in _DATE_PROPERTIES:
-        for quad in store.quads_for_pattern(None, prop, None, None):
-            o = quad.object
-            if not isinstance(o, ox.Literal) or o.datatype != _XSD_DATE:
-                continue
-            if quad.graph_name in with_sources:
-                with contextlib.suppress(ValueError):
-                    found.append(date.fromisoformat(o.value))
+    for quad in kept:
+        o = quad.object
+        if quad.predicate not in _DATE_PROPERTIES or not isinstance(o, ox.Literal):
+            continue
+        if o.datatype == _XSD_DATE and quad.graph_name in with_sources:
+            with contextlib.suppress(ValueError):
+                found.append(date.fromisoformat(o.value))
     return max(found) if found else None
 
 
@@ -199,43 +151,60 @@ def describe_dataset(dataset: Dataset, release: str, license_iri: str = DEFAULT_
 
 
 def describe_store(store: ox.Store, release: str, license_iri: str = DEFAULT_LICENSE) -> Graph:
-    """The description graph of the dataset a store holds (without a description graph).
-    Its statistics count the description graph too: the graph is made with zero counts,
-    counted with the rest, and made again with the counts (the same statements, only the
-    numbers differ). The streaming build (graph/stream.py) describes its merged output
-    with it, the in-memory build its dataset, so both give the same bytes."""
+    """The description graph of the dataset a store holds (without a description graph)."""
+    return describe_tally(data_tally().add_quads(store), release, license_iri)[0]
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a described dataset counts (the description included, as a server counts
+    it) and its content digest, the version its description states."""
+
+    statistics: Statistics
+    version: str
+
+
+def describe_tally(
+    data: Tally, release: str, license_iri: str = DEFAULT_LICENSE
+) -> tuple[Graph, Described]:
+    """The description graph of the data a tally (:func:`data_tally`) was given, and what
+    the data and that graph count together.
+
+    The statistics it states count the description graph too: the graph is made with
+    zero counts, counted with the rest, and made again with the counts (the same
+    statements, only the numbers differ). The streaming build (graph/stream.py) describes
+    its merged output with it, the in-memory build its dataset, so both give the same
+    bytes."""
     facts = BuildFacts(
         release=release,
         license_iri=license_iri,
-        version=content_digest(store),
-        when=stated_build_date(store),
+        version=data.digest(),
+        when=stated_build_date(data.kept),
         ended=source_date_epoch(),
-        sources=tuple(sorted(source_texts(store))),
+        sources=tuple(sorted(source_texts(data.kept))),
     )
-    names = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+    names = set(data.graph_names())
     zero = Statistics(graphs=dict.fromkeys(sorted(names | {str(DESCRIPTION_GRAPH)}), 0))
     draft = description_graph(facts, zero)
-    stats = statistics([*store, *_quads_in(draft, str(DESCRIPTION_GRAPH))])
-    return description_graph(facts, stats)
+    final = description_graph(facts, data.statistics(_described(draft, data.uri_space)))
+    return final, Described(data.statistics(_described(final, data.uri_space)), facts.version)
 
 
-def source_texts(store: ox.Store) -> set[URIRef]:
-    """The source texts of the documents built."""
+def _described(graph: Graph, uri_space: str) -> Tally:
+    """A tally of the description graph's statements."""
+    lines = nquads_lines(graph, DESCRIPTION_GRAPH)
+    return Tally(uri_space, str(DESCRIPTION_GRAPH)).add_lines(lines)
+
+
+def source_texts(kept: Iterable[ox.Quad]) -> set[URIRef]:
+    """The source texts of the documents built, among a data tally's statements."""
     return {
         URIRef(q.subject.value)
-        for q in store.quads_for_pattern(None, _RDF_TYPE, _SOURCE_TEXT, None)
-        if isinstance(q.subject, ox.NamedNode)
+        for q in kept
+        if q.predicate == _RDF_TYPE
+        and q.object == _SOURCE_TEXT
+        and isinstance(q.subject, ox.NamedNode)
     }
-
-
-def _quads_in(graph: Graph, name: str) -> list[ox.Quad]:
-    """An rdflib graph's triples as pyoxigraph quads in the named graph ``name``."""
-    data = graph.serialize(format="application/n-triples", encoding="utf-8")
-    named = ox.NamedNode(name)
-    return [
-        ox.Quad(q.subject, q.predicate, q.object, named)
-        for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
-    ]
 
 
 def distribution_iri(name: str, dataset: str = str(DATASET)) -> URIRef:

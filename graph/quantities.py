@@ -11,7 +11,9 @@ Ranges give both ends as two quantities, min and max, linked to each other
 once at the end is both ends' unit, and so is a multiplier when the first end then stays
 below the second (5—10万元 is 50000 to 100000 元).
 
-What is kept: a number followed by a unit or classifier from ``UNITS``. What is not:
+What is kept: a number followed by a unit or classifier of the reference data
+(graph/data/units.ttl, a SKOS scheme: each unit's Chinese labels as written, read into a
+``UnitTable``). What is not:
 
 * numbers inside 《》 or quotation marks (“9917工程”, “千名网络主播培训活动”, “三品一标”,
   “双随机、一公开”);
@@ -26,8 +28,8 @@ What is kept: a number followed by a unit or classifier from ``UNITS``. What is 
 * a duration that heads a programme's name (三年行动, 五年规划, 100天攻坚): the noun
   right after it is one of the nouns programmes are named with (``_PROGRAMME_NOUN``);
 * a numeral with no measure word and no percent (十大工程, 一网通办, 两新一重);
-* Chinese numerals only count with the units in ``_CHINESE_NUMERAL_UNITS`` (so 三位一体 and
-  三级…体系 are not quantities) — Arabic numbers take any unit.
+* Chinese numerals only count with the units of the data's chinese-numeral collection (so
+  三位一体 and 三级…体系 are not quantities) — Arabic numbers take any unit.
 
 A comparator word may be negated (不得低于 is min, 不得超过 max) and may stand a short
 verb away (至少新增2个) or before the whole it takes a share of (不低于采购金额的30%).
@@ -40,7 +42,9 @@ a list, → 城市).
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -48,156 +52,68 @@ from policykg.graph.citations import quoted_stretches
 from policykg.graph.model import Quantity, Span, TimeBound
 from policykg.graph.numerals import NUMERAL_CHARACTERS, normalise_digits, parse_number
 
-# Units and classifiers, as written; longest first so that 个月 wins over 个.
-UNITS: tuple[str, ...] = tuple(
-    sorted(
-        (
-            "%",
-            "％",
-            "‰",
-            "毫米",
-            "厘米",
-            "千克",
-            "公斤",
-            "克",
-            "升",
-            "立方米",
-            "个百分点",
-            "个工作日",
-            "个月",
-            "个",
-            "元",
-            "套",
-            "名",
-            "人次",
-            "人",
-            "场",
-            "家",
-            "所",
-            "辆",
-            "平方米",
-            "平方公里",
-            "亩",
-            "公顷",
-            "公里",
-            "千米",
-            "米",
-            "小时",
-            "天",
-            "年",
-            "周",
-            "次",
-            "项",
-            "条",
-            "座",
-            "处",
-            "台",
-            "户",
-            "件",
-            "吨",
-            "千瓦",
-            "兆瓦",
-            "床",
-            "张",
-            "倍",
-            "周岁",
-            "岁",
-            "类",
-            "种",
-            "批",
-            "位",
-            "间",
-            "支",
-            "款",
-            "期",
-            "轮",
-        ),
-        key=lambda u: (-len(u), u),
-    )
-)
-_CHINESE_NUMERAL_UNITS = frozenset(
-    (
-        "个百分点",
-        "个工作日",
-        "个月",
-        "个",
-        "名",
-        "人",
-        "人次",
-        "元",
-        "家",
-        "所",
-        "项",
-        "天",
-        "年",
-        "次",
-        "倍",
-        "场",
-        "套",
-        "辆",
-        "条",
-        "座",
-        "处",
-        "批",
-        "类",
-        "种",
-    )
-)
 _IDIOMATIC_NUMERALS = frozenset("一百千万亿零〇")
-_COUNT_UNITS = frozenset(
-    (
-        "个",
-        "名",
-        "人",
-        "场",
-        "家",
-        "所",
-        "辆",
-        "项",
-        "条",
-        "座",
-        "处",
-        "台",
-        "户",
-        "件",
-        "床",
-        "张",
-        "批",
-        "位",
-        "间",
-        "支",
-        "款",
-        "类",
-        "种",
-        "套",
-    )
-)
 
-_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
-# a unit, or a rate of two (30万吨/年, 100元/人)
-_UNIT = rf"(?:{_UNIT_ALT})(?:/(?:{_UNIT_ALT}|[\u4e00-\u9fff]))?"
+
+@dataclass(frozen=True)
+class UnitTable:
+    """The units and classifiers quantities are written with, as written, and the sets
+    of them extraction treats apart (the reference data's graph/data/units.ttl, read by
+    :meth:`policykg.graph.reference.Reference.units`)."""
+
+    forms: frozenset[str]
+    chinese_numeral: frozenset[str]  # a number in Chinese numerals counts only before these
+    counts: frozenset[str]  # classifiers that count things: the counted noun follows
+    durations: frozenset[str]  # lengths of time: no target over a period
+
+    @functools.cached_property
+    def patterns(self) -> _Patterns:
+        """The expressions that find quantities with these units, compiled once."""
+        return _Patterns.of(self.forms)
+
+
 _CHINESE_NUMERAL = rf"[{NUMERAL_CHARACTERS}]+"
 _NUMBER = (
     rf"(?:(?<![A-Za-z\d.])\d+(?:\.\d+)?(?:[十百千万亿]{{1,2}})?(?![A-Za-z\d])|{_CHINESE_NUMERAL})"
 )
 _PER = r"百分之|千分之"
-# the unit is required (not optional) so that 100万千瓦 backtracks to 100万 + 千瓦
-_QUANTITY = re.compile(
-    rf"(?P<pct>{_PER})(?P<pnum>{_NUMBER})"
-    rf"|(?P<num>{_NUMBER})(?P<more>多|余)?(?P<mult>[十百千万亿]{{0,2}})(?P<unit>{_UNIT})"
-)
 _TRAILING_MULTIPLIER = re.compile(r"[十百千万亿]+$")
 _DASH = r"——|[—–－\-~～〜]|至|到"
-_RANGE = re.compile(
-    rf"(?P<pct1>{_PER})?(?P<num1>{_NUMBER})(?P<unit1>{_UNIT})?\s*(?:{_DASH})\s*"
-    rf"(?:(?P<pct2>{_PER})(?P<pnum2>{_NUMBER})"
-    rf"|(?P<num2>{_NUMBER})(?P<more>多|余)?(?P<mult>[十百千万亿]{{0,2}})(?P<unit2>{_UNIT}))"
-)
-# 三四个月, 两三年: two neighbouring digits are an estimate between them
-_ESTIMATE = re.compile(
-    rf"(?<![{NUMERAL_CHARACTERS}])(?P<a>[一两二三四五六七八九])(?P<b>[两二三四五六七八九])"
-    rf"(?P<unit>{_UNIT})"
-)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The expressions that find quantities, ranges and estimates with a set of units."""
+
+    quantity: re.Pattern[str]
+    range: re.Pattern[str]
+    estimate: re.Pattern[str]
+
+    @classmethod
+    def of(cls, forms: frozenset[str]) -> _Patterns:
+        # longest first, so that 个月 wins over 个
+        alternatives = "|".join(re.escape(u) for u in sorted(forms, key=lambda u: (-len(u), u)))
+        # a unit, or a rate of two (30万吨/年, 100元/人)
+        unit = rf"(?:{alternatives})(?:/(?:{alternatives}|[\u4e00-\u9fff]))?"
+        return cls(
+            # the unit is required (not optional) so that 100万千瓦 backtracks to 100万 + 千瓦
+            quantity=re.compile(
+                rf"(?P<pct>{_PER})(?P<pnum>{_NUMBER})"
+                rf"|(?P<num>{_NUMBER})(?P<more>多|余)?(?P<mult>[十百千万亿]{{0,2}})(?P<unit>{unit})"
+            ),
+            range=re.compile(
+                rf"(?P<pct1>{_PER})?(?P<num1>{_NUMBER})(?P<unit1>{unit})?\s*(?:{_DASH})\s*"
+                rf"(?:(?P<pct2>{_PER})(?P<pnum2>{_NUMBER})"
+                rf"|(?P<num2>{_NUMBER})(?P<more>多|余)?(?P<mult>[十百千万亿]{{0,2}})(?P<unit2>{unit}))"
+            ),
+            # 三四个月, 两三年: two neighbouring digits are an estimate between them
+            estimate=re.compile(
+                rf"(?<![{NUMERAL_CHARACTERS}])(?P<a>[一两二三四五六七八九])(?P<b>[两二三四五六七八九])"
+                rf"(?P<unit>{unit})"
+            ),
+        )
+
+
 _UPWARD = r"超过|超出|突破|高于|多于|大于"
 _DOWNWARD = r"低于|少于|小于"
 _NEGATION = r"不得|不能|不应|不宜|不可|不会|不"
@@ -235,8 +151,6 @@ _COUNTING_VERB = re.compile(
 )
 _LEADING_FILLER = re.compile(r"^(?:力争|争取|确保|其中|经过|但|对|在|将|的)+")
 _BARE_YEAR = re.compile(r"(?:\d{4}|[〇○零一二三四五六七八九]{4})年")
-# units that are themselves lengths of time: no target over a period
-DURATION_UNITS = frozenset(("个月", "个工作日", "天", "年", "周", "小时"))
 # the nouns a programme's name ends in: a duration right before one is part of the name
 # (三年行动, 五年规划, 100天攻坚), not a length of time
 _PROGRAMME_NOUN = re.compile(r"行动|计划|规划|攻坚|工程|战略|纲要|专项")
@@ -278,7 +192,9 @@ def _comparator(text: str, begin: int, end: int, has_more: bool) -> tuple[str, i
     return ("min" if has_more else "eq"), begin, end
 
 
-def _measured(text: str, begin: int, unit_end: int, unit: str, previous_end: int) -> str | None:
+def _measured(
+    text: str, begin: int, unit_end: int, unit: str, previous_end: int, units: UnitTable
+) -> str | None:
     """A short description of what the quantity starting at ``begin`` (its comparator
     words included) measures, if recoverable. ``previous_end`` is where the quantity
     before it ends (0 for none)."""
@@ -304,7 +220,7 @@ def _measured(text: str, begin: int, unit_end: int, unit: str, previous_end: int
     before = _LEADING_FILLER.sub("", before)
     if 2 <= len(before) <= 24 and not enumerated:
         return before
-    if unit in _COUNT_UNITS or unit == "个月":
+    if unit in units.counts or unit == "个月":
         run = re.match(r"[\u4e00-\u9fff]{1,10}", text[unit_end:])
         if run:
             noun = _NOUN_AFTER_STOP.split(run.group(0), maxsplit=1)[0]
@@ -317,7 +233,9 @@ def _is_chinese(num: str) -> bool:
     return not num[0].isdigit()
 
 
-def _is_number_kept(text: str, num: str, begin: int, unit: str, comparator: str) -> bool:
+def _is_number_kept(
+    text: str, num: str, begin: int, unit: str, comparator: str, units: UnitTable
+) -> bool:
     if begin > 0 and text[begin - 1] == "第":
         return False  # an ordinal
     if not _is_chinese(num):
@@ -328,18 +246,19 @@ def _is_number_kept(text: str, num: str, begin: int, unit: str, comparator: str)
         return False  # a count of two is 两: 二次污染, 二级 are terms
     if num in _IDIOMATIC_NUMERALS and not (num == "一" and comparator in ("min", "max")):
         return False  # 一批, 一次采集: "a", not a count; 百家, 千家万户, 零元: idioms
-    return unit in _CHINESE_NUMERAL_UNITS
+    return unit in units.chinese_numeral
 
 
-def _names_a_programme(text: str, end: int, unit: str, comparator: str) -> bool:
+def _names_a_programme(text: str, end: int, unit: str, comparator: str, units: UnitTable) -> bool:
     """三年行动, 五年规划: a duration right before a programme's head noun."""
-    return unit in DURATION_UNITS and comparator == "eq" and bool(_PROGRAMME_NOUN.match(text, end))
+    return unit in units.durations and comparator == "eq" and bool(_PROGRAMME_NOUN.match(text, end))
 
 
 def _unit_of(unit: str | None, per: str | None) -> str | None:
+    """The unit as reported: as written, full-width forms made half-width (％ is %)."""
     if per:
         return "%" if per == "百分之" else "‰"
-    return "%" if unit == "％" else unit
+    return unicodedata.normalize("NFKC", unit) if unit else unit
 
 
 @dataclass(frozen=True)
@@ -354,9 +273,9 @@ class _Raw:
     has_more: bool
 
 
-def _single_quantities(text: str) -> list[_Raw]:
+def _single_quantities(text: str, units: UnitTable) -> list[_Raw]:
     raws = []
-    for m in _QUANTITY.finditer(text):
+    for m in units.patterns.quantity.finditer(text):
         if m.group("pct"):
             raws.append(
                 _Raw(
@@ -398,7 +317,7 @@ class _Range:
     has_more: bool
 
 
-def _range_ends(m: re.Match[str]) -> _Range | None:
+def _range_ends(m: re.Match[str], units: UnitTable) -> _Range | None:
     """Both ends of a range match, or None when it is no range (units differ, the ends do
     not rise, years, an ordinal)."""
     per2 = m.group("pct2")
@@ -418,7 +337,7 @@ def _range_ends(m: re.Match[str]) -> _Range | None:
     low = _with_shared_multiplier(num1, num2 + mult, low, high)
     if not low < high:
         return None
-    if _is_chinese(num1) and unit not in _CHINESE_NUMERAL_UNITS and unit not in ("%", "‰"):
+    if _is_chinese(num1) and unit not in units.chinese_numeral and unit not in ("%", "‰"):
         return None
     return _Range(m.start(), m.end(), low, high, unit, bool(m.group("more")))
 
@@ -439,33 +358,35 @@ def _with_shared_multiplier(num1: str, num2: str, low: Decimal, high: Decimal) -
     return low
 
 
-def _ranges(text: str) -> list[_Range]:
+def _ranges(text: str, units: UnitTable) -> list[_Range]:
     found = []
-    for m in _RANGE.finditer(text):
+    for m in units.patterns.range.finditer(text):
         if m.start() > 0 and text[m.start() - 1] == "第":
             found.append(_Range(m.start(), m.end(), Decimal(0), Decimal(0), "", False))
             continue  # 第1—3批: ordinals, kept from being read as quantities
-        r = _range_ends(m)
+        r = _range_ends(m, units)
         if r is not None:
             found.append(r)
-    for m in _ESTIMATE.finditer(text):
+    for m in units.patterns.estimate.finditer(text):
         a, b = parse_number(m.group("a")), parse_number(m.group("b"))
         unit = m.group("unit")
-        if b == a + 1 and unit in _CHINESE_NUMERAL_UNITS:
+        if b == a + 1 and unit in units.chinese_numeral:
             found.append(_Range(m.start(), m.end(), a, b, unit, False))
     return sorted(found, key=lambda r: r.begin)
 
 
-def find_quantities(text: str, offset: int) -> list[Quantity]:
+def find_quantities(text: str, offset: int, units: UnitTable | None = None) -> list[Quantity]:
     """Return the quantities in ``text`` (which starts at ``offset`` in the source), in
     text order, with parts (the 0.7% of 总费率1%（单位部分0.7%…）) pointing at their whole
-    and the two ends of a range at each other."""
+    and the two ends of a range at each other. ``units``: the units a quantity may have
+    (default: the reference data's, graph/data/units.ttl)."""
+    units = units or _reference_units()
     norm = normalise_digits(text)
     names = quoted_stretches(norm)
     # (number begin, unit end, expression end, quantity)
     found: list[tuple[int, int, int, Quantity]] = []
     taken: list[tuple[int, int]] = []
-    for r in _ranges(norm):
+    for r in _ranges(norm, units):
         if not (_outside(names, r.begin, r.end) and _outside(taken, r.begin, r.end)):
             continue
         after = _COMPARATOR_AFTER.match(norm, r.end)
@@ -475,12 +396,12 @@ def find_quantities(text: str, offset: int) -> list[Quantity]:
             continue
         span = Span(offset + r.begin, offset + end, text[r.begin : end])
         previous_end = found[-1][2] if found else 0
-        measured = _measured(norm, r.begin, r.end, r.unit, previous_end)
+        measured = _measured(norm, r.begin, r.end, r.unit, previous_end, units)
         first = len(found)
         for value, comparator, other in ((r.low, "min", first + 1), (r.high, "max", first)):
             quantity = Quantity(span, value, r.unit, comparator, measured, other_end=other)
             found.append((r.begin, r.end, end, quantity))
-    raws = _single_quantities(norm)
+    raws = _single_quantities(norm, units)
     set_phrases = _set_phrases(norm, raws)
     for i, raw in enumerate(raws):
         if i in set_phrases or not _outside(names, raw.begin, raw.end):
@@ -488,9 +409,9 @@ def find_quantities(text: str, offset: int) -> list[Quantity]:
         if not _outside(taken, raw.begin, raw.end):
             continue
         comparator, begin, end = _comparator(norm, raw.begin, raw.end, raw.has_more)
-        if not _is_number_kept(norm, raw.num, raw.begin, raw.unit, comparator):
+        if not _is_number_kept(norm, raw.num, raw.begin, raw.unit, comparator, units):
             continue
-        if _names_a_programme(norm, raw.end, raw.unit, comparator):
+        if _names_a_programme(norm, raw.end, raw.unit, comparator, units):
             continue
         try:
             value = parse_number(raw.num)
@@ -502,10 +423,16 @@ def find_quantities(text: str, offset: int) -> list[Quantity]:
             value=value,
             unit=raw.unit,
             comparator=comparator,
-            measured=_measured(norm, begin, raw.end, raw.unit, max(previous, default=0)),
+            measured=_measured(norm, begin, raw.end, raw.unit, max(previous, default=0), units),
         )
         found.append((raw.begin, raw.end, end, quantity))
     return _link_parts(norm, _in_text_order(found))
+
+
+def _reference_units() -> UnitTable:
+    from policykg.graph.reference import load_units  # which imports this module
+
+    return load_units()
 
 
 def _in_text_order(
@@ -552,16 +479,22 @@ def _covers_a_span(tb: TimeBound) -> bool:
 
 
 def link_periods(
-    quantities: list[Quantity], time_bounds: list[TimeBound], text: str, offset: int
+    quantities: list[Quantity],
+    time_bounds: list[TimeBound],
+    text: str,
+    offset: int,
+    units: UnitTable | None = None,
 ) -> list[Quantity]:
     """Return ``quantities`` with ``period`` set to the index of the nearest time bound that
     precedes each quantity in the same sentence and covers a span of time (“十四五”期间…
     5.5万套, 2022年筹集1.5万套). Durations (6个月, 2个工作日) are no targets over a period
-    and get none. ``text`` starting at ``offset`` is the stretch both lists were found in."""
+    and get none. ``text`` starting at ``offset`` is the stretch both lists were found in;
+    ``units`` are those the quantities were found with (default: the reference data's)."""
+    durations = (units or _reference_units()).durations
     norm = normalise_digits(text)
     result = []
     for q in quantities:
-        if q.unit in DURATION_UNITS:
+        if q.unit in durations:
             result.append(q)
             continue
         local = q.span.begin - offset

@@ -641,6 +641,18 @@ def triple_line(quad_line: bytes) -> bytes:
     return quad_line[: quad_line.rindex(b" <")] + b" .\n"
 
 
+def union_lines(quad_lines: Iterable[bytes], in_order: bool) -> Iterator[bytes]:
+    """The N-Triples lines of the triples of N-Quads lines of named graphs: each triple
+    once when the lines are sorted (``in_order``), else as often as graphs hold it (a
+    store's loader keeps one)."""
+    previous = b""
+    for line in quad_lines:
+        triple = triple_line(line)
+        if triple != previous or not in_order:
+            yield triple
+            previous = triple
+
+
 def _umask() -> int:
     """The process's file-creation mask (read by setting it and putting it back)."""
     mask = os.umask(0)

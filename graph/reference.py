@@ -26,12 +26,19 @@ from rdflib.term import Node
 from policykg.graph.errors import RDFSyntaxError
 from policykg.graph.mentions import Gazetteer, PlaceForm, build_gazetteer
 from policykg.graph.namespaces import ORG, PKG, PKGRAPH, PKID, bind_prefixes
+from policykg.graph.quantities import UnitTable
 from policykg.graph.rdfio import rdflib_term
 from policykg.graph.timeexpr import HolidayCalendar, calendar_from_graph
 
 ONTOLOGY_GRAPH = "ontology"
 # The concept scheme of section kinds (graph/data/section-kinds.ttl).
 SECTION_KINDS = str(PKID["concept/section"])
+# The concept scheme of units and classifiers and the collections of them quantity
+# extraction treats apart (graph/data/units.ttl).
+UNITS = str(PKID["concept/unit"])
+UNITS_CHINESE_NUMERAL = str(PKID["concept/unit-set/chinese-numeral"])
+UNITS_COUNT = str(PKID["concept/unit-set/count"])
+UNITS_DURATION = str(PKID["concept/unit-set/duration"])
 Triple = tuple[Node, Node, Node]
 
 
@@ -195,7 +202,7 @@ def _graph_name(triples: list[pyoxigraph.Triple], stem: str) -> str:
 
 
 # The IRIs the lookups read, as plain strings (the index is keyed by strings).
-_TYPE, _PREF, _ALT, _HIDDEN, _NOTATION, _IN_SCHEME, _BROADER = (
+_TYPE, _PREF, _ALT, _HIDDEN, _NOTATION, _IN_SCHEME, _BROADER, _MEMBER = (
     str(RDF.type),
     str(SKOS.prefLabel),
     str(SKOS.altLabel),
@@ -203,6 +210,7 @@ _TYPE, _PREF, _ALT, _HIDDEN, _NOTATION, _IN_SCHEME, _BROADER = (
     str(SKOS.notation),
     str(SKOS.inScheme),
     str(SKOS.broader),
+    str(SKOS.member),
 )
 
 
@@ -234,6 +242,23 @@ class _Index:
     def notation(self, concept: str | None) -> str | None:
         return _first(self.objects(concept, _NOTATION)) if concept else None
 
+    def in_scheme(self, scheme: str) -> list[str]:
+        """The concepts of a concept scheme, by IRI."""
+        return [
+            c
+            for c in self.subjects_of_type(str(SKOS.Concept))
+            if any(_value(s) == scheme for s in self.objects(c, _IN_SCHEME))
+        ]
+
+    def zh_labels(self, concept: str) -> list[str]:
+        """A concept's Chinese preferred and alternative labels."""
+        return [
+            _value(label)
+            for prop in (_PREF, _ALT)
+            for label in self.objects(concept, prop)
+            if _is_zh(label)
+        ]
+
 
 class Reference:
     """Reference graphs and the lookups over them. Build with :func:`load_reference`."""
@@ -262,6 +287,7 @@ class Reference:
         self._agency_names = self._index_agency_names()
         self._templates = self._index_templates(index)
         self._section_kinds = self._index_section_kinds(index)
+        self._units = self._index_units(index)
 
     # --- building the indexes -------------------------------------------------
 
@@ -308,14 +334,27 @@ class Reference:
     def _index_section_kinds(index: _Index) -> dict[str, str]:
         """Heading word (zh preferred or alternative label) -> section-kind concept IRI."""
         kinds: dict[str, str] = {}
-        for concept in index.subjects_of_type(str(SKOS.Concept)):
-            if not any(_value(s) == SECTION_KINDS for s in index.objects(concept, _IN_SCHEME)):
-                continue
-            for prop in (_PREF, _ALT):
-                for label in index.objects(concept, prop):
-                    if _is_zh(label):
-                        kinds.setdefault(_value(label), concept)
+        for concept in index.in_scheme(SECTION_KINDS):
+            for label in index.zh_labels(concept):
+                kinds.setdefault(label, concept)
         return dict(sorted(kinds.items()))
+
+    @staticmethod
+    def _index_units(index: _Index) -> UnitTable:
+        """Every written form (zh preferred or alternative label) of every unit, and the
+        forms of the members of each collection extraction treats apart."""
+        units = index.in_scheme(UNITS)
+
+        def forms(collection: str) -> frozenset[str]:
+            members = {_value(m) for m in index.objects(collection, _MEMBER)}
+            return frozenset(f for u in units if u in members for f in index.zh_labels(u))
+
+        return UnitTable(
+            forms=frozenset(f for u in units for f in index.zh_labels(u)),
+            chinese_numeral=forms(UNITS_CHINESE_NUMERAL),
+            counts=forms(UNITS_COUNT),
+            durations=forms(UNITS_DURATION),
+        )
 
     def _index_agencies(self, index: _Index) -> dict[str, AgencyInfo]:
         agencies = {}
@@ -485,6 +524,10 @@ class Reference:
         measures (指导思想, 基本原则, 主要目标 …) -> the IRI of their section-kind concept."""
         return dict(self._section_kinds)
 
+    def units(self) -> UnitTable:
+        """The units and classifiers quantities are written with (graph/data/units.ttl)."""
+        return self._units
+
     def agency_info(self, iri: str) -> AgencyInfo | None:
         """The register entry of an agency IRI, or None for an unregistered one."""
         return self._agencies.get(str(iri))
@@ -577,6 +620,11 @@ class Reference:
 def load_holiday_calendar() -> HolidayCalendar:
     """The holiday calendar of the reference data (graph/data/holidays.ttl)."""
     return load_reference().holiday_calendar()
+
+
+def load_units() -> UnitTable:
+    """The units and classifiers of the reference data (graph/data/units.ttl)."""
+    return load_reference().units()
 
 
 @functools.cache

@@ -16,6 +16,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import asdict, fields
 from pathlib import Path
 from types import TracebackType
 
@@ -29,11 +30,20 @@ from .errors import InputError, RDFSyntaxError
 from .linkset import DOCUMENT_PREDICATES, LINK_PREDICATES, linkset_graph
 from .namespaces import PKG
 from .pipeline import version
-from .publishing import DATASET, DEFAULT_LICENSE, DESCRIPTION_GRAPH, describe_store
-from .rdfio import nquads_lines, rdflib_term
+from .publishing import (
+    DATASET,
+    DEFAULT_LICENSE,
+    DESCRIPTION_GRAPH,
+    Described,
+    data_tally,
+    describe_tally,
+)
+from .rdfio import nquads_lines, rdflib_term, union_lines
+from .tally import Statistics
 
 PLACES = iris.reference_graph_iri("places")
-# the counts the server shows, recorded after a load (server/engine.py); removed by a writer
+# the counts the server shows and the content digest, recorded by the writer when it
+# closes the store, with the store's files as they were then (see recorded_counts)
 STATS_FILE = "policykg-stats.json"
 # present when the store's default graph holds the union of its named graphs
 UNION_FILE = "policykg-union"
@@ -67,6 +77,40 @@ def stored_hashes(folder: Path) -> dict[str, str]:
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in values.items()} if isinstance(values, dict) else {}
+
+
+def store_files(folder: Path) -> list[list[str | int]]:
+    """The names and sizes of a store's own files (not its log of messages, nor the files
+    policykg keeps beside it): any write to the store changes them."""
+    return sorted(
+        [p.name, p.stat().st_size]
+        for p in Path(folder).iterdir()
+        if p.is_file() and not p.name.startswith(("LOG", "policykg-"))
+    )
+
+
+def record_counts(folder: Path, described: Described) -> None:
+    """Write what a closed store counts and its digest beside it, with its files."""
+    values = {
+        **asdict(described.statistics),
+        "version": described.version,
+        "files": store_files(folder),
+    }
+    (Path(folder) / STATS_FILE).write_text(json.dumps(values), encoding="utf-8")
+
+
+def recorded_counts(folder: Path) -> Described | None:
+    """What the store's writer recorded, if the store was not changed since (its files
+    are those it had then); None otherwise."""
+    try:
+        values = json.loads((Path(folder) / STATS_FILE).read_text(encoding="utf-8"))
+        if values.pop("files") != store_files(folder):
+            return None
+        version = str(values.pop("version"))
+        names = {f.name for f in fields(Statistics)}
+        return Described(Statistics(**{k: v for k, v in values.items() if k in names}), version)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 LINKSET = iris.reference_graph_iri("linkset")
@@ -109,6 +153,7 @@ class StoreWriter:
                 hint="name a new or empty folder, or an existing policykg store",
             )
         self.path = path
+        self.described: Described | None = None  # recorded at close
         (path / STATS_FILE).unlink(missing_ok=True)
         (path / UNION_FILE).unlink(missing_ok=True)
         self.hashes = stored_hashes(path)
@@ -132,17 +177,28 @@ class StoreWriter:
         self.close()
 
     def close(self) -> None:
-        """Flush and let go of the store (it closes when the last reference goes)."""
+        """Flush and let go of the store (it closes when the last reference goes), then
+        record what it counts when it was described."""
         self.store.flush()
         self.keep_hashes()
         self.store = ox.Store()  # an empty in-memory store in its place
+        if self.described is not None:
+            record_counts(self.path, self.described)
 
     def replace_graphs(
-        self, nquads: Path, graphs: list[URIRef], hashes: dict[str, str] | None = None
+        self,
+        nquads: Path,
+        graphs: list[URIRef],
+        hashes: dict[str, str] | None = None,
+        described: Described | None = None,
     ) -> None:
         """Load an N-Quads file whose named graphs are ``graphs``, each replacing the graph
         of its name (the places graph is added to), then count the links again.
-        ``hashes``: the content hashes of graphs the caller knows already."""
+        ``hashes``: the content hashes of graphs the caller knows already. ``described``:
+        what the file counts when it is a whole dataset, sorted and described (the
+        streaming build's): loaded into an empty store, it is the store's linkset,
+        description and union as they are."""
+        whole = described is not None and next(self.store.named_graphs(), None) is None
         self.store.clear_graph(ox.DefaultGraph())
         for name in graphs:
             node = ox.NamedNode(str(name))
@@ -152,26 +208,35 @@ class StoreWriter:
             self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         except SyntaxError as exc:
             raise RDFSyntaxError(f"{nquads}: {exc.msg}", line=exc.lineno) from None
-        self.update_linkset()
-        self.update_description()
-        self.store_union()
+        if whole:
+            self.store_union(nquads)
+            self.described = described
+        else:
+            self.update_linkset()
+            self.update_description()
+            self.store_union()
         known = hashes or {}
         for name in [*graphs, LINKSET, DESCRIPTION_GRAPH]:
             self.hashes[str(name)] = known.get(str(name)) or self.hash_of(str(name))
 
-    def store_union(self) -> None:
+    def store_union(self, sorted_nquads: Path | None = None) -> None:
         """Make the default graph the union of the named graphs, each triple once (the RDF
         merge). Queries then read the union as one graph: over the named graphs, a triple
         that many documents hold (an instant, an agency) is met once per graph, and joins
-        on it grow with the square of the documents. Done by the store's own dump and bulk
-        loader (a pass in Python over millions of quads takes minutes)."""
+        on it grow with the square of the documents. Made by the store's own bulk loader
+        from its dump, or from ``sorted_nquads`` when that file holds every named graph of
+        the store, sorted (a pass in Python over millions of quads takes minutes)."""
         self.store.clear_graph(ox.DefaultGraph())
         with tempfile.TemporaryDirectory(prefix="policykg-union-") as folder:
-            quads, triples = Path(folder) / "all.nq", Path(folder) / "union.nt"
-            self.store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
+            triples = Path(folder) / "union.nt"
+            quads = sorted_nquads
+            if quads is None:
+                quads = Path(folder) / "all.nq"
+                self.store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
             with quads.open("rb") as source, triples.open("wb") as target:
-                for line in source:
-                    target.write(line[: line.rindex(b" <")] + b" .\n")
+                target.writelines(union_lines(source, sorted_nquads is not None))
+            if quads != sorted_nquads:
+                quads.unlink()
             self.store.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES)
         (self.path / UNION_FILE).write_text("the default graph is the union\n", encoding="utf-8")
 
@@ -199,7 +264,11 @@ class StoreWriter:
         ]
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
-        description = describe_store(self.store, version(), min(stated, default=DEFAULT_LICENSE))
+        named = (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
+        tally = data_tally().add_quads(named)
+        description, self.described = describe_tally(
+            tally, version(), min(stated, default=DEFAULT_LICENSE)
+        )
         lines = nquads_lines(description, DESCRIPTION_GRAPH)
         self.store.bulk_load(b"".join(lines), format=ox.RdfFormat.N_QUADS)
 

@@ -20,10 +20,12 @@ any process at once, through this module's own accounting).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import heapq
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 import weakref
@@ -34,8 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
 
 from . import iris
 from .confine import Limits, current_limits, reader_limits
@@ -57,7 +58,13 @@ from .pipeline import (
     reference_graphs,
     version,
 )
-from .publishing import DEFAULT_LICENSE, DESCRIPTION_GRAPH, describe_store
+from .publishing import (
+    DEFAULT_LICENSE,
+    DESCRIPTION_GRAPH,
+    Described,
+    data_tally,
+    describe_tally,
+)
 from .rdfio import (
     atomic_output,
     check_destination,
@@ -66,11 +73,13 @@ from .rdfio import (
     parse_file,
     serialize_dataset,
     triple_line,
+    union_lines,
     write_bytes,
 )
 from .reference import Reference, load_reference
 from .source import current_source_limit, read_source, read_source_text, source_size_limit
 from .store import nquads_hash
+from .tally import Tally
 
 # (stage, documents done, documents in all) for a progress bar
 Tick = Callable[[str, int, int], None]
@@ -225,16 +234,16 @@ def stream_build(
     progress: Progress | None = None,
     tick: Tick | None = None,
     reference: Reference | None = None,
-    merged: Callable[[Path, list[URIRef], dict[str, str]], None] | None = None,
+    merged: Callable[[Path, list[URIRef], dict[str, str], Described], None] | None = None,
     license_iri: str = DEFAULT_LICENSE,
 ) -> StreamResult:
     """Build the given files (the bundled corpus when none) into ``output`` document by
     document, in ``jobs`` processes (default: the CPU count).
 
-    ``merged`` is called with the sorted N-Quads of the whole dataset, its graphs and the
-    content hashes of the documents' graphs, before the temporary files go (graph/store.py
-    loads a store from it). Failures are handled as pipeline.build handles them
-    (``strict``)."""
+    ``merged`` is called with the sorted N-Quads of the whole dataset, its graphs, the
+    content hashes of the documents' graphs and what the whole file counts, before the
+    temporary files go (graph/store.py loads a store from it). Failures are handled as
+    pipeline.build handles them (``strict``)."""
     say = progress or (lambda _m: None)
     bar = tick or (lambda _s, _d, _t: None)
     jobs = jobs or os.cpu_count() or 1
@@ -303,22 +312,27 @@ def stream_build(
         del links
 
         data = runs / "data.nq.part"
-        merge_runs(sorted(p for p in runs.iterdir() if p.suffix == ".nq"), data)
+        tally = data_tally()
+        merge_runs(sorted(p for p in runs.iterdir() if p.suffix == ".nq"), data, tally)
         # last, as in the in-memory build: the description counts everything else
-        described = runs / "description.nq.run"
-        lines = nquads_lines(describe_file(data, license_iri), DESCRIPTION_GRAPH)
-        described.write_bytes(b"".join(lines))
-        quads += len(lines)
+        description, whole_counts = describe_tally(tally, version(), license_iri)
+        del tally
         names.append(DESCRIPTION_GRAPH)
         whole = runs / "dataset.nq"
-        triples = merge_runs([data, described], whole)
-        with whole.open("rb") as statements:
-            quads = sum(1 for _ in statements)  # the file's, as the summary counts them
+        insert_lines(data, nquads_lines(description, DESCRIPTION_GRAPH), whole)
+        data.unlink()
+        triples = whole_counts.statistics.distinct_triples
+        quads = whole_counts.statistics.triples  # the file's statements, as the summary counts them
         size = 0
         if output is not None and rdf_format is not None:
             size = write_output(whole, output, rdf_format)
         if merged is not None:
-            merged(whole, names, {str(r.build.graph): r.hash for r in reports})
+            merged(
+                whole,
+                names,
+                {str(r.build.graph): r.hash for r in reports},
+                whole_counts,
+            )
         timings["rdf"] = time.perf_counter() - t0
 
     outcome = merged_outcome(r.build for r in reports)
@@ -335,16 +349,10 @@ def stream_build(
     )
 
 
-def describe_file(data: Path, license_iri: str) -> Graph:
-    """The dataset description (graph/publishing.py) of the merged N-Quads file ``data``."""
-    store = ox.Store()
-    store.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS)
-    return describe_store(store, version(), license_iri)
-
-
-def merge_runs(runs: Sequence[Path], target: Path) -> int:
+def merge_runs(runs: Sequence[Path], target: Path, tally: Tally | None = None) -> int:
     """Merge sorted N-Quads runs into one sorted file without repeated lines; the count of
-    distinct triples (lines of one triple in several graphs are next to each other)."""
+    distinct triples (lines of one triple in several graphs are next to each other).
+    ``tally``, when given, is given every line written (graph/tally.py)."""
     triples = 0
     previous_line = previous_triple = b""
     with ExitStack() as stack, target.open("wb") as out:
@@ -354,6 +362,8 @@ def merge_runs(runs: Sequence[Path], target: Path) -> int:
                 continue
             out.write(line)
             previous_line = line
+            if tally is not None:
+                tally.add_line(line)
             triple = triple_line(line)
             if triple != previous_triple:
                 triples += 1
@@ -361,19 +371,49 @@ def merge_runs(runs: Sequence[Path], target: Path) -> int:
     return triples
 
 
+def _line_blocks(path: Path, size: int = 1 << 23) -> Iterator[list[bytes]]:
+    """A file's lines, a few megabytes of them at a time."""
+    rest = b""
+    with path.open("rb") as source:
+        while block := source.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            rest = block[cut:]
+            if cut:
+                yield block[:cut].splitlines(keepends=True)
+    if rest:
+        yield [rest]
+
+
+def insert_lines(data: Path, lines: Sequence[bytes], target: Path, block: int = 1 << 23) -> None:
+    """Write the sorted file ``data`` into ``target`` with the sorted ``lines`` (a few)
+    each in its place, once: the file is copied by blocks, not line by line."""
+    pending = sorted(set(lines), reverse=True)
+    with target.open("wb") as out:
+        for found in _line_blocks(data, block):
+            start = 0
+            while pending and pending[-1] <= found[-1]:
+                line = pending.pop()
+                at = bisect.bisect_left(found, line, start)
+                out.writelines(found[start:at])
+                start = at
+                if found[at] != line:
+                    out.write(line)
+            out.writelines(found[start:])
+        out.writelines(reversed(pending))
+
+
 def write_output(whole: Path, output: Path, rdf_format: Any) -> int:
     """Write the merged N-Quads as ``output``: streamed for N-Quads and N-Triples (the
     union, its lines distinct), through an in-memory dataset for the other formats."""
+    if rdf_format.keeps_graphs and rdf_format.line_based:
+        with atomic_output(output) as out, whole.open("rb") as lines:
+            shutil.copyfileobj(lines, out, 1 << 20)
+        return whole.stat().st_size
     if rdf_format.line_based:
         size = 0
         with atomic_output(output) as out, whole.open("rb") as lines:
-            previous = b""
-            for line in lines:
-                if not rdf_format.keeps_graphs:
-                    line = triple_line(line)
-                    if line == previous:
-                        continue
-                    previous = line
+            for line in union_lines(lines, in_order=True):
                 out.write(line)
                 size += len(line)
         return size

@@ -24,12 +24,10 @@ is read through a union view, never modified.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -40,9 +38,10 @@ import pyoxigraph as ox
 
 from policykg.graph.errors import QueryError, QueryRefused
 from policykg.graph.namespaces import BASE, PREFIXES, sparql_prologue
-from policykg.graph.publishing import Statistics, content_digest, statistics
+from policykg.graph.publishing import content_digest, statistics
 from policykg.graph.rdfio import read_dataset, read_store, store_of
 from policykg.graph.remote import Remote
+from policykg.graph.tally import Statistics
 from policykg.shapes.algebra import dataset_graphs, regex_patterns, service_clauses
 from policykg.shapes.sandbox import no_graph_loading
 
@@ -380,7 +379,7 @@ class OxigraphEngine(Engine):
     An on-disk store (``from_store``) is opened read-only in each process that uses it
     (a forked worker or evaluation child opens its own handle), so every process reads
     the one store and starting costs the same whatever the data; its statistics are
-    those the store's writer recorded (graph/store.py)."""
+    those the store's writer recorded (graph/store.py), and so is its version."""
 
     name = "oxigraph"
 
@@ -410,14 +409,15 @@ class OxigraphEngine(Engine):
     @classmethod
     def from_store(cls, path: Path, base_iri: str | None = None) -> OxigraphEngine:
         """An engine over an on-disk store folder, opened read-only."""
-        from policykg.graph.store import has_stored_union
+        from policykg.graph.store import has_stored_union, recorded_counts
 
         engine = cls(None, base_iri, Path(path))
         engine.store  # noqa: B018 (opened now: an error is said before serving)
         engine.union_stored = has_stored_union(Path(path))
-        recorded = recorded_stats(Path(path))
-        if recorded is not None:
-            engine.__dict__["_stats"] = Stats(**recorded)
+        recorded = recorded_counts(Path(path))
+        if recorded is not None:  # else counted (every quad read) when first asked
+            engine.__dict__["_stats"] = recorded.statistics
+            engine.__dict__["version"] = recorded.version
         return engine
 
     @classmethod
@@ -698,27 +698,6 @@ class _TripleList(list[Any]):
 
     def __init__(self, quads: Iterable[Any]) -> None:
         super().__init__(q.triple for q in quads)
-
-
-def record_stats(path: Path) -> Stats:
-    """Count a store's statistics once, after it was written, into its stats file (read
-    by :meth:`OxigraphEngine.from_store`, so that serving does not count them again)."""
-    from policykg.graph.store import STATS_FILE
-
-    stats = OxigraphEngine.from_store(path).stats()
-    (Path(path) / STATS_FILE).write_text(json.dumps(asdict(stats)), encoding="utf-8")
-    return stats
-
-
-def recorded_stats(path: Path) -> dict[str, Any] | None:
-    """The statistics recorded in a store folder, if its writer has not changed it since."""
-    from policykg.graph.store import STATS_FILE
-
-    try:
-        values = json.loads((Path(path) / STATS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return values if isinstance(values, dict) else None
 
 
 ENGINES: dict[str, type[Engine]] = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}

@@ -12,6 +12,7 @@ A query's deadline is enforced by the evaluation child (a clean 503), not by the
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import socket
@@ -61,6 +62,20 @@ def check_address_free(host: str, port: int) -> None:
             ) from None
 
 
+class DeliberateThreadCount(logging.Filter):
+    """Drops granian's warning that ``threads`` request threads are many for the CPU count
+    (it suggests its backpressure instead), and only that warning: the count is deliberate,
+    because a request thread waiting for an evaluation child costs nothing and admission
+    already bounds the queries evaluated at once (Config.request_threads)."""
+
+    def __init__(self, threads: int) -> None:
+        super().__init__()
+        self._warning = f"Configuration allows spawning up to {threads} Python threads,"
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(self._warning)
+
+
 def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
     """Serve `app` with granian's WSGI interface; its workers are forked from this process.
 
@@ -69,6 +84,7 @@ def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
     """
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.log import logger as granian_logger
 
     settings: Config = app.extensions["policykg"].config
     server = Granian(
@@ -82,6 +98,8 @@ def run_granian(app: Flask, host: str, port: int, workers: int) -> None:
         respawn_failed_workers=True,
         workers_kill_timeout=5,
     )
+    # granian sets up its logging when it is made: the filter goes on after that
+    granian_logger.addFilter(DeliberateThreadCount(settings.request_threads))
     # the target string is only a label: the loader hands over the app already built here
     server.serve(target_loader=lambda _target: app)
 

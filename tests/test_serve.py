@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import socket
 import subprocess
 import sys
@@ -10,6 +12,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from policykg.server.config import Config
+from policykg.server.serve import DeliberateThreadCount
 
 pytestmark = pytest.mark.server
 
@@ -23,9 +28,17 @@ def serve_argv(data: Path, *extra: str):
     return argv
 
 
+def many_threads() -> dict[str, str]:
+    """Settings under which a server's request threads are more than granian deems right
+    for this machine's cores (2 × cores + 1), so that granian would warn."""
+    config = Config.from_sources()
+    missing = 2 * multiprocessing.cpu_count() + 2 - config.request_threads
+    return {"POLICYKG_QUERY_QUEUE": str(config.query_queue + missing)} if missing > 0 else {}
+
+
 def test_serve_validates_then_answers_sparql(bundled_nq, tmp_path, server_process):
     log = tmp_path / "serve.log"
-    with server_process(serve_argv(bundled_nq), {}, log) as (base, _):
+    with server_process(serve_argv(bundled_nq), many_threads(), log) as (base, _):
         answer = httpx.post(
             base + "/sparql",
             data={"query": "ASK { ?m a <https://w3id.org/policykg/ontology#Measure> }"},
@@ -38,6 +51,24 @@ def test_serve_validates_then_answers_sparql(bundled_nq, tmp_path, server_proces
     printed = log.read_text(encoding="utf-8")
     assert "validating" in printed
     assert f"http://127.0.0.1:{base.rsplit(':', 1)[1]}/" in printed
+    assert "[INFO] Starting granian" in printed  # granian's own log lines are printed
+    assert "Python threads" not in printed  # but not its warning about the deliberate count
+
+
+def granian_record(message: str, level: int = logging.WARNING) -> logging.LogRecord:
+    return logging.LogRecord("_granian", level, "mp.py", 1, message, None, None)
+
+
+def test_only_the_warning_about_the_deliberate_thread_count_is_dropped():
+    drop = DeliberateThreadCount(18)
+    warning = (
+        "Configuration allows spawning up to {} Python threads, which seems quite high "
+        "compared to the number of CPU cores available."
+    )
+    assert not drop.filter(granian_record(warning.format(18)))
+    assert drop.filter(granian_record(warning.format(180)))  # not the count configured
+    assert drop.filter(granian_record("Metrics are not available in Windows, ignoring."))
+    assert drop.filter(granian_record("Starting granian (main PID: 1)", logging.INFO))
 
 
 def broken_copy(bundled_nq: Path, tmp_path: Path) -> Path:

@@ -185,3 +185,59 @@ def test_every_shipped_query_answers_from_a_store_as_from_the_file(tmp_path):
         assert sorted(map(repr, from_store.query(query).rows())) == expected, path.name
     # the downloads hold the named graphs, not the stored union's copies
     assert sum(1 for _ in from_store.quads()) == sum(1 for _ in from_file.quads())
+
+
+def test_a_store_starts_from_its_recorded_digest_until_it_is_changed(tmp_path, monkeypatch):
+    from policykg.graph.publishing import content_digest
+    from policykg.graph.store import open_for_writing, recorded_counts
+    from policykg.server.engine import OxigraphEngine
+
+    store, built = tmp_path / "store", tmp_path / "one.nq"
+    with open_for_writing(store) as writer:
+        stream_build(REAL[:1], built, jobs=1, merged=writer.replace_graphs)
+    from_file = OxigraphEngine.from_path(built)
+    stated, counted = from_file.version, from_file.stats()
+
+    def every_quad(_engine):
+        raise AssertionError("the store's quads were read at start-up")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(OxigraphEngine, "quads", every_quad)
+        for _ in range(2):  # opening it read-only leaves the record valid
+            engine = OxigraphEngine.from_store(store)
+            assert engine.version == stated
+            assert engine.stats() == counted
+    assert recorded_counts(store) is not None
+
+    changed = ox.Store(str(store))  # changed afterwards, not by policykg's writer
+    changed.add(
+        ox.Quad(
+            ox.NamedNode("https://example.org/s"),
+            ox.NamedNode("https://example.org/p"),
+            ox.Literal("added"),
+            ox.NamedNode(DOC_GRAPH + "added"),
+        )
+    )
+    changed.flush()
+    del changed
+    assert recorded_counts(store) is None
+    engine = OxigraphEngine.from_store(store)
+    assert engine.version != stated
+    assert engine.version == content_digest(engine.quads())
+    assert engine.stats().triples == counted.triples + 1
+
+
+def test_a_load_records_the_counts_a_server_would_make(two_builds, tmp_path, runner):
+    from policykg.graph.store import recorded_counts
+    from policykg.server.engine import OxigraphEngine
+
+    three, one = two_builds
+    store = tmp_path / "store"
+    for graph_file in (one, three):  # the second load adds to what the store holds
+        assert runner("load", str(graph_file), "--store", str(store)).exit_code == 0
+    recorded = recorded_counts(store)
+    assert recorded is not None
+    engine = OxigraphEngine.from_store(store)
+    del engine.__dict__["_stats"], engine.__dict__["version"]  # counted again, every quad
+    assert recorded.statistics == engine.stats()
+    assert recorded.version == engine.version

@@ -4,6 +4,7 @@ documents built one at a time, and failures handled as the in-memory build does.
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,16 @@ def named_only(quads):
     return {q for q in quads if not isinstance(q.subject, ox.BlankNode | ox.Triple)} - {
         q for q in quads if isinstance(q.object, ox.BlankNode)
     }
+
+
+def test_a_few_lines_are_put_in_their_places_in_a_sorted_file(tmp_path):
+    from policykg.graph.stream import insert_lines
+
+    rng = random.Random(3)
+    lines = sorted({f"<s{rng.randrange(10**6)}> <p> {n} .\n".encode() for n in range(3000)})
+    few = rng.sample(lines, 40) + [b"<a> <p> 0 .\n", b"<zz> <p> 0 .\n"]
+    data = tmp_path / "data.nq"
+    data.write_bytes(b"".join(line for line in lines if line not in few[:20]))
+    for block in (64, 1000, 1 << 20):  # blocks that cut lines, and one block
+        insert_lines(data, few, tmp_path / "whole.nq", block)
+        assert (tmp_path / "whole.nq").read_bytes() == b"".join(sorted({*lines, *few}))
