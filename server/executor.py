@@ -50,7 +50,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, TypeVarTuple, cast
 
 from policykg.graph.confine import limit_address_space
 from policykg.graph.errors import EngineCrashed, PolicyKGError, QueryTimeout, ResultTooLarge
@@ -409,7 +409,11 @@ class QueryRunner:
                 self._forker = None
 
 
-def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
+_Args = TypeVarTuple("_Args")
+_Value = TypeVar("_Value")
+
+
+def run_isolated(fn: Callable[[*_Args], _Value], *args: *_Args, timeout: float) -> _Value:
     """fn(*args) evaluated in a forked child, killed at `timeout` (QueryTimeout).
 
     fn's PolicyKGErrors are raised here as they were raised there (an error pickles whole);
@@ -438,4 +442,5 @@ def run_isolated(fn: Callable[..., Any], *args: Any, timeout: float) -> Any:
     finally:
         os.close(reply_r)
         os.waitpid(pid, 0)
-    return _unwrap(reply, getattr(fn, "__name__", "work"))
+    value: _Value = _unwrap(reply, getattr(fn, "__name__", "work"))  # fn's, unpickled
+    return value

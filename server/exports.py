@@ -17,6 +17,7 @@ from typing import Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
 from policykg.graph.rdfio import as_dataset
@@ -93,6 +94,25 @@ def _compact_iri(iri: URIRef) -> str:
     return "pkid:" + s[len(str(PKID)) :] if s.startswith(str(PKID)) else s
 
 
+def _node_id(node: URIRef | BNode) -> str:
+    """A node's @id: its compacted IRI, or _:label for a blank node."""
+    return _compact_iri(node) if isinstance(node, URIRef) else f"_:{node}"
+
+
+def _subject(node: Node) -> URIRef | BNode:
+    """A subject of the view (an IRI or a blank node: what a CONSTRUCT can give)."""
+    if not isinstance(node, URIRef | BNode):
+        raise TypeError(f"not a subject of an RDF graph: {node!r}")
+    return node
+
+
+def _iri(node: Node) -> URIRef:
+    """A predicate or class of the view (an IRI: what the view's CONSTRUCT gives)."""
+    if not isinstance(node, URIRef):
+        raise TypeError(f"not an IRI: {node!r}")
+    return node
+
+
 def _term(predicate: URIRef) -> str:
     """A property as a JSON-LD key: bare for schema.org, the full IRI otherwise."""
     s = str(predicate)
@@ -101,10 +121,8 @@ def _term(predicate: URIRef) -> str:
 
 def _value(key: str, o: object) -> Any:
     """One object as a compacted JSON-LD value under the given key."""
-    if isinstance(o, URIRef):
-        return _compact_iri(o) if key in _ID_VALUED else {"@id": _compact_iri(o)}
-    if isinstance(o, BNode):
-        return {"@id": f"_:{o}"}
+    if isinstance(o, URIRef | BNode):
+        return _node_id(o) if key in _ID_VALUED else {"@id": _node_id(o)}
     assert isinstance(o, Literal)
     if o.language:
         return {"@value": str(o), "@language": o.language}
@@ -121,15 +139,15 @@ def _sort_key(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _flat_nodes(view: Graph) -> dict[URIRef, dict[str, Any]]:
+def _flat_nodes(view: Graph) -> dict[URIRef | BNode, dict[str, Any]]:
     """Every subject of the view as a compacted node object (values sorted)."""
-    nodes: dict[URIRef, dict[str, Any]] = {}
-    for s in sorted(set(view.subjects()), key=str):
-        node: dict[str, Any] = {"@id": _compact_iri(s)}
-        types = sorted(_term(t) for t in view.objects(s, RDF.type))
+    nodes: dict[URIRef | BNode, dict[str, Any]] = {}
+    for s in sorted({_subject(s) for s in view.subjects()}, key=str):
+        node: dict[str, Any] = {"@id": _node_id(s)}
+        types = sorted(_term(_iri(t)) for t in view.objects(s, RDF.type))
         if types:
             node["@type"] = types[0] if len(types) == 1 else types
-        for p in sorted(set(view.predicates(s)) - {RDF.type}, key=str):
+        for p in sorted({_iri(p) for p in view.predicates(s)} - {RDF.type}, key=str):
             key = _term(p)
             values = sorted((_value(key, o) for o in view.objects(s, p)), key=_sort_key)
             node[key] = values[0] if len(values) == 1 else values
@@ -184,7 +202,7 @@ def frame_schema_view(view: Graph) -> str:
     ]
     placed: set[str] = set()
     graph = [_frame(n, by_id, frozenset({n["@id"]}), placed) for n in tops]
-    reached = set()
+    reached: set[str] = set()
     _collect_ids(graph, reached)
     graph.extend(n for n in nodes.values() if n["@id"] not in reached)
     return (
@@ -248,6 +266,7 @@ def write_view(name: str, data: Path | None, output: Path) -> int:
 PAGE_CONTEXT = "https://schema.org/"
 RDF_TYPE = str(RDF.type)
 _INTEGER = str(XSD.integer)
+_TermKey = tuple[str, str, str | None, str | None]  # what Term.key gives
 
 
 class SchemaIndex:
@@ -259,7 +278,7 @@ class SchemaIndex:
     """
 
     def __init__(self, triples: list[Triple]) -> None:
-        self.nodes: dict[str, dict[str, dict[tuple, Term]]] = {}
+        self.nodes: dict[str, dict[str, dict[_TermKey, Term]]] = {}
         for s, p, o in triples:
             self.nodes.setdefault(str(s), {}).setdefault(str(p), {})[o.key] = o
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from policykg.graph.errors import InputError, NotFound
 from policykg.graph.namespaces import ONTOLOGY_IRI, PKG, PKGRAPH, PREFIXES
@@ -25,6 +25,7 @@ from .linking import encode_path, is_safe_iri, links, resource_iri, term_iri
 from .negotiation import HTML, PAGE, content_type, negotiate, short_name
 from .resource_description import description, jsonld_context, named_graph, rdf_body
 from .service_description import context_url, dataset_iri, description_body
+from .sparql import service
 from .viewmodels.agency import build_agency
 from .viewmodels.document import build_document, build_item, build_part
 from .viewmodels.graph import build_graph, build_landing
@@ -59,21 +60,22 @@ BUILDERS = {
 
 def engine() -> Engine:
     """The served engine: everything the pages read, they read through it."""
-    return current_app.extensions["policykg"].engine
+    return service().engine
 
 
 def schema_index() -> SchemaIndex:
     """The schema.org view of the served dataset, made once per app (the dataset never
     changes while the server runs): the pages' JSON-LD is what it says."""
-    cache = current_app.extensions["policykg"].cache
-    if "pages.schema" not in cache:
-        cache["pages.schema"] = SchemaIndex.of(engine())
-    return cache["pages.schema"]
+    cache = service().cache
+    index = cache.get("pages.schema")
+    if not isinstance(index, SchemaIndex):
+        index = cache["pages.schema"] = SchemaIndex.of(engine())
+    return index
 
 
 def _config() -> Config:
     """The served app's Config."""
-    return current_app.extensions["policykg"].config
+    return service().config
 
 
 def _max_incoming() -> int:
@@ -131,9 +133,7 @@ def _description_response(iri: str, media_type: str) -> Response:
 def _named_graph_response(iri: str, media_type: str) -> Response:
     """A whole named graph as RDF, serialised once per (graph, media type): the dataset
     never changes while the server runs, and the graph IRIs are the dataset's own."""
-    cache: dict[tuple[str, str], bytes] = current_app.extensions["policykg"].cache.setdefault(
-        "pages.named_graphs", {}
-    )
+    cache: dict[tuple[str, str], bytes] = service().cache.setdefault("pages.named_graphs", {})
     key = (iri, media_type)
     if key not in cache:
         cache[key] = rdf_body(named_graph(engine(), iri), media_type, context_url(_config()))
@@ -269,7 +269,7 @@ def context() -> Response:
 @pages_bp.route("/query/prefixes.json")
 def prefixes() -> Response:
     """The graph's prefixes, for the editor's prefix completion (instead of prefix.cc)."""
-    return current_app.json.response(PREFIXES)
+    return jsonify(PREFIXES)
 
 
 @pages_bp.app_context_processor

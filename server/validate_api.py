@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import functools
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from rdflib import Dataset, Graph
 from rdflib.namespace import SH
 
@@ -44,6 +45,7 @@ from .negotiation import (
     short_name,
 )
 from .serialize import rdflib_triples, write_description
+from .sparql import service
 
 validate_bp = Blueprint("validate", __name__, template_folder="templates")
 
@@ -55,13 +57,31 @@ UPLOAD_BASE = "https://upload.invalid/"
 OWN_RENDERINGS = ("text/turtle", "application/ld+json", "text/plain")
 
 
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What the validation child sends back: the verdict, the report graph as N-Triples
+    and the report's own renderings (OWN_RENDERINGS) by media type."""
+
+    conforms: bool
+    report_ntriples: bytes
+    renderings: dict[str, str]
+
+
+def _graph_format(media_type: str) -> RdfFormat:
+    """The reader of one of the GRAPH offer's media types (policykg.graph.rdfio reads all)."""
+    found = format_for_media_type(media_type)
+    if found is None:
+        raise LookupError(f"policykg.graph.rdfio reads no {media_type}, which GRAPH offers")
+    return found
+
+
 def _form_format() -> RdfFormat:
     """The format a browser's form names (format=turtle …: the names /sparql knows)."""
     name = request.form.get("format", "turtle")
     media_type = media_type_named(GRAPH, name)
     if media_type is None:
         raise InputError("format must be one of " + ", ".join(GRAPH.names()))
-    return format_for_media_type(media_type)
+    return _graph_format(media_type)
 
 
 def _upload() -> tuple[str, RdfFormat]:
@@ -89,9 +109,8 @@ def _upload() -> tuple[str, RdfFormat]:
     return text, rdf_format
 
 
-def _validate_text(text: str, rdf_format: RdfFormat) -> dict[str, object]:
-    """Parse and validate (runs in the child): the verdict, the report graph as N-Triples
-    and the report's own renderings."""
+def _validate_text(text: str, rdf_format: RdfFormat) -> CheckedUpload:
+    """Parse and validate (runs in the child)."""
     from policykg.shapes.validate import validate_dataset
 
     if not text.strip():
@@ -99,13 +118,15 @@ def _validate_text(text: str, rdf_format: RdfFormat) -> dict[str, object]:
     dataset = Dataset()
     parse_text(UPLOAD_NAME, text, rdf_format, dataset, base=UPLOAD_BASE)
     result = validate_dataset(dataset)
-    return {
-        "conforms": bool(result.conforms),
-        "text/turtle": result.turtle(),
-        "application/ld+json": result.json(),
-        "text/plain": result.text(),
-        "nt": result.report_graph.serialize(format="nt", encoding="utf-8"),
-    }
+    return CheckedUpload(
+        conforms=bool(result.conforms),
+        report_ntriples=result.report_graph.serialize(format="nt", encoding="utf-8"),
+        renderings={
+            "text/turtle": result.turtle(),
+            "application/ld+json": result.json(),
+            "text/plain": result.text(),
+        },
+    )
 
 
 @functools.cache
@@ -131,33 +152,33 @@ def validate() -> Response:
     text, rdf_format = _upload()
     wanted = negotiate(REPORT, request.headers.get("Accept"))
     _warm_up()
-    state = current_app.extensions["policykg"]
+    state = service()
     with state.validations.admit(client_address()):
         remaining = g.arrival + state.config.validate_timeout - time.monotonic()
         report = run_isolated(_validate_text, text, rdf_format, timeout=max(remaining, 0.0))
-    conforms = report["conforms"]
+    body: str | bytes
     if wanted == HTML:
         body = render_template(
             "validation-report.html",
             page=None,
-            conforms=conforms,
-            rows=_report_rows(Graph().parse(data=report["nt"], format="nt")),
-            text_report=report["text/plain"],
+            conforms=report.conforms,
+            rows=_report_rows(Graph().parse(data=report.report_ntriples, format="nt")),
+            text_report=report.renderings["text/plain"],
         )
     elif wanted in OWN_RENDERINGS:
-        body = report[wanted]
+        body = report.renderings[wanted]
     else:
-        graph = Graph().parse(data=report["nt"], format="nt")
+        graph = Graph().parse(data=report.report_ntriples, format="nt")
         body = write_description(rdflib_triples(graph), wanted)
     response = Response(body, content_type=content_type(wanted))
-    response.headers["X-Policykg-Conforms"] = "true" if conforms else "false"
+    response.headers["X-Policykg-Conforms"] = "true" if report.conforms else "false"
     response.vary.add("Accept")
     return response
 
 
 def _form_choices() -> list[tuple[str, str]]:
     """The form's format choices: (format= name, the format's name)."""
-    return [(short_name(t), format_for_media_type(t).name) for t in GRAPH.types]
+    return [(short_name(t), _graph_format(t).name) for t in GRAPH.types]
 
 
 def _report_rows(report: Graph) -> list[tuple[str, ...]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 from pyshacl import validate
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
@@ -191,6 +191,24 @@ def test_schema_jsonld_is_framed_per_document_and_parses_back_to_the_view(datase
     assert [i["identifier"] for i in parts[0]["hasPart"]] == ["（一）", "（三）"]
     assert isomorphic(Graph().parse(data=text, format="json-ld"), schema)
     assert frame_schema_view(schema) == text
+
+
+def test_schema_jsonld_frames_an_issuer_that_is_a_blank_node():
+    # A graph of one's own may name an agency by a blank node: the view keeps it, and the
+    # JSON-LD must embed it under its _: id (it raised TypeError, and a blank subject lost
+    # its _: prefix, so that it parsed back as a relative IRI).
+    data = Dataset()
+    graph = data.graph(URIRef("https://example.org/graph"))
+    issuer = BNode()
+    graph.add((PKID["doc/x"], RDF.type, PKG.PolicyDocument))
+    graph.add((PKID["doc/x"], ELI.passed_by, issuer))
+    graph.add((issuer, SKOS.prefLabel, Literal("某部", lang="zh")))
+    text = schema_jsonld(data)
+    (top,) = json.loads(text)["@graph"]
+    passed_by = top["legislationPassedBy"]
+    assert passed_by["@id"].startswith("_:")
+    assert passed_by["name"] == {"@value": "某部", "@language": "zh"}
+    assert isomorphic(Graph().parse(data=text, format="json-ld"), schema_view(data))
 
 
 # -- cross-document queries (rdflib and Oxigraph) ---------------------------------------------

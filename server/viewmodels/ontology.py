@@ -83,7 +83,7 @@ def build_ontology(engine: Engine, page: Page) -> None:
     page.context.update(
         titles=_by_language(engine, ONTOLOGY_IRI, (DCT.title, RDFS.label)),
         descriptions=_by_language(engine, ONTOLOGY_IRI, (DCT.description, RDFS.comment)),
-        version=str((found.get(str(OWL.versionInfo)) or [""])[0]),
+        version=next((str(v) for v in found.get(str(OWL.versionInfo), [])), ""),
         licenses=[link(str(o)) for o in found.get(str(DCT.license), [])],
         groups=ontology_terms(engine),
     )

@@ -8,7 +8,7 @@ graph is hidden by a specialised layout.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -166,7 +166,7 @@ Builder = Callable[[Engine, str, Page], None]
 
 
 def build_page(
-    engine: Engine, iri: str, builders: dict[str, Builder], max_incoming: int
+    engine: Engine, iri: str, builders: Mapping[str, Builder], max_incoming: int
 ) -> Page | None:
     """The page of a resource, filled in by the builder for its first known type; at most
     ``max_incoming`` links to it are listed."""
