@@ -328,6 +328,14 @@ def query_target_ms(rows: int) -> float:
     return 100 + 2000 * max(rows, 0) / 100_000
 
 
+def answered(ms: float, rows: int) -> str:
+    """A query's time, or why there is none: no answer within QUERY_TIMEOUT, or none at
+    all (the server refused the connection: it had stopped)."""
+    if rows >= 0:
+        return f"{ms:.1f}"
+    return f"> {QUERY_TIMEOUT} s" if ms >= QUERY_TIMEOUT * 1000 else "no answer"
+
+
 def table(results: list[dict], jobs: int) -> str:
     cpu = platform.processor() or platform.machine()
     lines = [
@@ -374,10 +382,8 @@ def table(results: list[dict], jobs: int) -> str:
         for x in r["queries"]:
             rows = max(x["rows"], x["oxigraph_rows"])
             one = f"{x['one_ms']:.1f}" if x["one_ms"] is not None else "–"
-            ours = f"{x['ms']:.1f}" if x["rows"] >= 0 else f"> {QUERY_TIMEOUT} s"
-            theirs = (
-                f"{x['oxigraph_ms']:.1f}" if x["oxigraph_rows"] >= 0 else f"> {QUERY_TIMEOUT} s"
-            )
+            ours = answered(x["ms"], x["rows"])
+            theirs = answered(x["oxigraph_ms"], x["oxigraph_rows"])
             lines.append(
                 f"| {x['query']} | {rows:,} | {ours} | {query_target_ms(rows):.0f} | {one} | "
                 f"{theirs} |"
