@@ -4,13 +4,15 @@ Each view is a CONSTRUCT query shipped in ``queries/views/`` and run by a query 
 the union of the dataset's graphs; ``schema_jsonld`` frames the schema.org view as
 JSON-LD, one tree per document (its parts, items and measures embedded through
 ``hasPart``). The schema.org view is policykg's one mapping to schema.org: the pages
-embed what it says about their resource (:class:`SchemaIndex`), so the export and the
-pages cannot disagree.
+embed what it says about their resource (:class:`SchemaIndex`, made for the resource and
+its neighbours only, so a page costs the same at any size of dataset), so the export and
+the pages cannot disagree.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,8 @@ from policykg.graph.namespaces import ELI, PKID, SCHEMA, bind_prefixes
 from policykg.graph.rdfio import as_dataset
 
 from .engine import Engine, RdflibEngine, Term, Triple, to_rdflib
+from .linking import iri_ref
+from .viewmodels.queries import view_query as page_query
 
 VIEWS = ("eli", "schema")
 
@@ -48,18 +52,21 @@ _EMBEDDED = {"hasPart", "legislationPassedBy"}
 _EMBEDDED_ONCE = {"legislationResponsible"}
 
 
-def view_query(name: str) -> str:
-    """The text of a view's CONSTRUCT query (eli or schema)."""
+def view_query(name: str, focus: Sequence[str] = ()) -> str:
+    """The text of a view's CONSTRUCT query (eli or schema), made for the resources
+    ``focus`` where the view has a $focus list (the schema view), else for every one."""
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}; the views are {', '.join(VIEWS)}")
-    return (resources.files("policykg.server") / "queries" / "views" / f"{name}.rq").read_text(
+    text = (resources.files("policykg.server") / "queries" / "views" / f"{name}.rq").read_text(
         encoding="utf-8"
     )
+    # iri_ref writes no backslash, so the IRIs are a plain replacement string
+    return text.replace("$focus", " ".join(map(iri_ref, focus)) if focus else "UNDEF")
 
 
-def view_triples(engine: Engine, name: str) -> list[Triple]:
+def view_triples(engine: Engine, name: str, focus: Sequence[str] = ()) -> list[Triple]:
     """The triples of a view, as the engine answers its CONSTRUCT query."""
-    return engine.query(view_query(name)).triples()
+    return engine.query(view_query(name, focus)).triples()
 
 
 def construct_view(data: Graph | Engine, name: str) -> Graph:
@@ -284,8 +291,21 @@ class SchemaIndex:
 
     @classmethod
     def of(cls, engine: Engine) -> SchemaIndex:
-        """The index of an engine's dataset."""
+        """The index of an engine's whole dataset."""
         return cls(view_triples(engine, "schema"))
+
+    @classmethod
+    def around(cls, engine: Engine, iri: str) -> SchemaIndex:
+        """The index of what a page about ``iri`` embeds: the view made for the resource
+        and its neighbours only (queries/views/page-neighbours.rq), so that a page costs
+        the same whatever the size of the dataset. Its page_jsonld(iri) equals that of
+        the whole dataset's index."""
+        own = cls(view_triples(engine, "schema", [iri]))
+        if RDF_TYPE not in own.nodes.get(iri, {}):
+            return own  # not in the view (a place, a graph, the dataset): nothing to embed
+        rows = engine.select(page_query("page-neighbours", resource=iri))
+        focus = sorted({iri} | {str(r["x"]) for r in rows if r.get("x") is not None})
+        return cls(view_triples(engine, "schema", focus))
 
     def page_jsonld(self, iri: str) -> dict[str, Any] | None:
         """The JSON-LD a resource's page embeds; None when the view says nothing of it."""

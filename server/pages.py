@@ -63,16 +63,6 @@ def engine() -> Engine:
     return service().engine
 
 
-def schema_index() -> SchemaIndex:
-    """The schema.org view of the served dataset, made once per app (the dataset never
-    changes while the server runs): the pages' JSON-LD is what it says."""
-    cache = service().cache
-    index = cache.get("pages.schema")
-    if not isinstance(index, SchemaIndex):
-        index = cache["pages.schema"] = SchemaIndex.of(engine())
-    return index
-
-
 def _config() -> Config:
     """The served app's Config."""
     return service().config
@@ -168,7 +158,7 @@ def _resource(iri: str) -> Response:
     page = build_page(engine(), iri, BUILDERS, _max_incoming())
     if page is None:
         return _not_found(iri, media_type)
-    page.jsonld = schema_index().page_jsonld(iri) or page.jsonld
+    page.jsonld = SchemaIndex.around(engine(), iri).page_jsonld(iri) or page.jsonld
     return _html_response(page.template, page=page)
 
 

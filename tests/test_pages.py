@@ -605,3 +605,24 @@ def test_named_graphs_and_the_ontology_are_serialised_once_per_media_type(monkey
     assert len(calls) == 2
     assert client.get(places + "?format=nt").status_code == 200
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_a_page_embeds_what_the_whole_view_says_of_its_resource(bundled_nq, engine_name):
+    """A page's JSON-LD is made from the schema.org view of its resource and neighbours
+    only (so that it costs the same at any size of dataset): for every resource of the
+    bundled graph, the same JSON-LD as the view of the whole dataset gives."""
+    from policykg.server.engine import OxigraphEngine, RdflibEngine
+    from policykg.server.exports import SchemaIndex
+
+    engines = {"oxigraph": OxigraphEngine, "rdflib": RdflibEngine}
+    engine = engines[engine_name].from_path(bundled_nq)
+    whole = SchemaIndex.of(engine)
+    resources = sorted(iri for iri, node in whole.nodes.items() if str(RDF.type) in node)
+    assert len(resources) > 100
+    kinds = set()
+    for iri in resources:
+        expected = whole.page_jsonld(iri)
+        assert SchemaIndex.around(engine, iri).page_jsonld(iri) == expected, iri
+        kinds.add(expected["@type"] if expected else None)
+    assert {"Legislation", "GovernmentOrganization"} <= kinds
