@@ -290,11 +290,6 @@ class SchemaIndex:
             self.nodes.setdefault(str(s), {}).setdefault(str(p), {})[o.key] = o
 
     @classmethod
-    def of(cls, engine: Engine) -> SchemaIndex:
-        """The index of an engine's whole dataset."""
-        return cls(view_triples(engine, "schema"))
-
-    @classmethod
     def around(cls, engine: Engine, iri: str) -> SchemaIndex:
         """The index of what a page about ``iri`` embeds: the view made for the resource
         and its neighbours only (queries/views/page-neighbours.rq), so that a page costs
